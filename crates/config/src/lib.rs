@@ -1,0 +1,1 @@
+//! pytest config discovery. (being written)

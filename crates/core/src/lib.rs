@@ -1,0 +1,21 @@
+//! fanout's model, shared by every frontend and backend.
+//!
+//! Frontends (the pytest collector) produce [`TestItem`]s and [`Diagnostic`]s; the
+//! [`matrix`] module turns them into [`MatrixEntry`]s; backends registered with
+//! [`inventory`] write that matrix in a CI platform's format.
+
+pub mod backend;
+pub mod diagnostic;
+pub mod group;
+pub mod matrix;
+pub mod shell_safety;
+pub mod test_item;
+
+pub use backend::{Backend, BackendError, BackendRegistration, OutputContext};
+pub use diagnostic::{Code, Diagnostic, Severity};
+pub use group::{GroupId, GroupIdError};
+pub use matrix::{Matrix, MatrixEntry, MatrixOptions};
+pub use test_item::{GroupSource, Mark, MarkValue, Runner, TestItem};
+
+/// Version of every machine-readable document fanout writes (`"schema": 1`).
+pub const SCHEMA_VERSION: u32 = 1;

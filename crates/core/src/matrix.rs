@@ -1,0 +1,382 @@
+//! From collected tests to CI jobs: one job per (test file, group id).
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::group::GroupId;
+use crate::shell_safety::{self, GROUP_ID_EXTRA, PATH_EXTRA};
+use crate::test_item::{Runner, TestItem};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What to do with a file none of whose tests has a group.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum UngroupedPolicy {
+    /// The file is an error: its tests would not run in any group.
+    #[default]
+    Error,
+    /// The file becomes one job running all its tests.
+    WholeFile,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MatrixOptions {
+    pub ungrouped: UngroupedPolicy,
+}
+
+/// One CI job. Field names are those of the original `--collect-groups` output, so existing
+/// workflows keep working; fields are only ever added.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MatrixEntry {
+    pub path_to_test_file: String,
+    /// `null` for a whole-file job (`ungrouped = "whole-file"`).
+    pub group_id: Option<String>,
+    /// The id as a number, for runners written for the earliest conftest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_number: Option<i64>,
+    pub job_name: String,
+    pub artifact_group_id: String,
+    pub node_ids: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runner: Option<Runner>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Matrix {
+    pub entries: Vec<MatrixEntry>,
+}
+
+/// File-level grouping rules that hold for `collect` and `matrix` alike.
+pub fn check_grouping(tests: &[TestItem], policy: UngroupedPolicy) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for (path, file_tests) in by_file(tests) {
+        let grouped: Vec<_> = file_tests.iter().filter(|t| t.group.is_some()).collect();
+        if grouped.len() == file_tests.len() {
+            continue;
+        }
+        if grouped.is_empty() {
+            if policy == UngroupedPolicy::Error {
+                let first = file_tests[0];
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::UngroupedFile,
+                        path,
+                        format!(
+                            "none of the {} test(s) in this file has a group mark",
+                            file_tests.len()
+                        ),
+                    )
+                    .at(first.line, 1)
+                    .with_hint(
+                        "add @pytest.mark.group(ID) to the tests, or set `ungrouped = \"whole-file\"` \
+                         in [tool.fanout] to run the file as one job",
+                    ),
+                );
+            }
+            continue;
+        }
+        let mut ids: Vec<&GroupId> = grouped.iter().filter_map(|t| t.group.as_ref()).collect();
+        ids.sort();
+        ids.dedup();
+        let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+        for test in file_tests.iter().filter(|t| t.group.is_none()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::MixedGrouping,
+                    path,
+                    format!(
+                        "`{}` has no group mark, but other tests in this file do (groups {}): \
+                         no group job would run it",
+                        test.node_id,
+                        ids.join(", ")
+                    ),
+                )
+                .at(test.line, 1)
+                .with_hint("add @pytest.mark.group(ID) to this test, its class or the module"),
+            );
+        }
+    }
+    diagnostics
+}
+
+/// Builds the jobs. Returns the diagnostics that stop a matrix from being written
+/// (unsafe values, runner disagreements) alongside it; the caller decides.
+pub fn build(tests: &[TestItem], options: MatrixOptions) -> (Matrix, Vec<Diagnostic>) {
+    let mut entries = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (path, file_tests) in by_file(tests) {
+        if let Some(c) = shell_safety::first_unsafe(path, PATH_EXTRA) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::UnsafePath,
+                    path,
+                    format!(
+                        "this path is unsafe in a CI shell line: {}",
+                        shell_safety::describe(c)
+                    ),
+                )
+                .with_hint("rename the file or directory; see docs/matrix.md for the policy"),
+            );
+            continue;
+        }
+        let below = job_path(path, &file_tests[0].test_root);
+        let mut groups: BTreeMap<Option<&GroupId>, Vec<&TestItem>> = BTreeMap::new();
+        for test in &file_tests {
+            groups.entry(test.group.as_ref()).or_default().push(test);
+        }
+        if groups.contains_key(&None) && options.ungrouped == UngroupedPolicy::Error {
+            // check_grouping reports these.
+            groups.remove(&None);
+        }
+        for (group, members) in groups {
+            if let Some(id) = group {
+                let shown = id.to_string();
+                if let Some(c) = shell_safety::first_unsafe(&shown, GROUP_ID_EXTRA) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            Code::UnsafeGroupId,
+                            path,
+                            format!(
+                                "group id {shown:?} is unsafe in a CI shell line: {}",
+                                shell_safety::describe(c)
+                            ),
+                        )
+                        .at(members[0].line, 1)
+                        .with_hint("use letters, digits, spaces and `_ . - + @ , =` in group ids"),
+                    );
+                    continue;
+                }
+            }
+            let runner = match agreed_runner(path, &members) {
+                Ok(runner) => runner,
+                Err(d) => {
+                    diagnostics.push(d);
+                    continue;
+                }
+            };
+            let job_name = match group {
+                Some(id) => format!("{below} | group {id}"),
+                None => below.clone(),
+            };
+            entries.push(MatrixEntry {
+                path_to_test_file: path.to_owned(),
+                group_id: group.map(ToString::to_string),
+                group_number: group.and_then(GroupId::as_int),
+                artifact_group_id: artifact_safe(&job_name),
+                job_name,
+                node_ids: members.iter().map(|t| t.node_id.clone()).collect(),
+                runner,
+            });
+        }
+    }
+    (Matrix { entries }, diagnostics)
+}
+
+/// Tests grouped by file, files in path order, tests in file order.
+fn by_file(tests: &[TestItem]) -> BTreeMap<&str, Vec<&TestItem>> {
+    let mut files: BTreeMap<&str, Vec<&TestItem>> = BTreeMap::new();
+    for test in tests {
+        files.entry(test.path.as_str()).or_default().push(test);
+    }
+    for file_tests in files.values_mut() {
+        file_tests.sort_by_key(|t| t.line);
+    }
+    files
+}
+
+/// The file's path below the test path it was found under, as the job name shows it.
+fn job_path(path: &str, test_root: &str) -> String {
+    if test_root.is_empty() || test_root == "." {
+        return path.to_owned();
+    }
+    if let Some(rest) = path.strip_prefix(test_root) {
+        if let Some(rest) = rest.strip_prefix('/') {
+            return rest.to_owned();
+        }
+    }
+    if path == test_root {
+        return path.rsplit('/').next().unwrap_or(path).to_owned();
+    }
+    path.to_owned()
+}
+
+/// Replaces every run of characters outside `[A-Za-z0-9._-]` with one `_`.
+pub fn artifact_safe(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut last_was_sep = false;
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '.' | '-') {
+            out.push(c);
+            last_was_sep = false;
+        } else if !last_was_sep {
+            out.push('_');
+            last_was_sep = true;
+        }
+    }
+    out
+}
+
+fn agreed_runner(path: &str, members: &[&TestItem]) -> Result<Option<Runner>, Diagnostic> {
+    let first = &members[0].runner;
+    if let Some(other) = members.iter().find(|t| &t.runner != first) {
+        let show = |r: &Option<Runner>| match r {
+            None => "no runner".to_owned(),
+            Some(r) => serde_json::to_string(r).unwrap_or_default(),
+        };
+        return Err(Diagnostic::error(
+            Code::RunnerConflict,
+            path,
+            format!(
+                "tests of one group ask for different runners: `{}` has {}, `{}` has {}",
+                members[0].node_id,
+                show(first),
+                other.node_id,
+                show(&other.runner)
+            ),
+        )
+        .at(other.line, 1)
+        .with_hint("give every test of the group the same @pytest.mark.runner(...)"));
+    }
+    Ok(first.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(path: &str, function: &str, line: u32, group: Option<GroupId>) -> TestItem {
+        TestItem {
+            node_id: format!("{path}::{function}"),
+            path: path.into(),
+            class: None,
+            function: function.into(),
+            line,
+            group,
+            group_source: None,
+            runner: None,
+            marks: vec![],
+            test_root: "tests/integration".into(),
+        }
+    }
+
+    #[test]
+    fn one_entry_per_file_and_group_in_order() {
+        let tests = vec![
+            item(
+                "tests/integration/b/test_x.py",
+                "test_1",
+                1,
+                Some(GroupId::Str("s".into())),
+            ),
+            item(
+                "tests/integration/b/test_x.py",
+                "test_2",
+                5,
+                Some(GroupId::Int(10)),
+            ),
+            item(
+                "tests/integration/b/test_x.py",
+                "test_3",
+                9,
+                Some(GroupId::Int(2)),
+            ),
+            item("tests/integration/a.py", "test_4", 1, Some(GroupId::Int(1))),
+            item(
+                "tests/integration/b/test_x.py",
+                "test_5",
+                12,
+                Some(GroupId::Int(2)),
+            ),
+        ];
+        let (m, d) = build(&tests, MatrixOptions::default());
+        assert!(d.is_empty());
+        let names: Vec<_> = m.entries.iter().map(|e| e.job_name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "a.py | group 1",
+                "b/test_x.py | group 2",
+                "b/test_x.py | group 10",
+                "b/test_x.py | group s"
+            ]
+        );
+        assert_eq!(m.entries[1].node_ids.len(), 2);
+        assert_eq!(m.entries[1].group_number, Some(2));
+        assert_eq!(m.entries[3].group_number, None);
+        assert_eq!(m.entries[1].artifact_group_id, "b_test_x.py_group_2");
+    }
+
+    #[test]
+    fn mixed_file_is_an_error_naming_the_lost_test() {
+        let tests = vec![
+            item("t/test_a.py", "test_1", 1, Some(GroupId::Int(1))),
+            item("t/test_a.py", "test_2", 7, None),
+        ];
+        let d = check_grouping(&tests, UngroupedPolicy::Error);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, Code::MixedGrouping);
+        assert_eq!(d[0].line, 7);
+        assert!(d[0].message.contains("t/test_a.py::test_2"));
+    }
+
+    #[test]
+    fn ungrouped_file_follows_policy() {
+        let tests = vec![item("t/test_a.py", "test_1", 1, None)];
+        assert_eq!(
+            check_grouping(&tests, UngroupedPolicy::Error)[0].code,
+            Code::UngroupedFile
+        );
+        assert!(check_grouping(&tests, UngroupedPolicy::WholeFile).is_empty());
+        let (m, _) = build(
+            &tests,
+            MatrixOptions {
+                ungrouped: UngroupedPolicy::WholeFile,
+            },
+        );
+        assert_eq!(m.entries.len(), 1);
+        assert_eq!(m.entries[0].group_id, None);
+        let (m, _) = build(&tests, MatrixOptions::default());
+        assert!(m.entries.is_empty());
+    }
+
+    #[test]
+    fn runners_must_agree() {
+        let mut a = item("t/test_a.py", "test_1", 1, Some(GroupId::Int(1)));
+        a.runner = Some(Runner::Label("large".into()));
+        let b = item("t/test_a.py", "test_2", 4, Some(GroupId::Int(1)));
+        let (m, d) = build(&[a, b], MatrixOptions::default());
+        assert!(m.entries.is_empty());
+        assert_eq!(d[0].code, Code::RunnerConflict);
+    }
+
+    #[test]
+    fn unsafe_values_are_rejected() {
+        let tests = vec![
+            item("t/my tests/test_a.py", "test_1", 1, Some(GroupId::Int(1))),
+            item(
+                "t/test_b.py",
+                "test_1",
+                1,
+                Some(GroupId::Str("a;rm".into())),
+            ),
+        ];
+        let (m, d) = build(&tests, MatrixOptions::default());
+        assert!(m.entries.is_empty());
+        let codes: Vec<_> = d.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::UnsafePath, Code::UnsafeGroupId]);
+    }
+
+    #[test]
+    fn job_path_is_below_the_test_root() {
+        assert_eq!(
+            job_path(
+                "tests/integration/relations/test_db.py",
+                "tests/integration"
+            ),
+            "relations/test_db.py"
+        );
+        assert_eq!(
+            job_path("tests/test_db.py", "tests/test_db.py"),
+            "test_db.py"
+        );
+        assert_eq!(job_path("test_db.py", ""), "test_db.py");
+    }
+}

@@ -1,0 +1,70 @@
+//! The policy for values that CI workflows paste into shell lines.
+//!
+//! A matrix value interpolated with `${{ }}` (GitHub) or `$VAR` unquoted (GitLab, Buildkite)
+//! becomes shell code. Instead of escaping for every shell, fanout only emits values made of
+//! characters that mean nothing to a POSIX shell, and rejects the rest with a reason.
+//!
+//! - Paths: ASCII letters and digits and `_ . - / + @ , =`. No spaces.
+//! - Group ids: the same without `/`, plus the space (ids like `large deployment` are common
+//!   and pass safely through `env:`; quote them in `run:` lines).
+
+/// Characters, besides ASCII alphanumerics, allowed in test file paths.
+pub const PATH_EXTRA: &str = "_.-/+@,=";
+/// Characters, besides ASCII alphanumerics, allowed in group ids.
+pub const GROUP_ID_EXTRA: &str = "_.-+@,= ";
+
+/// The first character of `value` that is not allowed, if any.
+pub fn first_unsafe(value: &str, extra: &str) -> Option<char> {
+    value
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || extra.contains(*c)))
+}
+
+/// Why a character is dangerous, for error messages.
+pub fn describe(c: char) -> String {
+    let why = match c {
+        '$' => "starts a shell expansion",
+        '`' => "starts a command substitution",
+        '"' | '\'' => "ends or starts a shell quote",
+        ';' | '&' | '|' => "separates shell commands",
+        '\n' | '\r' => "ends the shell line",
+        ' ' | '\t' => "splits the value into two shell words",
+        '(' | ')' | '{' | '}' | '<' | '>' => "is shell syntax",
+        '*' | '?' | '[' | ']' => "is a shell glob",
+        '\\' => "escapes the next character in the shell",
+        '#' => "starts a shell comment",
+        '!' => "triggers shell history expansion",
+        '~' => "expands to a home directory",
+        _ if c.is_control() => "is a control character",
+        _ if !c.is_ascii() => "is not ASCII, so its meaning depends on the runner's locale",
+        _ => "is not in fanout's list of shell-safe characters",
+    };
+    format!("{c:?} {why}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        assert_eq!(
+            first_unsafe("tests/integration/test_a-b_c.py", PATH_EXTRA),
+            None
+        );
+        assert_eq!(
+            first_unsafe("tests/my tests/test_a.py", PATH_EXTRA),
+            Some(' ')
+        );
+        assert_eq!(first_unsafe("tests/$(id).py", PATH_EXTRA), Some('$'));
+        assert_eq!(first_unsafe("tests/é.py", PATH_EXTRA), Some('é'));
+    }
+
+    #[test]
+    fn group_ids() {
+        assert_eq!(first_unsafe("large deployment", GROUP_ID_EXTRA), None);
+        assert_eq!(first_unsafe("a;b", GROUP_ID_EXTRA), Some(';'));
+        assert_eq!(first_unsafe("a`b`", GROUP_ID_EXTRA), Some('`'));
+        assert!(describe('$').contains("expansion"));
+    }
+}

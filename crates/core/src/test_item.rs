@@ -1,0 +1,60 @@
+//! One test as pytest would collect it, at function level.
+
+use crate::group::GroupId;
+use serde::Serialize;
+
+/// Where the closest group mark of a test was found, as pytest's `get_closest_marker` walks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupSource {
+    Function,
+    Class,
+    Module,
+}
+
+/// A literal mark argument, enough to evaluate `-m 'name(kw=value)'` as pytest 8 does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MarkValue {
+    Str(String),
+    Int(i64),
+    Bool(bool),
+    None,
+    /// Anything that is not a literal: never equal to a value in an expression.
+    Other,
+}
+
+/// A mark applied to a test at any level (function, class, module).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mark {
+    pub name: String,
+    pub kwargs: Vec<(String, MarkValue)>,
+}
+
+/// The CI runner labels a group asks for with `@pytest.mark.runner(...)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Runner {
+    Label(String),
+    Labels(Vec<String>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestItem {
+    /// `path::Class::function`, relative to the rootdir, as pytest prints it.
+    pub node_id: String,
+    /// Path of the test file relative to the rootdir, `/`-separated.
+    pub path: String,
+    /// Enclosing classes joined by `::`, for nested classes.
+    pub class: Option<String>,
+    pub function: String,
+    /// 1-based line of the `def`.
+    pub line: u32,
+    pub group: Option<GroupId>,
+    pub group_source: Option<GroupSource>,
+    pub runner: Option<Runner>,
+    /// Every mark that applies, closest first, for `-m` selection.
+    pub marks: Vec<Mark>,
+    /// The path argument (or `testpaths` entry) under which the file was found,
+    /// relative to the rootdir; job names are relative to it.
+    pub test_root: String,
+}
