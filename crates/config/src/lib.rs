@@ -1,1 +1,156 @@
-//! pytest config discovery. (being written)
+//! pytest config discovery, mirroring pytest 9.2 exactly: which config file pytest reads
+//! (`pytest.toml`, `.pytest.toml`, `pytest.ini`, `.pytest.ini`, `pyproject.toml`, `tox.ini`,
+//! `setup.cfg`, per directory, walking up from the common ancestor of the args), the rootdir,
+//! the ini values collection depends on, and the paths pytest would collect from. Also fanout's
+//! own `[tool.fanout]` settings.
+
+mod addopts;
+mod discovery;
+mod error;
+mod fanout;
+mod glob;
+mod ini;
+mod loaders;
+mod paths;
+mod python;
+mod settings;
+mod toml_doc;
+mod value;
+
+use std::path::{Path, PathBuf};
+
+pub use error::{ConfigError, Location};
+pub use fanout::{load_fanout_settings, FanoutSettings, Ungrouped};
+
+/// Which file pytest reads its config from and the values it takes from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PytestConfig {
+    /// Absolute.
+    pub rootdir: PathBuf,
+    /// Absolute; `None` when no config file matched.
+    pub inifile: Option<PathBuf>,
+    pub ini: IniValues,
+    /// The paths pytest would collect from, absolute: the args if any were given (positional
+    /// args in `addopts` first, node ids kept as written: `tests/test_a.py::test_x`); else
+    /// `testpaths` (globbed, relative to rootdir) when invoked from the rootdir; else the
+    /// invocation dir.
+    pub collect_paths: Vec<PathBuf>,
+    pub args_source: ArgsSource,
+}
+
+/// The ini values collection depends on, with pytest's defaults applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IniValues {
+    pub testpaths: Vec<String>,
+    pub python_files: Vec<String>,
+    pub python_classes: Vec<String>,
+    pub python_functions: Vec<String>,
+    pub norecursedirs: Vec<String>,
+    /// Raw `name(args): description` lines.
+    pub markers: Vec<String>,
+    /// shlex-split.
+    pub addopts: Vec<String>,
+    /// `--collect-in-virtualenv` in addopts.
+    pub collect_in_virtualenv: bool,
+    /// `--ignore` values from addopts, as written (pytest resolves them against the invocation dir).
+    pub ignore: Vec<String>,
+    /// `--ignore-glob` values from addopts.
+    pub ignore_glob: Vec<String>,
+    /// The last `-m` in addopts.
+    pub markexpr: Option<String>,
+    /// `strict_markers` (from the file, `-o`, or `--strict-markers` in addopts), else `strict`.
+    pub strict_markers: bool,
+}
+
+/// Where pytest's initial paths came from (pytest's `Config.ArgsSource`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArgsSource {
+    Args,
+    Testpaths,
+    InvocationDir,
+}
+
+/// Like pytest's `--rootdir` and `-c/--config-file`; relative paths are taken from the
+/// invocation dir.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    pub rootdir: Option<PathBuf>,
+    pub inifile: Option<PathBuf>,
+}
+
+/// Finds pytest's rootdir and config file and reads the values collection depends on, for a
+/// pytest run in `invocation_dir` with positional `args` (paths or node ids).
+pub fn discover(
+    invocation_dir: &Path,
+    args: &[PathBuf],
+    overrides: &Overrides,
+) -> Result<PytestConfig, ConfigError> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+    let invocation_dir = paths::abspath(&cwd, invocation_dir);
+    let mut setup = discovery::determine_setup(&invocation_dir, args, overrides)?;
+    let (ini, addopts_args, pyargs) =
+        settings::ini_values(&mut setup.config, setup.inifile.as_deref(), &invocation_dir)?;
+    let all_args: Vec<PathBuf> = addopts_args
+        .iter()
+        .map(PathBuf::from)
+        .chain(args.iter().cloned())
+        .collect();
+    let (collect_paths, args_source) = decide_args(
+        &invocation_dir,
+        &setup.rootdir,
+        &all_args,
+        &ini.testpaths,
+        pyargs,
+    );
+    Ok(PytestConfig {
+        rootdir: setup.rootdir,
+        inifile: setup.inifile,
+        ini,
+        collect_paths,
+        args_source,
+    })
+}
+
+/// pytest's `Config._decide_args`.
+fn decide_args(
+    invocation_dir: &Path,
+    rootdir: &Path,
+    args: &[PathBuf],
+    testpaths: &[String],
+    pyargs: bool,
+) -> (Vec<PathBuf>, ArgsSource) {
+    if !args.is_empty() {
+        return (
+            args.iter()
+                .map(|a| paths::abspath(invocation_dir, a))
+                .collect(),
+            ArgsSource::Args,
+        );
+    }
+    if invocation_dir == rootdir {
+        let found: Vec<String> = if pyargs {
+            testpaths.to_vec()
+        } else {
+            testpaths
+                .iter()
+                .flat_map(|pattern| glob::glob(invocation_dir, pattern))
+                .collect()
+        };
+        if !found.is_empty() {
+            return (
+                found
+                    .iter()
+                    .map(|p| paths::abspath(invocation_dir, Path::new(p)))
+                    .collect(),
+                ArgsSource::Testpaths,
+            );
+        }
+    }
+    (
+        vec![invocation_dir.to_path_buf()],
+        ArgsSource::InvocationDir,
+    )
+}
+
+#[cfg(test)]
+mod tests;

@@ -56,6 +56,8 @@ pub enum Code {
     NoTests,
     /// A class pytest skips because it defines `__init__` or `__new__`.
     ClassNotCollected,
+    /// A test class inherits from a class defined in another module.
+    UnresolvedBase,
     /// A path that is unsafe to paste into a CI shell line.
     UnsafePath,
     /// A group id that is unsafe to paste into a CI shell line.
@@ -83,6 +85,7 @@ impl Code {
         Code::InvalidRunner,
         Code::NoTests,
         Code::ClassNotCollected,
+        Code::UnresolvedBase,
         Code::UnsafePath,
         Code::UnsafeGroupId,
         Code::InvalidMarkExpression,
@@ -107,6 +110,7 @@ impl Code {
             Code::InvalidRunner => "invalid-runner",
             Code::NoTests => "no-tests",
             Code::ClassNotCollected => "class-not-collected",
+            Code::UnresolvedBase => "unresolved-base",
             Code::UnsafePath => "unsafe-path",
             Code::UnsafeGroupId => "unsafe-group-id",
             Code::InvalidMarkExpression => "invalid-mark-expression",
@@ -258,8 +262,8 @@ mod tests {
         let io = Diagnostic::error(Code::IoError, "b.py", "y");
         let warn = Diagnostic::warning(Code::IoError, "c.py", "z");
         assert_eq!(exit_code(&[]), 0);
-        assert_eq!(exit_code(std::slice::from_ref(&warn)), 0);
-        assert_eq!(exit_code(&[finding.clone()]), 1);
+        assert_eq!(exit_code(&[warn]), 0);
+        assert_eq!(exit_code(std::slice::from_ref(&finding)), 1);
         assert_eq!(exit_code(&[finding, io]), 2);
     }
 

@@ -87,7 +87,7 @@ mod tests {
 
     #[test]
     fn ints_sort_numerically_before_strings() {
-        let mut ids = vec![
+        let mut ids = [
             GroupId::Str("b".into()),
             GroupId::Int(10),
             GroupId::Str("a".into()),

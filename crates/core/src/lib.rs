@@ -7,6 +7,7 @@
 pub mod backend;
 pub mod diagnostic;
 pub mod group;
+pub mod markexpr;
 pub mod matrix;
 pub mod shell_safety;
 pub mod test_item;
@@ -14,6 +15,7 @@ pub mod test_item;
 pub use backend::{Backend, BackendError, BackendRegistration, OutputContext};
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use group::{GroupId, GroupIdError};
+pub use markexpr::{MarkExpression, MarkExpressionError};
 pub use matrix::{Matrix, MatrixEntry, MatrixOptions};
 pub use test_item::{GroupSource, Mark, MarkValue, Runner, TestItem};
 

@@ -47,7 +47,11 @@ pub struct Matrix {
 /// File-level grouping rules that hold for `collect` and `matrix` alike.
 pub fn check_grouping(tests: &[TestItem], policy: UngroupedPolicy) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    for (path, file_tests) in by_file(tests) {
+    for (path, mut file_tests) in by_file(tests) {
+        file_tests.retain(|t| !t.group_error);
+        if file_tests.is_empty() {
+            continue;
+        }
         let grouped: Vec<_> = file_tests.iter().filter(|t| t.group.is_some()).collect();
         if grouped.len() == file_tests.len() {
             continue;
@@ -251,6 +255,7 @@ mod tests {
             line,
             group,
             group_source: None,
+            group_error: false,
             runner: None,
             marks: vec![],
             test_root: "tests/integration".into(),

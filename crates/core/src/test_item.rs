@@ -51,6 +51,9 @@ pub struct TestItem {
     pub line: u32,
     pub group: Option<GroupId>,
     pub group_source: Option<GroupSource>,
+    /// The test has a group mark whose id could not be resolved (reported as a diagnostic);
+    /// file-level grouping checks leave it out rather than report it twice.
+    pub group_error: bool,
     pub runner: Option<Runner>,
     /// Every mark that applies, closest first, for `-m` selection.
     pub marks: Vec<Mark>,

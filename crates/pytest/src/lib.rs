@@ -1,1 +1,133 @@
-//! Static pytest collection.
+//! Static pytest collection: which files, classes and functions pytest would collect,
+//! and the group each test belongs to, from the source alone.
+//!
+//! Files are found with pytest's own rules ([`walk`]), parsed in parallel with
+//! `ruff_python_parser`, and resolved to [`TestItem`]s with the closest `group` mark.
+
+mod classes;
+pub mod fnmatch;
+mod marks;
+mod module;
+mod namespace;
+mod params;
+mod resolve;
+pub mod source;
+mod values;
+pub mod walk;
+
+use fanout_core::{Code, Diagnostic, TestItem};
+use marks::Bindings;
+use module::{ModuleCollector, Rules};
+use namespace::Namespace;
+use rayon::prelude::*;
+use source::LineIndex;
+use std::path::PathBuf;
+
+/// What to collect and with which rules.
+pub struct CollectRequest<'c> {
+    pub paths: &'c [PathBuf],
+    pub walk: walk::WalkRules<'c>,
+    pub python_classes: &'c [String],
+    pub python_functions: &'c [String],
+}
+
+#[derive(Debug, Default)]
+pub struct Collection {
+    pub tests: Vec<TestItem>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Test files parsed.
+    pub files: usize,
+}
+
+/// Collects every test under the request's paths. Problems with single files are
+/// diagnostics; the other files are still collected.
+pub fn collect(request: &CollectRequest<'_>) -> Collection {
+    let (files, mut diagnostics) = walk::find_test_files(request.paths, &request.walk);
+    let per_file: Vec<(Vec<TestItem>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|file| match read_source(&file.abs, &file.rel) {
+            Ok(text) => collect_source(&file.rel, &file.test_root, &text, request),
+            Err(d) => (Vec::new(), vec![d]),
+        })
+        .collect();
+    let mut tests = Vec::new();
+    for (file_tests, file_diagnostics) in per_file {
+        tests.extend(file_tests);
+        diagnostics.extend(file_diagnostics);
+    }
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
+    Collection {
+        tests,
+        diagnostics,
+        files: files.len(),
+    }
+}
+
+/// Collects the tests of one module's source text.
+pub fn collect_source(
+    rel_path: &str,
+    test_root: &str,
+    text: &str,
+    request: &CollectRequest<'_>,
+) -> (Vec<TestItem>, Vec<Diagnostic>) {
+    let index = LineIndex::new(text);
+    let parsed = match ruff_python_parser::parse_module(text) {
+        Ok(parsed) => parsed,
+        Err(err) => {
+            let (line, column) = index.position(err.location.start());
+            let d = Diagnostic::error(
+                Code::SyntaxError,
+                rel_path,
+                format!("cannot parse this file: {}", err.error),
+            )
+            .at(line, column)
+            .with_source_line(index.line_text(line))
+            .with_hint("pytest fails the whole run on this file too; fix the syntax error");
+            return (Vec::new(), vec![d]);
+        }
+    };
+    let body = &parsed.syntax().body;
+    let module = Namespace::of_body(body);
+    let bindings = Bindings::new(body, &module);
+    let mut collector = ModuleCollector {
+        rel_path,
+        test_root,
+        index: &index,
+        bindings: &bindings,
+        module: &module,
+        rules: Rules {
+            python_classes: request.python_classes,
+            python_functions: request.python_functions,
+        },
+        tests: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    collector.collect();
+    (collector.tests, collector.diagnostics)
+}
+
+fn read_source(path: &std::path::Path, rel: &str) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error(Code::IoError, rel, format!("cannot read this file: {e}"))
+            .with_hint("check that the file exists and is readable")
+    })?;
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+    String::from_utf8(bytes.to_vec()).map_err(|e| {
+        let valid = &bytes[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        Diagnostic::error(
+            Code::InvalidUtf8,
+            rel,
+            format!(
+                "this file is not valid UTF-8 (byte {} of line {line})",
+                valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1
+            ),
+        )
+        .at(u32::try_from(line).unwrap_or(u32::MAX), 1)
+        .with_hint("save the file as UTF-8 (fanout does not read `# coding:` declarations)")
+    })
+}
+
+#[cfg(test)]
+mod tests;

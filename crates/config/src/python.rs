@@ -1,0 +1,230 @@
+//! Python's string semantics where pytest's behaviour depends on them: `str.isspace`,
+//! `str.splitlines`, `shlex.split`, `distutils`' `strtobool` and float `repr`.
+
+/// `str.isspace` for one character (Python counts `\x1c`..`\x1f` as whitespace, Rust does not).
+pub(crate) fn is_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+pub(crate) fn strip(s: &str) -> &str {
+    s.trim_matches(is_space)
+}
+
+pub(crate) fn rstrip(s: &str) -> &str {
+    s.trim_end_matches(is_space)
+}
+
+/// `str.splitlines()`: lines without their endings; every Python line boundary counts.
+pub(crate) fn splitlines(s: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let boundary = matches!(
+            c,
+            '\n' | '\r'
+                | '\u{0b}'
+                | '\u{0c}'
+                | '\u{1c}'
+                | '\u{1d}'
+                | '\u{1e}'
+                | '\u{85}'
+                | '\u{2028}'
+                | '\u{2029}'
+        );
+        if boundary {
+            lines.push(&s[start..i]);
+            let mut end = i + c.len_utf8();
+            if c == '\r' && chars.peek().is_some_and(|&(_, n)| n == '\n') {
+                chars.next();
+                end += 1;
+            }
+            start = end;
+        }
+    }
+    if start < s.len() {
+        lines.push(&s[start..]);
+    }
+    lines
+}
+
+/// Why `shlex.split` refused a string (its `ValueError` message).
+pub(crate) type ShlexError = &'static str;
+
+/// `shlex.split(s)` (POSIX mode, no comments).
+pub(crate) fn shlex_split(s: &str) -> Result<Vec<String>, ShlexError> {
+    #[derive(PartialEq)]
+    enum State {
+        Between,
+        Word,
+        Quote(char),
+    }
+    let mut out = Vec::new();
+    let mut token = String::new();
+    let mut state = State::Between;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match state {
+            State::Between | State::Word => match c {
+                ' ' | '\t' | '\r' | '\n' => {
+                    if state == State::Word {
+                        out.push(std::mem::take(&mut token));
+                    }
+                    state = State::Between;
+                }
+                '\\' => {
+                    token.push(chars.next().ok_or("No escaped character")?);
+                    state = State::Word;
+                }
+                '\'' | '"' => state = State::Quote(c),
+                _ => {
+                    token.push(c);
+                    state = State::Word;
+                }
+            },
+            State::Quote(q) if c == q => state = State::Word,
+            State::Quote('"') if c == '\\' => {
+                let next = chars.next().ok_or("No escaped character")?;
+                if next != '"' && next != '\\' {
+                    token.push('\\');
+                }
+                token.push(next);
+            }
+            State::Quote(_) => token.push(c),
+        }
+    }
+    match state {
+        State::Quote(_) => Err("No closing quotation"),
+        State::Word => {
+            out.push(token);
+            Ok(out)
+        }
+        State::Between => Ok(out),
+    }
+}
+
+/// pytest's `_strtobool`.
+pub(crate) fn strtobool(val: &str) -> Option<bool> {
+    match val.to_lowercase().as_str() {
+        "y" | "yes" | "t" | "true" | "on" | "1" => Some(true),
+        "n" | "no" | "f" | "false" | "off" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// `repr(float)`.
+pub(crate) fn float_repr(f: f64) -> String {
+    if f.is_nan() {
+        return "nan".into();
+    }
+    if f.is_infinite() {
+        return if f < 0.0 { "-inf".into() } else { "inf".into() };
+    }
+    if f == 0.0 {
+        return if f.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
+    }
+    let sci = format!("{:e}", f.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let sign = if f < 0.0 { "-" } else { "" };
+    let body = if (-4..16).contains(&exp) {
+        if exp >= 0 {
+            let int_len = usize::try_from(exp).unwrap_or(0) + 1;
+            if digits.len() <= int_len {
+                format!("{digits}{}.0", "0".repeat(int_len - digits.len()))
+            } else {
+                format!("{}.{}", &digits[..int_len], &digits[int_len..])
+            }
+        } else {
+            let zeros = usize::try_from(-exp - 1).unwrap_or(0);
+            format!("0.{}{digits}", "0".repeat(zeros))
+        }
+    } else {
+        let (first, rest) = digits.split_at(1);
+        let frac = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(".{rest}")
+        };
+        let esign = if exp < 0 { '-' } else { '+' };
+        format!("{first}{frac}e{esign}{:02}", exp.abs())
+    };
+    format!("{sign}{body}")
+}
+
+/// `repr(str)`, close enough for messages.
+pub(crate) fn str_repr(s: &str) -> String {
+    if s.contains('\'') && !s.contains('"') {
+        return format!("\"{}\"", s.replace('\\', "\\\\"));
+    }
+    format!(
+        "'{}'",
+        s.replace('\\', "\\\\")
+            .replace('\'', "\\'")
+            .replace('\n', "\\n")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splitlines_matches_python() {
+        assert_eq!(
+            splitlines("a\nb\r\nc\rd\u{0c}e\u{2028}f\n"),
+            ["a", "b", "c", "d", "e", "f"]
+        );
+        assert_eq!(splitlines("a\n\nb"), ["a", "", "b"]);
+        assert!(splitlines("").is_empty());
+    }
+
+    #[test]
+    fn shlex_matches_python() {
+        assert_eq!(
+            shlex_split("-m 'slow and not db' --ignore=a\\ b").unwrap(),
+            ["-m", "slow and not db", "--ignore=a b"]
+        );
+        assert_eq!(
+            shlex_split(r#""a\"b\x" '' c#d"#).unwrap(),
+            [r#"a"b\x"#, "", "c#d"]
+        );
+        assert_eq!(shlex_split("  \t\n").unwrap(), Vec::<String>::new());
+        assert_eq!(shlex_split("a'b'c").unwrap(), ["abc"]);
+        assert_eq!(shlex_split("'unclosed"), Err("No closing quotation"));
+        assert_eq!(shlex_split("trailing\\"), Err("No escaped character"));
+    }
+
+    #[test]
+    fn strtobool_matches_pytest() {
+        assert_eq!(strtobool("TRUE"), Some(true));
+        assert_eq!(strtobool("off"), Some(false));
+        assert_eq!(strtobool("2"), None);
+    }
+
+    #[test]
+    fn float_repr_matches_python() {
+        for (f, s) in [
+            (1.0, "1.0"),
+            (1.5e3, "1500.0"),
+            (1e16, "1e+16"),
+            (1.25e-5, "1.25e-05"),
+            (0.001, "0.001"),
+            (-2.5, "-2.5"),
+            (123.456, "123.456"),
+        ] {
+            assert_eq!(float_repr(f), s);
+        }
+    }
+
+    #[test]
+    fn isspace_includes_python_separators() {
+        assert!(is_space('\u{1f}') && is_space('\u{a0}') && !is_space('x'));
+        assert_eq!(strip("\u{1c} a \u{3000}"), "a");
+    }
+}

@@ -1,0 +1,198 @@
+//! The ini values fanout needs, typed the way pytest's `getini` types them ("args", "linelist",
+//! "bool"), with pytest's defaults.
+
+use std::path::Path;
+
+use crate::addopts::Addopts;
+use crate::error::{ConfigError, Location};
+use crate::python::{shlex_split, strip, strtobool};
+use crate::value::{ConfigDict, ConfigValue, Kind, Mode, Value};
+use crate::IniValues;
+
+pub(crate) const DEFAULT_PYTHON_FILES: [&str; 2] = ["test_*.py", "*_test.py"];
+pub(crate) const DEFAULT_NORECURSEDIRS: [&str; 9] = [
+    "*.egg",
+    ".*",
+    "_darcs",
+    "build",
+    "CVS",
+    "dist",
+    "node_modules",
+    "venv",
+    "{arch}",
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum IniType {
+    Args,
+    Linelist,
+}
+
+impl IniType {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Args => "args",
+            Self::Linelist => "linelist",
+        }
+    }
+}
+
+fn bad(value: &Value, message: String, help: &str) -> ConfigError {
+    ConfigError::invalid(value.at.clone(), message, help)
+}
+
+fn string_items(name: &str, items: &[Value]) -> Result<Vec<String>, ConfigError> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| match &item.kind {
+            Kind::Str(s) => Ok(s.clone()),
+            _ => Err(bad(
+                item,
+                format!("config option '{name}' expects a list of strings, but item at index {i} is {}: {}", item.type_name(), item.py_repr()),
+                "quote the item",
+            )),
+        })
+        .collect()
+}
+
+fn get_list(cfg: &ConfigDict, name: &str, ty: IniType) -> Result<Option<Vec<String>>, ConfigError> {
+    let Some(ConfigValue { value, mode }) = cfg.get(name) else {
+        return Ok(None);
+    };
+    let list = match (&value.kind, mode, ty) {
+        (Kind::Array(items), _, _) => string_items(name, items)?,
+        (Kind::Str(s), Mode::Ini, IniType::Args) => shlex_split(s).map_err(|why| {
+            bad(
+                value,
+                format!("config option '{name}' cannot be split like a shell command line: {why}"),
+                "close the quote or escape the character",
+            )
+        })?,
+        (Kind::Str(s), Mode::Ini, IniType::Linelist) => s
+            .split('\n')
+            .map(strip)
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect(),
+        (_, Mode::Ini, _) => vec![value.py_str()],
+        (_, Mode::Toml, _) => {
+            let message = format!(
+                "config option '{name}' expects a list for type '{}', got {}: {}",
+                ty.name(),
+                value.type_name(),
+                value.py_repr()
+            );
+            return Err(bad(
+                value,
+                message,
+                "write a TOML list of strings, e.g. [\"a\", \"b\"]",
+            ));
+        }
+    };
+    Ok(Some(list))
+}
+
+fn get_bool(cfg: &ConfigDict, name: &str) -> Result<Option<bool>, ConfigError> {
+    let Some(ConfigValue { value, mode }) = cfg.get(name) else {
+        return Ok(None);
+    };
+    match (&value.kind, mode) {
+        (Kind::Bool(b), _) => Ok(Some(*b)),
+        (_, Mode::Ini) => {
+            let text = value.py_str();
+            let text = strip(&text);
+            strtobool(text).map(Some).ok_or_else(|| {
+                bad(
+                    value,
+                    format!(
+                        "config option '{name}': invalid truth value {}",
+                        crate::python::str_repr(&text.to_lowercase())
+                    ),
+                    "use true or false",
+                )
+            })
+        }
+        (_, Mode::Toml) => {
+            let message = format!(
+                "config option '{name}' expects a bool, got {}: {}",
+                value.type_name(),
+                value.py_repr()
+            );
+            Err(bad(value, message, "write true or false without quotes"))
+        }
+    }
+}
+
+fn or_default(list: Option<Vec<String>>, default: &[&str]) -> Vec<String> {
+    list.unwrap_or_else(|| default.iter().map(|s| (*s).to_string()).collect())
+}
+
+/// Reads addopts, applies its `-o` overrides (as pytest does, one level deep), then the rest.
+pub(crate) fn ini_values(
+    cfg: &mut ConfigDict,
+    inifile: Option<&Path>,
+    invocation_dir: &Path,
+) -> Result<(IniValues, Vec<String>, bool), ConfigError> {
+    let addopts = get_list(cfg, "addopts", IniType::Args)?.unwrap_or_default();
+    let addopts_at = cfg.get("addopts").map_or_else(
+        || Location::file(inifile.unwrap_or(invocation_dir)),
+        |v| v.value.at.clone(),
+    );
+    let parsed = Addopts::parse(&addopts).map_err(|why| {
+        ConfigError::invalid(
+            addopts_at.clone(),
+            format!("addopts: {why}"),
+            "fix the addopts value",
+        )
+    })?;
+    for assignment in &parsed.overrides {
+        let Some((key, value)) = assignment.split_once('=') else {
+            let message = format!(
+                "-o/--override-ini expects option=value style (got: {})",
+                crate::python::str_repr(assignment)
+            );
+            return Err(ConfigError::invalid(
+                addopts_at,
+                message,
+                "write -o name=value",
+            ));
+        };
+        cfg.insert(
+            key.to_string(),
+            ConfigValue {
+                value: Value::str(value, addopts_at.clone()),
+                mode: Mode::Ini,
+            },
+        );
+    }
+    let strict_markers = match get_bool(cfg, "strict_markers")? {
+        Some(b) => b,
+        None => get_bool(cfg, "strict")?.unwrap_or(false),
+    };
+    let values = IniValues {
+        testpaths: get_list(cfg, "testpaths", IniType::Args)?.unwrap_or_default(),
+        python_files: or_default(
+            get_list(cfg, "python_files", IniType::Args)?,
+            &DEFAULT_PYTHON_FILES,
+        ),
+        python_classes: or_default(get_list(cfg, "python_classes", IniType::Args)?, &["Test"]),
+        python_functions: or_default(get_list(cfg, "python_functions", IniType::Args)?, &["test"]),
+        norecursedirs: or_default(
+            get_list(cfg, "norecursedirs", IniType::Args)?,
+            &DEFAULT_NORECURSEDIRS,
+        ),
+        markers: get_list(cfg, "markers", IniType::Linelist)?.unwrap_or_default(),
+        addopts,
+        collect_in_virtualenv: parsed.collect_in_virtualenv,
+        ignore: parsed.ignore,
+        ignore_glob: parsed.ignore_glob,
+        markexpr: parsed.markexpr,
+        strict_markers,
+    };
+    Ok((values, parsed.positional, parsed.pyargs))
+}
+
+#[cfg(test)]
+#[path = "settings_tests.rs"]
+mod tests;

@@ -1,0 +1,235 @@
+//! Collecting the tests of one parsed module, as pytest's python plugin would.
+
+use crate::classes::{self, ClassKind};
+use crate::marks::{Bindings, MarkRef};
+use crate::namespace::{Binding, Namespace};
+use crate::params;
+use crate::resolve::{self, Level};
+use crate::source::LineIndex;
+use fanout_core::{Code, Diagnostic, GroupSource, Mark, TestItem};
+use ruff_python_ast::{StmtClassDef, StmtFunctionDef};
+use ruff_text_size::{Ranged, TextRange};
+use std::collections::HashSet;
+
+/// The ini options that decide what is a test.
+pub struct Rules<'c> {
+    pub python_classes: &'c [String],
+    pub python_functions: &'c [String],
+}
+
+pub struct ModuleCollector<'a> {
+    pub rel_path: &'a str,
+    pub test_root: &'a str,
+    pub index: &'a LineIndex<'a>,
+    pub bindings: &'a Bindings<'a>,
+    pub module: &'a Namespace<'a>,
+    pub rules: Rules<'a>,
+    pub tests: Vec<TestItem>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A class node on the way from a test to its module.
+struct ClassNode<'a> {
+    name: &'a str,
+    marks: Vec<MarkRef<'a>>,
+}
+
+impl<'a> ModuleCollector<'a> {
+    pub fn collect(&mut self) {
+        for (name, binding) in self.module.iter() {
+            match binding {
+                Binding::Function(def) if self.is_test_function(name, def, false) => {
+                    self.item(def, &[]);
+                }
+                Binding::Class(def) => self.class(def, name, &mut Vec::new()),
+                _ => {}
+            }
+        }
+    }
+
+    pub fn diagnostic(&self, code: Code, range: TextRange, message: String) -> Diagnostic {
+        let (line, column) = self.index.position(range.start());
+        let severity_error = Diagnostic::error(code, self.rel_path, message).at(line, column);
+        severity_error.with_source_line(self.index.line_text(line))
+    }
+
+    fn is_test_function(&self, name: &str, def: &StmtFunctionDef, unittest: bool) -> bool {
+        let named = if unittest {
+            name.starts_with("test")
+        } else {
+            classes::name_matches(name, self.rules.python_functions)
+        };
+        named
+            && !def
+                .decorator_list
+                .iter()
+                .any(|d| self.bindings.is_fixture(&d.expression))
+    }
+
+    fn class(&mut self, def: &'a StmtClassDef, name: &'a str, chain: &mut Vec<ClassNode<'a>>) {
+        let mro = classes::mro(def, self.module);
+        let namespaces: Vec<Namespace<'a>> = mro
+            .classes
+            .iter()
+            .map(|c| Namespace::of_body(&c.body))
+            .collect();
+        // `__test__` is inherited like any class attribute.
+        let dunder_test = namespaces.iter().find_map(classes::dunder_test);
+        let kind = if mro.unittest {
+            ClassKind::UnitTest
+        } else if dunder_test == Some(true)
+            || classes::name_matches(name, self.rules.python_classes)
+        {
+            ClassKind::Plain
+        } else {
+            return;
+        };
+        if dunder_test == Some(false) {
+            return;
+        }
+        if kind == ClassKind::Plain {
+            if let Some(special) = ["__init__", "__new__"].into_iter().find(|m| {
+                namespaces
+                    .iter()
+                    .any(|ns| matches!(ns.get(m), Some(Binding::Function(_))))
+            }) {
+                let mut d = self.diagnostic(
+                    Code::ClassNotCollected,
+                    def.name.range(),
+                    format!(
+                        "pytest does not collect class `{name}` because it defines `{special}`"
+                    ),
+                );
+                d.severity = fanout_core::Severity::Warning;
+                self.diagnostics.push(d.with_hint(
+                    "remove the constructor, or rename the class if it is not a test class",
+                ));
+                return;
+            }
+        }
+        if !mro.unresolved_bases.is_empty() {
+            let mut d = self.diagnostic(
+                Code::UnresolvedBase,
+                def.name.range(),
+                format!(
+                    "class `{name}` inherits from {}, defined elsewhere: tests and marks it may add are not seen",
+                    mro.unresolved_bases.iter().map(|b| format!("`{b}`")).collect::<Vec<_>>().join(", ")
+                ),
+            );
+            d.severity = fanout_core::Severity::Warning;
+            self.diagnostics.push(d.with_hint(
+                "define test base classes in the test module, or check the matrix by hand",
+            ));
+        }
+        // Base classes' marks come first, as pytest's get_unpacked_marks(consider_mro=True).
+        let mut marks = Vec::new();
+        for (class, ns) in mro.classes.iter().zip(&namespaces).rev() {
+            if let Some(Binding::Value(Some(value))) = ns.get("pytestmark") {
+                marks.extend(self.bindings.mark_list(value));
+            }
+            marks.extend(
+                class
+                    .decorator_list
+                    .iter()
+                    .rev()
+                    .filter_map(|d| self.bindings.mark(&d.expression)),
+            );
+        }
+        chain.push(ClassNode { name, marks });
+        // Walk the classes' dicts as pytest does: first binding of a name wins, and
+        // inherited members come before the subclass's own.
+        let mut seen = HashSet::new();
+        let mut per_class = Vec::new();
+        for ns in &namespaces {
+            let mut members = Vec::new();
+            for (member, binding) in ns.iter() {
+                if !seen.insert(member) {
+                    continue;
+                }
+                match binding {
+                    Binding::Function(f)
+                        if self.is_test_function(member, f, kind == ClassKind::UnitTest) =>
+                    {
+                        members.push((member, binding));
+                    }
+                    Binding::Class(_) if kind == ClassKind::Plain => {
+                        members.push((member, binding))
+                    }
+                    _ => {}
+                }
+            }
+            per_class.push(members);
+        }
+        for members in per_class.into_iter().rev() {
+            for (member, binding) in members {
+                match binding {
+                    Binding::Function(f) => self.item(f, chain),
+                    Binding::Class(c) => self.class(c, member, chain),
+                    Binding::Value(_) => {}
+                }
+            }
+        }
+        chain.pop();
+    }
+
+    fn item(&mut self, def: &'a StmtFunctionDef, chain: &[ClassNode<'a>]) {
+        let name = def.name.as_str();
+        let class = (!chain.is_empty())
+            .then(|| chain.iter().map(|c| c.name).collect::<Vec<_>>().join("::"));
+        let node_id = match &class {
+            Some(class) => format!("{}::{class}::{name}", self.rel_path),
+            None => format!("{}::{name}", self.rel_path),
+        };
+        let (line, _) = self.index.position(def.name.range().start());
+        // Decorators apply bottom-up, so pytest lists the lowest one first.
+        let function_marks: Vec<MarkRef<'a>> = def
+            .decorator_list
+            .iter()
+            .rev()
+            .filter_map(|d| self.bindings.mark(&d.expression))
+            .collect();
+        let param_groups = params::param_groups(&function_marks, self.bindings);
+        let module_marks = match self.module.get("pytestmark") {
+            Some(Binding::Value(Some(value))) => self.bindings.mark_list(value),
+            _ => Vec::new(),
+        };
+        let mut levels = vec![Level {
+            source: GroupSource::Function,
+            what: format!("function `{name}`"),
+            marks: function_marks,
+        }];
+        levels.extend(chain.iter().rev().map(|c| Level {
+            source: GroupSource::Class,
+            what: format!("class `{}`", c.name),
+            marks: c.marks.clone(),
+        }));
+        levels.push(Level {
+            source: GroupSource::Module,
+            what: "the module".into(),
+            marks: module_marks,
+        });
+        let group = resolve::group(self, &levels, &param_groups);
+        let runner = resolve::runner(self, &levels);
+        let marks: Vec<Mark> = levels
+            .iter()
+            .flat_map(|l| l.marks.iter())
+            .map(|m| resolve::mark_for_selection(m, self.bindings))
+            .collect();
+        self.tests.push(TestItem {
+            node_id,
+            path: self.rel_path.to_owned(),
+            class,
+            function: name.to_owned(),
+            line,
+            group_error: group.is_err(),
+            group: group
+                .as_ref()
+                .ok()
+                .and_then(|g| g.as_ref().map(|(id, _)| id.clone())),
+            group_source: group.ok().flatten().map(|(_, source)| source),
+            runner,
+            marks,
+            test_root: self.test_root.to_owned(),
+        });
+    }
+}

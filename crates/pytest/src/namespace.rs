@@ -1,0 +1,152 @@
+//! The names a module or class body binds, in the order Python's `__dict__` keeps them.
+//!
+//! pytest walks `__dict__`: a name keeps the position of its first binding and the value of
+//! its last. Statements under `if`/`try`/`with` at the same level are taken as executed, since
+//! they usually guard imports or versions; fanout cannot evaluate their conditions.
+
+use ruff_python_ast::{Expr, Stmt, StmtClassDef, StmtFunctionDef};
+
+#[derive(Clone, Copy)]
+pub enum Binding<'a> {
+    Function(&'a StmtFunctionDef),
+    Class(&'a StmtClassDef),
+    /// An assignment: the value, or None for forms fanout does not evaluate
+    /// (augmented assignment, unpacking, imports, loop targets).
+    Value(Option<&'a Expr>),
+}
+
+#[derive(Default)]
+pub struct Namespace<'a> {
+    entries: Vec<(&'a str, Binding<'a>)>,
+    /// How often each name is bound: constants bound more than once are not resolved.
+    counts: std::collections::HashMap<&'a str, usize>,
+}
+
+impl<'a> Namespace<'a> {
+    pub fn of_body(body: &'a [Stmt]) -> Self {
+        let mut ns = Namespace::default();
+        ns.add_body(body);
+        ns
+    }
+
+    /// Bindings in `__dict__` order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, Binding<'a>)> + '_ {
+        self.entries.iter().copied()
+    }
+
+    pub fn get(&self, name: &str) -> Option<Binding<'a>> {
+        self.entries
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, b)| *b)
+    }
+
+    /// The value of a name bound exactly once by a plain assignment.
+    pub fn constant(&self, name: &str) -> Option<&'a Expr> {
+        if self.counts.get(name).copied() != Some(1) {
+            return None;
+        }
+        match self.get(name) {
+            Some(Binding::Value(value)) => value,
+            _ => None,
+        }
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.counts.contains_key(name)
+    }
+
+    fn bind(&mut self, name: &'a str, binding: Binding<'a>) {
+        *self.counts.entry(name).or_default() += 1;
+        match self.entries.iter_mut().find(|(n, _)| *n == name) {
+            Some(entry) => entry.1 = binding,
+            None => self.entries.push((name, binding)),
+        }
+    }
+
+    fn add_body(&mut self, body: &'a [Stmt]) {
+        for stmt in body {
+            self.add_stmt(stmt);
+        }
+    }
+
+    fn add_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::FunctionDef(def) => self.bind(def.name.as_str(), Binding::Function(def)),
+            Stmt::ClassDef(def) => self.bind(def.name.as_str(), Binding::Class(def)),
+            Stmt::Assign(assign) => {
+                let single = assign.targets.len() == 1;
+                for target in &assign.targets {
+                    let value = if single { Some(&*assign.value) } else { None };
+                    self.bind_target(target, value);
+                }
+            }
+            Stmt::AnnAssign(assign) => {
+                if let Some(value) = &assign.value {
+                    self.bind_target(&assign.target, Some(value));
+                }
+            }
+            Stmt::AugAssign(assign) => self.bind_target(&assign.target, None),
+            Stmt::Import(import) => {
+                for alias in &import.names {
+                    let bound = match &alias.asname {
+                        Some(asname) => asname.as_str(),
+                        None => alias.name.as_str().split('.').next().unwrap_or_default(),
+                    };
+                    self.bind(bound, Binding::Value(None));
+                }
+            }
+            Stmt::ImportFrom(import) => {
+                for alias in &import.names {
+                    let bound = alias.asname.as_ref().unwrap_or(&alias.name);
+                    self.bind(bound.as_str(), Binding::Value(None));
+                }
+            }
+            Stmt::For(stmt) => {
+                self.bind_target(&stmt.target, None);
+                self.add_body(&stmt.body);
+                self.add_body(&stmt.orelse);
+            }
+            Stmt::While(stmt) => {
+                self.add_body(&stmt.body);
+                self.add_body(&stmt.orelse);
+            }
+            Stmt::If(stmt) => {
+                self.add_body(&stmt.body);
+                for clause in &stmt.elif_else_clauses {
+                    self.add_body(&clause.body);
+                }
+            }
+            Stmt::Try(stmt) => {
+                self.add_body(&stmt.body);
+                for handler in &stmt.handlers {
+                    let ruff_python_ast::ExceptHandler::ExceptHandler(h) = handler;
+                    self.add_body(&h.body);
+                }
+                self.add_body(&stmt.orelse);
+                self.add_body(&stmt.finalbody);
+            }
+            Stmt::With(stmt) => self.add_body(&stmt.body),
+            Stmt::Delete(stmt) => {
+                for target in &stmt.targets {
+                    if let Expr::Name(name) = target {
+                        let name = name.id.as_str();
+                        *self.counts.entry(name).or_default() += 1;
+                        self.entries.retain(|(n, _)| *n != name);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn bind_target(&mut self, target: &'a Expr, value: Option<&'a Expr>) {
+        match target {
+            Expr::Name(name) => self.bind(name.id.as_str(), Binding::Value(value)),
+            Expr::Tuple(t) => t.elts.iter().for_each(|e| self.bind_target(e, None)),
+            Expr::List(l) => l.elts.iter().for_each(|e| self.bind_target(e, None)),
+            Expr::Starred(s) => self.bind_target(&s.value, None),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! Unit tests of static collection on in-memory sources. What pytest itself does with
+//! the same files is checked end to end in tests/ against a real pytest.
+
+use super::*;
+use fanout_core::{GroupId, GroupSource, Runner};
+
+fn defaults() -> (Vec<String>, Vec<String>) {
+    (vec!["Test".into()], vec!["test".into()])
+}
+
+fn collect_text(text: &str) -> (Vec<TestItem>, Vec<Diagnostic>) {
+    let (classes, functions) = defaults();
+    let paths = [];
+    let rootdir = std::path::PathBuf::from("/r");
+    let request = CollectRequest {
+        paths: &paths,
+        walk: walk::WalkRules {
+            rootdir: &rootdir,
+            python_files: &[],
+            norecursedirs: &[],
+            ignore: &[],
+            ignore_glob: &[],
+            collect_in_virtualenv: false,
+            respect_gitignore: true,
+        },
+        python_classes: &classes,
+        python_functions: &functions,
+    };
+    collect_source("t/test_a.py", "t", text, &request)
+}
+
+fn groups(text: &str) -> Vec<(String, Option<String>)> {
+    let (tests, diagnostics) = collect_text(text);
+    assert!(
+        !diagnostics.iter().any(Diagnostic::is_error),
+        "{diagnostics:#?}"
+    );
+    tests
+        .into_iter()
+        .map(|t| {
+            (
+                t.node_id.trim_start_matches("t/test_a.py::").to_owned(),
+                t.group.map(|g| g.to_string()),
+            )
+        })
+        .collect()
+}
+
+fn codes(text: &str) -> Vec<(&'static str, u32)> {
+    let (_, diagnostics) = collect_text(text);
+    diagnostics
+        .iter()
+        .map(|d| (d.code.as_str(), d.line))
+        .collect()
+}
+
+#[test]
+fn import_forms_and_aliases() {
+    let got = groups(
+        "import pytest\nimport pytest as pt\nfrom pytest import mark\nfrom pytest import mark as m\n\
+         g1 = pytest.mark.group(1)\ngrp = pt.mark.group\nSMALL = 'small'\n\
+         @pytest.mark.group(2)\ndef test_a(): pass\n\
+         @pt.mark.group('s')\nasync def test_b(): pass\n\
+         @mark.group(id='x y')\ndef test_c(): pass\n\
+         @m.group(SMALL)\ndef test_d(): pass\n\
+         @g1\ndef test_e(): pass\n\
+         @grp(7)\ndef test_f(): pass\n",
+    );
+    let want = [
+        ("test_a", "2"),
+        ("test_b", "s"),
+        ("test_c", "x y"),
+        ("test_d", "small"),
+        ("test_e", "1"),
+        ("test_f", "7"),
+    ];
+    assert_eq!(got, want.map(|(a, b)| (a.to_owned(), Some(b.to_owned()))));
+}
+
+#[test]
+fn closest_mark_wins() {
+    let (tests, d) = collect_text(
+        "import pytest\npytestmark = [pytest.mark.group('mod'), pytest.mark.slow]\n\
+         class TestA:\n    pytestmark = pytest.mark.group('cls')\n    def test_1(self): pass\n\
+         \x20   @pytest.mark.group('fn')\n    def test_2(self): pass\n\
+         def test_3(): pass\n",
+    );
+    assert!(d.is_empty(), "{d:#?}");
+    let got: Vec<_> = tests
+        .iter()
+        .map(|t| (t.group.clone(), t.group_source))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Some(GroupId::Str("cls".into())), Some(GroupSource::Class)),
+            (Some(GroupId::Str("fn".into())), Some(GroupSource::Function)),
+            (Some(GroupId::Str("mod".into())), Some(GroupSource::Module)),
+        ]
+    );
+    assert!(tests[2].marks.iter().any(|m| m.name == "slow"));
+}
+
+#[test]
+fn what_pytest_does_not_collect() {
+    let got = groups(
+        "import pytest\n\
+         @pytest.mark.group(1)\nasync def verify_endpoints(): pass\n\
+         @pytest.fixture\ndef test_data(): pass\n\
+         class TestInit:\n    def __init__(self): pass\n    def test_x(self): pass\n\
+         class TestOff:\n    __test__ = False\n    def test_y(self): pass\n\
+         class Helper:\n    def test_z(self): pass\n\
+         def test_dup(): pass\n\
+         test_dup_value = 3\n",
+    );
+    assert_eq!(got, [("test_dup".to_owned(), None)]);
+}
+
+#[test]
+fn nested_and_inherited_classes() {
+    let got = groups(
+        "class Base:\n    def test_base(self): pass\n\
+         class TestSub(Base):\n    def test_own(self): pass\n    class TestInner:\n        def test_in(self): pass\n",
+    );
+    let ids: Vec<_> = got.into_iter().map(|(id, _)| id).collect();
+    assert_eq!(
+        ids,
+        [
+            "TestSub::test_base",
+            "TestSub::test_own",
+            "TestSub::TestInner::test_in"
+        ]
+    );
+}
+
+#[test]
+fn dynamic_ids_are_flagged_not_guessed() {
+    let text = "import pytest\nCLOUDS = ['aws']\n\
+        CASES = {c: pytest.param(c, marks=[pytest.mark.group(f'{c}-x')]) for c in CLOUDS}\n\
+        @pytest.mark.parametrize('case', CASES.values())\ndef test_a(case): pass\n\
+        @pytest.mark.group('{}'.format(1))\ndef test_b(): pass\n\
+        for i in range(2):\n    pass\n\
+        @pytest.mark.group(i)\ndef test_c(): pass\n";
+    assert_eq!(
+        codes(text),
+        [
+            ("dynamic-group-id", 3),
+            ("dynamic-group-id", 6),
+            ("dynamic-group-id", 10)
+        ]
+    );
+    let (tests, _) = collect_text(text);
+    assert!(tests.iter().all(|t| t.group.is_none() && t.group_error));
+}
+
+#[test]
+fn invalid_and_duplicate_marks() {
+    let text = "import pytest\n\
+        @pytest.mark.group('a/b')\ndef test_a(): pass\n\
+        @pytest.mark.group(1)\n@pytest.mark.group(2)\ndef test_b(): pass\n\
+        @pytest.mark.group\ndef test_c(): pass\n\
+        @pytest.mark.group(1.5)\ndef test_d(): pass\n\
+        @pytest.mark.group('')\ndef test_e(): pass\n";
+    assert_eq!(
+        codes(text),
+        [
+            ("invalid-group-id", 2),
+            ("duplicate-group-mark", 4),
+            ("invalid-group-mark", 7),
+            ("invalid-group-mark", 9),
+            ("invalid-group-id", 11)
+        ]
+    );
+}
+
+#[test]
+fn parameter_groups() {
+    let same = "import pytest\n@pytest.mark.parametrize('x', [pytest.param(1, marks=pytest.mark.group(3)), pytest.param(2, marks=[pytest.mark.group(3)])])\ndef test_a(x): pass\n";
+    assert_eq!(groups(same), [("test_a".to_owned(), Some("3".to_owned()))]);
+    let differ = "import pytest\n@pytest.mark.parametrize('x', [pytest.param(1, marks=pytest.mark.group(3)), pytest.param(2, marks=pytest.mark.group(4))])\ndef test_a(x): pass\n";
+    assert_eq!(codes(differ), [("parameter-groups", 2)]);
+}
+
+#[test]
+fn runner_labels() {
+    let (tests, d) = collect_text(
+        "import pytest\n@pytest.mark.runner(['self-hosted', 'large'])\n@pytest.mark.group(1)\ndef test_a(): pass\n\
+         @pytest.mark.runner('x')\n@pytest.mark.group(1)\ndef test_b(): pass\n",
+    );
+    assert!(d.is_empty());
+    assert_eq!(
+        tests[0].runner,
+        Some(Runner::Labels(vec!["self-hosted".into(), "large".into()]))
+    );
+    assert_eq!(tests[1].runner, Some(Runner::Label("x".into())));
+}
+
+#[test]
+fn syntax_error_is_a_diagnostic() {
+    assert_eq!(codes("def test_a(:\n    pass\n"), [("syntax-error", 1)]);
+}
+
+#[test]
+fn commented_out_file_has_no_tests() {
+    assert!(groups("# import pytest\n# def test_a(): pass\n").is_empty());
+}
+
+#[test]
+fn unittest_classes_are_collected_whatever_their_name() {
+    let got = groups("import unittest\nclass Checks(unittest.TestCase):\n    def test_a(self): pass\n    def helper(self): pass\n");
+    assert_eq!(got, [("Checks::test_a".to_owned(), None)]);
+}

@@ -1,0 +1,188 @@
+//! Finding the files pytest would import as test modules.
+
+use crate::fnmatch::{fnmatch, fnmatch_ex};
+use fanout_core::{Code, Diagnostic};
+use std::collections::HashSet;
+use std::path::{Component, Path, PathBuf};
+
+/// What decides which directories and files pytest visits.
+pub struct WalkRules<'c> {
+    pub rootdir: &'c Path,
+    pub python_files: &'c [String],
+    pub norecursedirs: &'c [String],
+    pub ignore: &'c [PathBuf],
+    pub ignore_glob: &'c [String],
+    pub collect_in_virtualenv: bool,
+    pub respect_gitignore: bool,
+}
+
+pub struct TestFile {
+    pub abs: PathBuf,
+    /// Relative to the rootdir, `/`-separated.
+    pub rel: String,
+    /// The collect path it was found under, relative to the rootdir.
+    pub test_root: String,
+}
+
+pub fn find_test_files(
+    paths: &[PathBuf],
+    rules: &WalkRules<'_>,
+) -> (Vec<TestFile>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut seen = HashSet::new();
+    for path in paths {
+        let test_root = relative_to(path, rules.rootdir);
+        let shown = if test_root.is_empty() {
+            ".".to_owned()
+        } else {
+            test_root.clone()
+        };
+        let Ok(meta) = std::fs::metadata(path) else {
+            diagnostics.push(
+                Diagnostic::error(Code::PathNotFound, shown, "file or directory not found")
+                    .with_hint("check the path, or `testpaths` in the pytest config"),
+            );
+            continue;
+        };
+        let mut push = |abs: PathBuf| {
+            let rel = relative_to(&abs, rules.rootdir);
+            if seen.insert(rel.clone()) {
+                files.push(TestFile {
+                    abs,
+                    rel,
+                    test_root: test_root.clone(),
+                });
+            }
+        };
+        if meta.is_file() {
+            // pytest imports a .py file given explicitly whatever its name.
+            if path.extension().is_some_and(|e| e == "py") {
+                push(path.clone());
+            }
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(path)
+            .standard_filters(false)
+            .git_ignore(rules.respect_gitignore)
+            .git_exclude(rules.respect_gitignore)
+            .follow_links(true)
+            .sort_by_file_name(|a, b| a.cmp(b))
+            .filter_entry({
+                let root = path.clone();
+                let norecurse = rules.norecursedirs.to_vec();
+                let ignore: Vec<PathBuf> = rules.ignore.to_vec();
+                let ignore_glob = rules.ignore_glob.to_vec();
+                let in_venv_ok = rules.collect_in_virtualenv;
+                move |entry| {
+                    let p = entry.path();
+                    if p == root {
+                        return true;
+                    }
+                    let text = p.to_string_lossy();
+                    if ignore.iter().any(|i| i == p)
+                        || ignore_glob.iter().any(|g| fnmatch(&text, g))
+                    {
+                        return false;
+                    }
+                    if entry.file_type().is_some_and(|t| t.is_dir()) {
+                        let name = entry.file_name().to_string_lossy();
+                        return name != "__pycache__"
+                            && !norecurse.iter().any(|pat| fnmatch_ex(pat, &text))
+                            && (in_venv_ok || !is_virtualenv(p));
+                    }
+                    true
+                }
+            })
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(entry) => {
+                    let p = entry.path();
+                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                    let text = p.to_string_lossy();
+                    if is_file
+                        && p.extension().is_some_and(|e| e == "py")
+                        && rules.python_files.iter().any(|pat| fnmatch_ex(pat, &text))
+                    {
+                        push(p.to_path_buf());
+                    }
+                }
+                Err(err) => diagnostics.push(walk_error(&err, rules.rootdir)),
+            }
+        }
+    }
+    (files, diagnostics)
+}
+
+fn walk_error(err: &ignore::Error, rootdir: &Path) -> Diagnostic {
+    let mut inner = err;
+    let mut path = None;
+    loop {
+        match inner {
+            ignore::Error::WithPath { path: p, err } => {
+                path = Some(p.clone());
+                inner = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                inner = err
+            }
+            _ => break,
+        }
+    }
+    match inner {
+        ignore::Error::Loop { ancestor, child } => Diagnostic::warning(
+            Code::SymlinkLoop,
+            relative_to(child, rootdir),
+            format!(
+                "symbolic link loop back to {}: not followed again",
+                relative_to(ancestor, rootdir)
+            ),
+        )
+        .with_hint("remove the link, or add the directory to norecursedirs"),
+        other => Diagnostic::error(
+            Code::IoError,
+            path.map_or_else(|| ".".to_owned(), |p| relative_to(&p, rootdir)),
+            format!("cannot read: {other}"),
+        )
+        .with_hint("check the permissions of this path"),
+    }
+}
+
+/// pytest's `_in_venv`: a directory holding a virtual environment.
+fn is_virtualenv(dir: &Path) -> bool {
+    dir.join("pyvenv.cfg").is_file() || dir.join("conda-meta").join("history").is_file()
+}
+
+/// `path` relative to `base`, `/`-separated, lexically (with `..` when outside).
+pub fn relative_to(path: &Path, base: &Path) -> String {
+    let path: Vec<Component<'_>> = path.components().collect();
+    let base: Vec<Component<'_>> = base.components().collect();
+    let common = path.iter().zip(&base).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = Vec::new();
+    parts.extend(std::iter::repeat_n("..".to_owned(), base.len() - common));
+    parts.extend(
+        path[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(
+            relative_to(Path::new("/r/tests/a.py"), Path::new("/r")),
+            "tests/a.py"
+        );
+        assert_eq!(relative_to(Path::new("/r"), Path::new("/r")), "");
+        assert_eq!(
+            relative_to(Path::new("/x/a.py"), Path::new("/r")),
+            "../x/a.py"
+        );
+    }
+}
