@@ -1,0 +1,71 @@
+//! `fanout matrix`: the CI jobs, written by a backend. Nothing is written when any test
+//! could be lost, so a broken suite never turns into a green, smaller CI run.
+
+use crate::cli::MatrixArgs;
+use crate::render::{self, Style};
+use crate::session;
+use fanout_core::diagnostic::exit_code;
+use fanout_core::matrix::{self, MatrixOptions};
+use fanout_core::OutputContext;
+use std::io::Write;
+
+pub fn run(args: &MatrixArgs, out: &mut dyn Write) -> std::io::Result<i32> {
+    let style = Style::for_stderr(args.selection.color);
+    let Some(backend) = fanout_core::backend::find(&args.backend) else {
+        let names: Vec<_> = fanout_core::backend::registered()
+            .iter()
+            .map(|b| b.name)
+            .collect();
+        render::fatal(
+            &format!(
+                "unknown backend `{}`; available: {}",
+                args.backend,
+                names.join(", ")
+            ),
+            &style,
+        );
+        return Ok(2);
+    };
+    let session = match session::run(&args.selection) {
+        Ok(s) => s,
+        Err(session::Fatal(message)) => {
+            render::fatal(&message, &style);
+            return Ok(2);
+        }
+    };
+    let mut diagnostics = session.diagnostics.clone();
+    let (matrix, matrix_diagnostics) = matrix::build(
+        &session.tests,
+        MatrixOptions {
+            ungrouped: session.policy(),
+        },
+    );
+    diagnostics.extend(matrix_diagnostics);
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let code = exit_code(&diagnostics);
+    render::diagnostics(&diagnostics, &style);
+    if code != 0 {
+        render::fatal(
+            "no matrix written: fix the errors above so that no test is left out",
+            &style,
+        );
+        return Ok(code);
+    }
+    let env = |name: &str| std::env::var(name).ok();
+    let mut ctx = OutputContext {
+        output: args.output.as_deref(),
+        env: &env,
+        stdout: out,
+    };
+    match backend.backend.write(&matrix, &diagnostics, &mut ctx) {
+        Ok(()) => Ok(0),
+        Err(e) => {
+            let mut message = format!("{} backend: {e}", backend.name);
+            if let Some(hint) = e.hint() {
+                message.push_str(&format!("\n  = hint: {hint}"));
+            }
+            render::fatal(&message, &style);
+            Ok(e.exit_code())
+        }
+    }
+}

@@ -1,0 +1,3 @@
+pub mod backends;
+pub mod collect;
+pub mod matrix;
