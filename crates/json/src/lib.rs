@@ -1,1 +1,201 @@
-//! json backend.
+//! The `json` backend: one JSON document with every job, for any CI or script.
+//!
+//! ```json
+//! {
+//!   "schema": 1,
+//!   "groups": [ { "path_to_test_file": "...", "job_name": "...", ... } ],
+//!   "count": 1,
+//!   "diagnostics": []
+//! }
+//! ```
+//!
+//! The document is pretty-printed, ends with a newline, and goes to `--output FILE`
+//! (replacing it) or to standard output.
+
+use fanout_core::{
+    Backend, BackendError, BackendRegistration, Diagnostic, Matrix, MatrixEntry, OutputContext,
+    SCHEMA_VERSION,
+};
+use serde::Serialize;
+
+pub struct JsonBackend;
+
+static BACKEND: JsonBackend = JsonBackend;
+
+inventory::submit! {
+    BackendRegistration {
+        name: "json",
+        summary: "JSON document with every job, for any CI or script",
+        backend: &BACKEND,
+    }
+}
+
+/// The document, field order as written.
+#[derive(Serialize)]
+struct Document<'a> {
+    schema: u32,
+    groups: &'a [MatrixEntry],
+    count: usize,
+    diagnostics: &'a [Diagnostic],
+}
+
+/// The document's text: pretty-printed JSON and a trailing newline.
+pub fn render(matrix: &Matrix, diagnostics: &[Diagnostic]) -> String {
+    let document = Document {
+        schema: SCHEMA_VERSION,
+        groups: &matrix.entries,
+        count: matrix.entries.len(),
+        diagnostics,
+    };
+    let mut text = serde_json::to_string_pretty(&document)
+        .expect("entries and diagnostics have string keys and no fallible serializers");
+    text.push('\n');
+    text
+}
+
+impl Backend for JsonBackend {
+    fn write(
+        &self,
+        matrix: &Matrix,
+        diagnostics: &[Diagnostic],
+        ctx: &mut OutputContext<'_>,
+    ) -> Result<(), BackendError> {
+        ctx.write_main(&render(matrix, diagnostics))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fanout_core::{Code, Runner};
+    use serde_json::{json, Value};
+    use std::path::Path;
+
+    fn entry(path: &str, group: i64, tests: usize) -> MatrixEntry {
+        let job_name = format!("{path} | group {group}");
+        MatrixEntry {
+            path_to_test_file: path.to_owned(),
+            group_id: Some(group.to_string()),
+            group_number: Some(group),
+            artifact_group_id: fanout_core::matrix::artifact_safe(&job_name),
+            job_name,
+            node_ids: (0..tests).map(|i| format!("{path}::test_{i}")).collect(),
+            runner: None,
+        }
+    }
+
+    fn run(
+        matrix: &Matrix,
+        diagnostics: &[Diagnostic],
+        output: Option<&Path>,
+    ) -> (Result<(), BackendError>, String) {
+        let env = |_: &str| None;
+        let mut stdout = Vec::new();
+        let mut ctx = OutputContext {
+            output,
+            env: &env,
+            stdout: &mut stdout,
+        };
+        let result = JsonBackend.write(matrix, diagnostics, &mut ctx);
+        (result, String::from_utf8(stdout).expect("JSON is UTF-8"))
+    }
+
+    #[test]
+    fn document_goes_to_stdout_and_round_trips() {
+        let mut second = entry("t/test_b.py", 2, 1);
+        second.runner = Some(Runner::Labels(vec!["linux".into(), "large".into()]));
+        let matrix = Matrix {
+            entries: vec![entry("t/test_a.py", 1, 2), second],
+        };
+        let warning =
+            Diagnostic::warning(Code::ClassNotCollected, "t/test_a.py", "skipped").at(4, 1);
+        let (result, out) = run(&matrix, std::slice::from_ref(&warning), None);
+        result.expect("stdout write succeeds");
+        assert!(out.ends_with("}\n"));
+        assert!(
+            out.contains("\n  \"schema\": 1,\n"),
+            "pretty-printed: {out}"
+        );
+
+        let doc: Value = serde_json::from_str(&out).expect("valid JSON");
+        let keys: Vec<_> = doc.as_object().expect("object").keys().cloned().collect();
+        assert_eq!(keys.len(), 4);
+        assert_eq!(doc["schema"], json!(SCHEMA_VERSION));
+        assert_eq!(doc["count"], json!(2));
+        assert_eq!(
+            doc["groups"],
+            serde_json::to_value(&matrix.entries).expect("entries serialize")
+        );
+        assert_eq!(
+            doc["groups"][0],
+            json!({
+                "path_to_test_file": "t/test_a.py",
+                "group_id": "1",
+                "group_number": 1,
+                "job_name": "t/test_a.py | group 1",
+                "artifact_group_id": "t_test_a.py_group_1",
+                "node_ids": ["t/test_a.py::test_0", "t/test_a.py::test_1"],
+            })
+        );
+        assert_eq!(doc["groups"][1]["runner"], json!(["linux", "large"]));
+        assert_eq!(
+            doc["diagnostics"],
+            json!([{
+                "severity": "warning",
+                "code": "class-not-collected",
+                "path": "t/test_a.py",
+                "line": 4,
+                "column": 1,
+                "message": "skipped",
+            }])
+        );
+    }
+
+    #[test]
+    fn document_replaces_the_output_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("matrix.json");
+        std::fs::write(&path, "old content that must go\n").expect("seed file");
+        let matrix = Matrix {
+            entries: vec![entry("t/test_a.py", 1, 1)],
+        };
+        let (result, stdout) = run(&matrix, &[], Some(&path));
+        result.expect("file write succeeds");
+        assert_eq!(stdout, "", "nothing on stdout when --output is given");
+        let written = std::fs::read_to_string(&path).expect("read back");
+        assert_eq!(written, render(&matrix, &[]));
+        assert!(!written.contains("old content"));
+    }
+
+    #[test]
+    fn empty_matrix_is_an_empty_list() {
+        let (result, out) = run(&Matrix::default(), &[], None);
+        result.expect("stdout write succeeds");
+        assert_eq!(
+            out,
+            "{\n  \"schema\": 1,\n  \"groups\": [],\n  \"count\": 0,\n  \"diagnostics\": []\n}\n"
+        );
+    }
+
+    #[test]
+    fn unwritable_output_is_an_io_error() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("missing-dir").join("matrix.json");
+        let (result, _) = run(&Matrix::default(), &[], Some(&path));
+        let err = result.expect_err("parent directory does not exist");
+        assert!(matches!(err, BackendError::Io { .. }));
+        assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn registered_under_json() {
+        let registration = inventory::iter::<BackendRegistration>
+            .into_iter()
+            .find(|b| b.name == "json")
+            .expect("json backend is registered");
+        assert_eq!(
+            registration.summary,
+            "JSON document with every job, for any CI or script"
+        );
+    }
+}
