@@ -130,4 +130,6 @@ fn read_source(path: &std::path::Path, rel: &str) -> Result<String, Diagnostic> 
 }
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;

@@ -8,7 +8,7 @@ fn defaults() -> (Vec<String>, Vec<String>) {
     (vec!["Test".into()], vec!["test".into()])
 }
 
-fn collect_text(text: &str) -> (Vec<TestItem>, Vec<Diagnostic>) {
+pub fn collect_text(text: &str) -> (Vec<TestItem>, Vec<Diagnostic>) {
     let (classes, functions) = defaults();
     let paths = [];
     let rootdir = std::path::PathBuf::from("/r");
