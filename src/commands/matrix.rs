@@ -51,6 +51,16 @@ pub fn run(args: &MatrixArgs, out: &mut dyn Write) -> std::io::Result<i32> {
         );
         return Ok(code);
     }
+    if let Some(max) = session.settings.max_jobs.filter(|&max| matrix.entries.len() > max) {
+        render::fatal(
+            &format!(
+                "{} jobs exceed `max-jobs = {max}` in [tool.fanout]; no matrix written\n  = hint: merge small groups, select fewer tests with -m, or raise max-jobs",
+                matrix.entries.len()
+            ),
+            &style,
+        );
+        return Ok(1);
+    }
     let env = |name: &str| std::env::var(name).ok();
     let mut ctx = OutputContext {
         output: args.output.as_deref(),

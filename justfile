@@ -1,0 +1,21 @@
+# Common tasks. `just --list` shows them.
+
+# Run fanout on the example suite shipped in examples/.
+example:
+    cargo run -q -- matrix examples/tests/integration --backend json
+
+# Everything CI runs: format check, lints, all tests (including the real-pytest comparisons).
+test:
+    bash .ci/run
+
+# Format the workspace.
+fmt:
+    cargo fmt --all
+
+lint:
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# Benchmark against pytest --collect-only and a plain read (see bench/README.md).
+bench sizes="50,1000":
+    cargo build --release
+    python3 bench/bench.py --sizes {{sizes}}
