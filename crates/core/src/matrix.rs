@@ -218,28 +218,31 @@ pub fn artifact_safe(name: &str) -> String {
     out
 }
 
+/// The group's runner. Real suites put the `runner` mark on the group's first (deploying) test
+/// only, so tests without one follow the group; two different labels are an error, since one
+/// job runs on one machine.
 fn agreed_runner(path: &str, members: &[&TestItem]) -> Result<Option<Runner>, Diagnostic> {
-    let first = &members[0].runner;
-    if let Some(other) = members.iter().find(|t| &t.runner != first) {
-        let show = |r: &Option<Runner>| match r {
-            None => "no runner".to_owned(),
-            Some(r) => serde_json::to_string(r).unwrap_or_default(),
-        };
+    let mut with_runner = members.iter().filter(|t| t.runner.is_some());
+    let Some(first) = with_runner.next() else {
+        return Ok(None);
+    };
+    if let Some(other) = with_runner.find(|t| t.runner != first.runner) {
+        let show = |r: &Option<Runner>| serde_json::to_string(r).unwrap_or_default();
         return Err(Diagnostic::error(
             Code::RunnerConflict,
             path,
             format!(
                 "tests of one group ask for different runners: `{}` has {}, `{}` has {}",
-                members[0].node_id,
-                show(first),
+                first.node_id,
+                show(&first.runner),
                 other.node_id,
                 show(&other.runner)
             ),
         )
         .at(other.line, 1)
-        .with_hint("give every test of the group the same @pytest.mark.runner(...)"));
+        .with_hint("give the tests of the group the same @pytest.mark.runner(...), or put it on one test only"));
     }
-    Ok(first.clone())
+    Ok(first.runner.clone())
 }
 
 #[cfg(test)]
@@ -347,9 +350,15 @@ mod tests {
         let mut a = item("t/test_a.py", "test_1", 1, Some(GroupId::Int(1)));
         a.runner = Some(Runner::Label("large".into()));
         let b = item("t/test_a.py", "test_2", 4, Some(GroupId::Int(1)));
-        let (m, d) = build(&[a, b], MatrixOptions::default());
+        let mut c = item("t/test_a.py", "test_3", 8, Some(GroupId::Int(1)));
+        let (m, d) = build(&[a.clone(), b.clone()], MatrixOptions::default());
+        assert!(d.is_empty(), "a test without a runner follows its group");
+        assert_eq!(m.entries[0].runner, Some(Runner::Label("large".into())));
+        c.runner = Some(Runner::Labels(vec!["small".into()]));
+        let (m, d) = build(&[a, b, c], MatrixOptions::default());
         assert!(m.entries.is_empty());
         assert_eq!(d[0].code, Code::RunnerConflict);
+        assert_eq!(d[0].line, 8);
     }
 
     #[test]

@@ -1,0 +1,7 @@
+//! The command-line contract: exit codes, outputs, backends and error messages.
+
+mod bad_input;
+mod exit;
+mod github;
+mod grouping;
+mod matrix;

@@ -1,0 +1,11 @@
+//! fanout's `collect` against a real pytest on the same files: node ids, closest group mark,
+//! its level, the runner mark, rootdir and inifile.
+
+mod compare;
+mod config;
+mod edges;
+mod levels;
+mod marks;
+mod params;
+mod paths;
+mod selection;

@@ -1,0 +1,8 @@
+//! Tests that run the built `fanout` binary on temporary projects.
+//!
+//! `fidelity` asks a real pytest (the oracle in `tests/support`) what it collects and checks
+//! that fanout agrees; `cli` checks the command-line contract (exit codes, outputs, errors).
+
+mod cli;
+mod fidelity;
+mod project;

@@ -1,0 +1,163 @@
+//! A temporary project to run `fanout` in: write dedented files, run the binary, read its output.
+#![allow(dead_code)] // Each test uses a part of this API.
+
+use std::ffi::OsStr;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+pub struct Project {
+    dir: tempfile::TempDir,
+}
+
+/// What one run of the binary did.
+#[derive(Debug)]
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Output {
+    /// Everything the run printed, for assertion messages.
+    pub fn describe(&self) -> String {
+        format!(
+            "exit {}\n--- stdout ---\n{}--- stderr ---\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+impl Project {
+    pub fn new() -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("fanout-e2e-")
+            .tempdir()
+            .expect("creating a temp dir");
+        Project { dir }
+    }
+
+    /// The project's root, with symlinks resolved (pytest and fanout both print real paths).
+    pub fn path(&self) -> PathBuf {
+        fs::canonicalize(self.dir.path()).expect("the temp dir exists")
+    }
+
+    pub fn join(&self, rel: &str) -> PathBuf {
+        self.path().join(rel)
+    }
+
+    /// Writes `text`, dedented (see [`dedent`]), creating parent directories.
+    pub fn file(&self, rel: &str, text: &str) -> &Self {
+        self.bytes(rel, dedent(text).as_bytes())
+    }
+
+    pub fn bytes(&self, rel: &str, bytes: &[u8]) -> &Self {
+        let path = self.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).expect("creating parent dirs");
+        }
+        fs::write(&path, bytes).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
+        self
+    }
+
+    pub fn dir(&self, rel: &str) -> &Self {
+        fs::create_dir_all(self.join(rel)).expect("creating a dir");
+        self
+    }
+
+    pub fn remove(&self, rel: &str) -> &Self {
+        fs::remove_file(self.join(rel)).expect("removing a file");
+        self
+    }
+
+    /// The binary, ready to run in `rel_cwd` (relative to the project root) with a clean env.
+    pub fn command_in<S: AsRef<OsStr>>(&self, rel_cwd: &str, args: &[S]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_fanout"));
+        command
+            .args(args)
+            .current_dir(self.join(rel_cwd))
+            .env_remove("GITHUB_OUTPUT")
+            .env_remove("GITHUB_STEP_SUMMARY")
+            .env("NO_COLOR", "1");
+        command
+    }
+
+    pub fn run<S: AsRef<OsStr>>(&self, args: &[S]) -> Output {
+        run(self.command_in("", args))
+    }
+
+    pub fn run_in<S: AsRef<OsStr>>(&self, rel_cwd: &str, args: &[S]) -> Output {
+        run(self.command_in(rel_cwd, args))
+    }
+
+    /// `fanout collect --format json ARGS` in the project root; exit 0 or 1 expected.
+    pub fn collect_json(&self, args: &[&str]) -> Value {
+        self.collect_json_in("", args)
+    }
+
+    pub fn collect_json_in(&self, rel_cwd: &str, args: &[&str]) -> Value {
+        let mut all = vec!["collect", "--format", "json"];
+        all.extend_from_slice(args);
+        let output = self.run_in(rel_cwd, &all);
+        assert!(
+            output.code == 0 || output.code == 1,
+            "fanout collect failed in {rel_cwd:?}\n{}",
+            output.describe()
+        );
+        serde_json::from_str(&output.stdout)
+            .unwrap_or_else(|e| panic!("collect JSON does not parse ({e})\n{}", output.describe()))
+    }
+}
+
+pub fn run(mut command: Command) -> Output {
+    let output = command.output().expect("running the fanout binary");
+    Output {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Removes a leading newline and the common indentation of the non-blank lines.
+pub fn dedent(text: &str) -> String {
+    let text = text.strip_prefix('\n').unwrap_or(text);
+    let indent = text
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| line.len() - line.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let mut out: String = text
+        .lines()
+        .map(|line| line.get(indent..).unwrap_or("").trim_end_matches(' '))
+        .collect::<Vec<_>>()
+        .join("\n");
+    out.push('\n');
+    out
+}
+
+/// Diagnostics of a collect/matrix JSON document with this code.
+pub fn diagnostics_with<'a>(doc: &'a Value, code: &str) -> Vec<&'a Value> {
+    doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics is an array")
+        .iter()
+        .filter(|d| d["code"] == code)
+        .collect()
+}
+
+/// The codes of all diagnostics, for assertion messages.
+pub fn codes(doc: &Value) -> Vec<String> {
+    doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics is an array")
+        .iter()
+        .map(|d| format!("{}:{} {}", d["path"], d["line"], d["code"]))
+        .collect()
+}
+
+pub fn path_of(p: &Path) -> String {
+    p.to_string_lossy().into_owned()
+}
