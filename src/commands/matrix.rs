@@ -51,7 +51,11 @@ pub fn run(args: &MatrixArgs, out: &mut dyn Write) -> std::io::Result<i32> {
         );
         return Ok(code);
     }
-    if let Some(max) = session.settings.max_jobs.filter(|&max| matrix.entries.len() > max) {
+    if let Some(max) = session
+        .settings
+        .max_jobs
+        .filter(|&max| matrix.entries.len() > max)
+    {
         render::fatal(
             &format!(
                 "{} jobs exceed `max-jobs = {max}` in [tool.fanout]; no matrix written\n  = hint: merge small groups, select fewer tests with -m, or raise max-jobs",
