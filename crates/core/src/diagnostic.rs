@@ -58,6 +58,8 @@ pub enum Code {
     ClassNotCollected,
     /// A test class inherits from a class defined in another module.
     UnresolvedBase,
+    /// A test defined in an `elif`/`else` branch, which fanout cannot evaluate.
+    ConditionalTest,
     /// A path that is unsafe to paste into a CI shell line.
     UnsafePath,
     /// A group id that is unsafe to paste into a CI shell line.
@@ -86,6 +88,7 @@ impl Code {
         Code::NoTests,
         Code::ClassNotCollected,
         Code::UnresolvedBase,
+        Code::ConditionalTest,
         Code::UnsafePath,
         Code::UnsafeGroupId,
         Code::InvalidMarkExpression,
@@ -111,6 +114,7 @@ impl Code {
             Code::NoTests => "no-tests",
             Code::ClassNotCollected => "class-not-collected",
             Code::UnresolvedBase => "unresolved-base",
+            Code::ConditionalTest => "conditional-test",
             Code::UnsafePath => "unsafe-path",
             Code::UnsafeGroupId => "unsafe-group-id",
             Code::InvalidMarkExpression => "invalid-mark-expression",

@@ -110,3 +110,39 @@ pub fn name_matches(name: &str, options: &[String]) -> bool {
             || (crate::fnmatch::is_glob(option) && crate::fnmatch::fnmatch(name, option))
     })
 }
+
+/// `@dataclass` (without `init=False`) and attrs' class decorators generate `__init__`, so
+/// pytest's `hasinit` check rejects the class.
+pub fn generates_init(class: &StmtClassDef) -> bool {
+    class.decorator_list.iter().any(|d| {
+        let (target, call) = match &d.expression {
+            Expr::Call(call) => (&*call.func, Some(call)),
+            other => (other, None),
+        };
+        let (owner, name) = match target {
+            Expr::Name(n) => (None, n.id.as_str()),
+            Expr::Attribute(a) => match &*a.value {
+                Expr::Name(owner) => (Some(owner.id.as_str()), a.attr.as_str()),
+                _ => (None, a.attr.as_str()),
+            },
+            _ => return false,
+        };
+        let init_off = call.is_some_and(|c| {
+            c.arguments.keywords.iter().any(|k| {
+                k.arg.as_ref().is_some_and(|a| a.as_str() == "init")
+                    && matches!(&k.value, Expr::BooleanLiteral(b) if !b.value)
+            })
+        });
+        let generator = match owner {
+            None | Some("dataclasses") => {
+                name == "dataclass" || matches!(name, "define" | "frozen" | "mutable")
+            }
+            Some("attr" | "attrs") => matches!(
+                name,
+                "s" | "attrs" | "define" | "frozen" | "mutable" | "dataclass"
+            ),
+            Some(_) => false,
+        };
+        generator && !init_off
+    })
+}

@@ -28,6 +28,13 @@ pub struct ModuleCollector<'a> {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// What pytest calls as a test: a `def`, or a lambda bound to a test name.
+#[derive(Clone, Copy)]
+enum Callable<'a> {
+    Def(&'a StmtFunctionDef),
+    Lambda(TextRange),
+}
+
 /// A class node on the way from a test to its module.
 struct ClassNode<'a> {
     name: &'a str,
@@ -36,13 +43,79 @@ struct ClassNode<'a> {
 
 impl<'a> ModuleCollector<'a> {
     pub fn collect(&mut self) {
+        // PyCollector.collect: a module with `__test__ = False` yields nothing.
+        if classes::dunder_test(self.module) == Some(false) {
+            return;
+        }
+        self.warn_alternatives(self.module);
         for (name, binding) in self.module.iter() {
             match binding {
-                Binding::Function(def) if self.is_test_function(name, def, false) => {
-                    self.item(def, &[]);
-                }
                 Binding::Class(def) => self.class(def, name, &mut Vec::new()),
-                _ => {}
+                other => {
+                    if let Some(callable) = self.test_callable(name, other, self.module, false) {
+                        self.item(name, callable, &[]);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The callable behind a binding when pytest would collect it as a test function.
+    fn test_callable(
+        &self,
+        name: &str,
+        binding: Binding<'a>,
+        ns: &Namespace<'a>,
+        unittest: bool,
+    ) -> Option<Callable<'a>> {
+        let callable = match binding {
+            Binding::Function(def) => Callable::Def(def),
+            // `test_alias = test_real` and `test_x = lambda: ...` bind functions too.
+            Binding::Value(Some(ruff_python_ast::Expr::Name(target))) => {
+                match ns.get(target.id.as_str()) {
+                    Some(Binding::Function(def)) => Callable::Def(def),
+                    _ => return None,
+                }
+            }
+            Binding::Value(Some(ruff_python_ast::Expr::Lambda(lambda))) => {
+                Callable::Lambda(lambda.range)
+            }
+            _ => return None,
+        };
+        let named = if unittest {
+            name.starts_with("test")
+        } else {
+            classes::name_matches(name, self.rules.python_functions)
+        };
+        let fixture = match callable {
+            Callable::Def(def) => def
+                .decorator_list
+                .iter()
+                .any(|d| self.bindings.is_fixture(&d.expression)),
+            Callable::Lambda(_) => false,
+        };
+        // `test_x.__test__ = False` after the def.
+        let switched_off = matches!(
+            ns.attribute(name, "__test__"),
+            Some(ruff_python_ast::Expr::BooleanLiteral(b)) if !b.value
+        );
+        (named && !fixture && !switched_off).then_some(callable)
+    }
+
+    fn warn_alternatives(&mut self, ns: &Namespace<'a>) {
+        for (name, range) in ns.alternative_defs() {
+            let test_like = classes::name_matches(name, self.rules.python_functions)
+                || classes::name_matches(name, self.rules.python_classes);
+            if test_like {
+                let mut d = self.diagnostic(
+                    Code::ConditionalTest,
+                    *range,
+                    format!("`{name}` is defined in an `elif`/`else` branch; fanout assumes the first branch runs and leaves it out"),
+                );
+                d.severity = fanout_core::Severity::Warning;
+                self.diagnostics.push(d.with_hint(
+                    "define tests unconditionally and skip them with @pytest.mark.skipif",
+                ));
             }
         }
     }
@@ -51,19 +124,6 @@ impl<'a> ModuleCollector<'a> {
         let (line, column) = self.index.position(range.start());
         let severity_error = Diagnostic::error(code, self.rel_path, message).at(line, column);
         severity_error.with_source_line(self.index.line_text(line))
-    }
-
-    fn is_test_function(&self, name: &str, def: &StmtFunctionDef, unittest: bool) -> bool {
-        let named = if unittest {
-            name.starts_with("test")
-        } else {
-            classes::name_matches(name, self.rules.python_functions)
-        };
-        named
-            && !def
-                .decorator_list
-                .iter()
-                .any(|d| self.bindings.is_fixture(&d.expression))
     }
 
     fn class(&mut self, def: &'a StmtClassDef, name: &'a str, chain: &mut Vec<ClassNode<'a>>) {
@@ -85,6 +145,19 @@ impl<'a> ModuleCollector<'a> {
             return;
         };
         if dunder_test == Some(false) {
+            return;
+        }
+        if kind == ClassKind::Plain && classes::generates_init(def) {
+            let mut d = self.diagnostic(
+                Code::ClassNotCollected,
+                def.name.range(),
+                format!(
+                    "pytest does not collect class `{name}`: its decorator generates `__init__`"
+                ),
+            );
+            d.severity = fanout_core::Severity::Warning;
+            self.diagnostics
+                .push(d.with_hint("test classes cannot be dataclasses or attrs classes"));
             return;
         }
         if kind == ClassKind::Plain {
@@ -138,6 +211,9 @@ impl<'a> ModuleCollector<'a> {
         chain.push(ClassNode { name, marks });
         // Walk the classes' dicts as pytest does: first binding of a name wins, and
         // inherited members come before the subclass's own.
+        if let Some(ns) = namespaces.first() {
+            self.warn_alternatives(ns);
+        }
         let mut seen = HashSet::new();
         let mut per_class = Vec::new();
         for ns in &namespaces {
@@ -147,43 +223,43 @@ impl<'a> ModuleCollector<'a> {
                     continue;
                 }
                 match binding {
-                    Binding::Function(f)
-                        if self.is_test_function(member, f, kind == ClassKind::UnitTest) =>
-                    {
-                        members.push((member, binding));
+                    Binding::Class(c) if kind == ClassKind::Plain => members.push((member, Err(c))),
+                    Binding::Class(_) => {}
+                    other => {
+                        let unittest = kind == ClassKind::UnitTest;
+                        if let Some(callable) = self.test_callable(member, other, ns, unittest) {
+                            members.push((member, Ok(callable)));
+                        }
                     }
-                    Binding::Class(_) if kind == ClassKind::Plain => {
-                        members.push((member, binding))
-                    }
-                    _ => {}
                 }
             }
             per_class.push(members);
         }
         for members in per_class.into_iter().rev() {
-            for (member, binding) in members {
-                match binding {
-                    Binding::Function(f) => self.item(f, chain),
-                    Binding::Class(c) => self.class(c, member, chain),
-                    Binding::Value(_) => {}
+            for (member, entry) in members {
+                match entry {
+                    Ok(callable) => self.item(member, callable, chain),
+                    Err(class) => self.class(class, member, chain),
                 }
             }
         }
         chain.pop();
     }
 
-    fn item(&mut self, def: &'a StmtFunctionDef, chain: &[ClassNode<'a>]) {
-        let name = def.name.as_str();
+    fn item(&mut self, name: &str, callable: Callable<'a>, chain: &[ClassNode<'a>]) {
         let class = (!chain.is_empty())
             .then(|| chain.iter().map(|c| c.name).collect::<Vec<_>>().join("::"));
         let node_id = match &class {
             Some(class) => format!("{}::{class}::{name}", self.rel_path),
             None => format!("{}::{name}", self.rel_path),
         };
-        let (line, _) = self.index.position(def.name.range().start());
+        let (decorators, position) = match callable {
+            Callable::Def(def) => (&def.decorator_list[..], def.name.range().start()),
+            Callable::Lambda(range) => (&[][..], range.start()),
+        };
+        let (line, _) = self.index.position(position);
         // Decorators apply bottom-up, so pytest lists the lowest one first.
-        let function_marks: Vec<MarkRef<'a>> = def
-            .decorator_list
+        let function_marks: Vec<MarkRef<'a>> = decorators
             .iter()
             .rev()
             .filter_map(|d| self.bindings.mark(&d.expression))

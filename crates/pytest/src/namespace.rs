@@ -1,8 +1,10 @@
 //! The names a module or class body binds, in the order Python's `__dict__` keeps them.
 //!
 //! pytest walks `__dict__`: a name keeps the position of its first binding and the value of
-//! its last. Statements under `if`/`try`/`with` at the same level are taken as executed, since
-//! they usually guard imports or versions; fanout cannot evaluate their conditions.
+//! its last. Statements under `try`/`with` and in the first branch of an `if` are taken as
+//! executed, since they usually guard imports or versions; fanout cannot evaluate conditions.
+//! Functions and classes defined in `elif`/`else` branches are set aside (see
+//! [`Namespace::alternative_defs`]) so the caller can warn about them.
 
 use ruff_python_ast::{Expr, Stmt, StmtClassDef, StmtFunctionDef};
 
@@ -20,6 +22,12 @@ pub struct Namespace<'a> {
     entries: Vec<(&'a str, Binding<'a>)>,
     /// How often each name is bound: constants bound more than once are not resolved.
     counts: std::collections::HashMap<&'a str, usize>,
+    /// Functions and classes defined in `elif`/`else` branches, not bound.
+    alternative_defs: Vec<(&'a str, ruff_text_size::TextRange)>,
+    /// `name.attr = value` statements, e.g. `test_x.__test__ = False`.
+    attributes: Vec<(&'a str, &'a str, &'a Expr)>,
+    /// Depth of `elif`/`else` branches being read.
+    in_alternative: usize,
 }
 
 impl<'a> Namespace<'a> {
@@ -52,12 +60,37 @@ impl<'a> Namespace<'a> {
         }
     }
 
+    /// Functions and classes defined in `elif`/`else` branches: only one branch runs, and
+    /// fanout assumes it is the first.
+    pub fn alternative_defs(&self) -> &[(&'a str, ruff_text_size::TextRange)] {
+        &self.alternative_defs
+    }
+
+    /// The value last assigned to `name.attr` at this level.
+    pub fn attribute(&self, name: &str, attr: &str) -> Option<&'a Expr> {
+        self.attributes
+            .iter()
+            .rev()
+            .find(|(n, a, _)| *n == name && *a == attr)
+            .map(|(_, _, v)| *v)
+    }
+
     pub fn contains(&self, name: &str) -> bool {
         self.counts.contains_key(name)
     }
 
     fn bind(&mut self, name: &'a str, binding: Binding<'a>) {
         *self.counts.entry(name).or_default() += 1;
+        if self.in_alternative > 0 {
+            if let Binding::Function(def) = binding {
+                self.alternative_defs.push((name, def.name.range));
+                return;
+            }
+            if let Binding::Class(def) = binding {
+                self.alternative_defs.push((name, def.name.range));
+                return;
+            }
+        }
         match self.entries.iter_mut().find(|(n, _)| *n == name) {
             Some(entry) => entry.1 = binding,
             None => self.entries.push((name, binding)),
@@ -75,6 +108,14 @@ impl<'a> Namespace<'a> {
             Stmt::FunctionDef(def) => self.bind(def.name.as_str(), Binding::Function(def)),
             Stmt::ClassDef(def) => self.bind(def.name.as_str(), Binding::Class(def)),
             Stmt::Assign(assign) => {
+                for target in &assign.targets {
+                    if let Expr::Attribute(a) = target {
+                        if let Expr::Name(n) = &*a.value {
+                            self.attributes
+                                .push((n.id.as_str(), a.attr.as_str(), &assign.value));
+                        }
+                    }
+                }
                 let single = assign.targets.len() == 1;
                 for target in &assign.targets {
                     let value = if single { Some(&*assign.value) } else { None };
@@ -113,9 +154,11 @@ impl<'a> Namespace<'a> {
             }
             Stmt::If(stmt) => {
                 self.add_body(&stmt.body);
+                self.in_alternative += 1;
                 for clause in &stmt.elif_else_clauses {
                     self.add_body(&clause.body);
                 }
+                self.in_alternative -= 1;
             }
             Stmt::Try(stmt) => {
                 self.add_body(&stmt.body);

@@ -125,7 +125,6 @@ fn constructors_written_out_or_inherited() {
 }
 
 #[test]
-#[ignore = "fanout bug: a @dataclass test class has a generated __init__, so pytest does not collect it; fanout lists TestData::test_dc"]
 fn dataclass_test_class_is_not_collected() {
     let p = module(
         r#"
@@ -146,7 +145,6 @@ fn dataclass_test_class_is_not_collected() {
 }
 
 #[test]
-#[ignore = "fanout bug: only the branch Python takes defines a test; fanout collects both `if`/`else` branches (test_in_else) without a diagnostic"]
 fn tests_defined_under_if() {
     let p = module(
         r#"
@@ -168,7 +166,6 @@ fn tests_defined_under_if() {
 }
 
 #[test]
-#[ignore = "fanout bug: pytest collects module attributes bound to functions (`test_alias = test_real`, `test_lambda = lambda: None`); fanout does not"]
 fn tests_bound_by_assignment() {
     let p = module(
         r#"
@@ -184,7 +181,6 @@ fn tests_bound_by_assignment() {
 }
 
 #[test]
-#[ignore = "fanout bug: `test_x.__test__ = False` after the def makes pytest skip test_x; fanout collects it"]
 fn function_test_flag_set_after_def() {
     let p = module(
         r#"
@@ -201,7 +197,6 @@ fn function_test_flag_set_after_def() {
 }
 
 #[test]
-#[ignore = "fanout bug: a module-level `__test__ = False` makes pytest collect nothing from the module; fanout collects its tests"]
 fn module_test_flag_false() {
     let p = module(
         r#"
