@@ -1,20 +1,6 @@
 use super::*;
 
-/// A temp project: `files` are (relative path, contents); directories end with `/`.
-fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().canonicalize().unwrap();
-    for (rel, text) in files {
-        let path = root.join(rel);
-        if rel.ends_with('/') {
-            std::fs::create_dir_all(&path).unwrap();
-        } else {
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, text).unwrap();
-        }
-    }
-    (dir, root)
-}
+use crate::test_support::project;
 
 fn setup(inv: &Path, args: &[&str]) -> Setup {
     let args: Vec<PathBuf> = args.iter().map(PathBuf::from).collect();

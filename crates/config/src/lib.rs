@@ -153,4 +153,6 @@ fn decide_args(
 }
 
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;

@@ -3,20 +3,7 @@
 use super::*;
 use proptest::prelude::*;
 
-fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().canonicalize().unwrap();
-    for (rel, text) in files {
-        let path = root.join(rel);
-        if rel.ends_with('/') {
-            std::fs::create_dir_all(&path).unwrap();
-        } else {
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, text).unwrap();
-        }
-    }
-    (dir, root)
-}
+use crate::test_support::project;
 
 fn run(inv: &Path, args: &[&str]) -> PytestConfig {
     let args: Vec<PathBuf> = args.iter().map(PathBuf::from).collect();
