@@ -60,12 +60,30 @@ pub enum Code {
     UnresolvedBase,
     /// A test defined in an `elif`/`else` branch, which fanout cannot evaluate.
     ConditionalTest,
+    /// A name that looks like a test imported into a test module.
+    ImportedTest,
     /// A path that is unsafe to paste into a CI shell line.
     UnsafePath,
     /// A group id that is unsafe to paste into a CI shell line.
     UnsafeGroupId,
     /// A marker expression (`-m`) that pytest would reject.
     InvalidMarkExpression,
+    /// A mark that is neither builtin, registered, nor in `known-markers` (`fanout check`).
+    UnknownMarker,
+    /// The `group` or `runner` marker is used but not registered where pytest reads it.
+    UnregisteredMarker,
+    /// A config file registers markers that pytest does not read.
+    IgnoredMarkers,
+    /// A group mark on a function pytest does not collect.
+    UncollectedGroupMark,
+    /// A group mark at class or module level, which the original conftest ignores.
+    OuterGroupMark,
+    /// Group ids in one file that differ only in type (`1` and `"1"`).
+    GroupIdTypeClash,
+    /// A group id `0`, which the original conftest treats as "no group".
+    GroupZero,
+    /// The matrix would have more jobs than `max-jobs`.
+    TooManyJobs,
 }
 
 impl Code {
@@ -89,9 +107,18 @@ impl Code {
         Code::ClassNotCollected,
         Code::UnresolvedBase,
         Code::ConditionalTest,
+        Code::ImportedTest,
         Code::UnsafePath,
         Code::UnsafeGroupId,
         Code::InvalidMarkExpression,
+        Code::UnknownMarker,
+        Code::UnregisteredMarker,
+        Code::IgnoredMarkers,
+        Code::UncollectedGroupMark,
+        Code::OuterGroupMark,
+        Code::GroupIdTypeClash,
+        Code::GroupZero,
+        Code::TooManyJobs,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -115,9 +142,18 @@ impl Code {
             Code::ClassNotCollected => "class-not-collected",
             Code::UnresolvedBase => "unresolved-base",
             Code::ConditionalTest => "conditional-test",
+            Code::ImportedTest => "imported-test",
             Code::UnsafePath => "unsafe-path",
             Code::UnsafeGroupId => "unsafe-group-id",
             Code::InvalidMarkExpression => "invalid-mark-expression",
+            Code::UnknownMarker => "unknown-marker",
+            Code::UnregisteredMarker => "unregistered-marker",
+            Code::IgnoredMarkers => "ignored-markers",
+            Code::UncollectedGroupMark => "uncollected-group-mark",
+            Code::OuterGroupMark => "outer-group-mark",
+            Code::GroupIdTypeClash => "group-id-type-clash",
+            Code::GroupZero => "group-zero",
+            Code::TooManyJobs => "too-many-jobs",
         }
     }
 
@@ -132,6 +168,19 @@ impl Code {
                 | Code::ConfigError
                 | Code::InvalidMarkExpression
         )
+    }
+}
+
+impl std::str::FromStr for Code {
+    type Err = String;
+
+    /// The code with this kebab-case name.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| format!("unknown diagnostic code `{s}`"))
     }
 }
 

@@ -48,6 +48,7 @@ impl<'a> ModuleCollector<'a> {
             return;
         }
         self.warn_alternatives(self.module);
+        self.warn_imported_tests();
         for (name, binding) in self.module.iter() {
             match binding {
                 Binding::Class(def) => self.class(def, name, &mut Vec::new()),
@@ -100,6 +101,28 @@ impl<'a> ModuleCollector<'a> {
             Some(ruff_python_ast::Expr::BooleanLiteral(b)) if !b.value
         );
         (named && !fixture && !switched_off).then_some(callable)
+    }
+
+    /// pytest collects test functions and classes imported into a test module; fanout
+    /// cannot see their definitions.
+    fn warn_imported_tests(&mut self) {
+        for (name, range) in self.module.imported() {
+            // Still bound to the import at the end of the module?
+            if !matches!(self.module.get(name), Some(Binding::Value(None))) {
+                continue;
+            }
+            let test_like = classes::name_matches(name, self.rules.python_functions)
+                || classes::name_matches(name, self.rules.python_classes);
+            if test_like {
+                let mut d = self.diagnostic(
+                    Code::ImportedTest,
+                    *range,
+                    format!("`{name}` is imported into this test module; if it is a test function or class, pytest collects it here and fanout does not see it"),
+                );
+                d.severity = fanout_core::Severity::Warning;
+                self.diagnostics.push(d.with_hint("import the module instead (`import helpers`), or alias the name so it does not look like a test"));
+            }
+        }
     }
 
     fn warn_alternatives(&mut self, ns: &Namespace<'a>) {

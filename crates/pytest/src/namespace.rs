@@ -24,6 +24,9 @@ pub struct Namespace<'a> {
     counts: std::collections::HashMap<&'a str, usize>,
     /// Functions and classes defined in `elif`/`else` branches, not bound.
     alternative_defs: Vec<(&'a str, ruff_text_size::TextRange)>,
+    /// Names bound by `from module import name`, which pytest collects like local
+    /// definitions when they are functions or classes.
+    imported: Vec<(&'a str, ruff_text_size::TextRange)>,
     /// `name.attr = value` statements, e.g. `test_x.__test__ = False`.
     attributes: Vec<(&'a str, &'a str, &'a Expr)>,
     /// Depth of `elif`/`else` branches being read.
@@ -64,6 +67,11 @@ impl<'a> Namespace<'a> {
     /// fanout assumes it is the first.
     pub fn alternative_defs(&self) -> &[(&'a str, ruff_text_size::TextRange)] {
         &self.alternative_defs
+    }
+
+    /// Names imported with `from module import name` (not from pytest or unittest).
+    pub fn imported(&self) -> &[(&'a str, ruff_text_size::TextRange)] {
+        &self.imported
     }
 
     /// The value last assigned to `name.attr` at this level.
@@ -138,8 +146,15 @@ impl<'a> Namespace<'a> {
                 }
             }
             Stmt::ImportFrom(import) => {
+                let module = import.module.as_ref().map_or("", |m| m.as_str());
+                let from_pytest = import.level == 0
+                    && ["pytest", "_pytest", "unittest"]
+                        .contains(&module.split('.').next().unwrap_or(""));
                 for alias in &import.names {
                     let bound = alias.asname.as_ref().unwrap_or(&alias.name);
+                    if !from_pytest && alias.name.as_str() != "*" {
+                        self.imported.push((bound.as_str(), bound.range));
+                    }
                     self.bind(bound.as_str(), Binding::Value(None));
                 }
             }

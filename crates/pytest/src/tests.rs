@@ -210,3 +210,9 @@ fn unittest_classes_are_collected_whatever_their_name() {
     let got = groups("import unittest\nclass Checks(unittest.TestCase):\n    def test_a(self): pass\n    def helper(self): pass\n");
     assert_eq!(got, [("Checks::test_a".to_owned(), None)]);
 }
+
+#[test]
+fn imported_test_names_are_flagged() {
+    let text = "from helpers import test_shared, TestBase, wait_for\nfrom pytest import TestReport\n";
+    assert_eq!(codes(text), [("imported-test", 1), ("imported-test", 1)]);
+}

@@ -275,3 +275,42 @@ fn gitignored_tests_match_pytest_when_gitignore_is_not_respected() {
         .node_ids()
         .contains(&"tests/generated/test_gen.py::test_it"));
 }
+
+#[test]
+fn imported_test_function_is_flagged() {
+    let p = Project::new();
+    p.file(
+        "tests/shared_cases.py",
+        r#"
+        import pytest
+
+        @pytest.mark.group(1)
+        def test_shared():
+            pass
+        "#,
+    )
+    .file(
+        "tests/test_importer.py",
+        r#"
+        import pytest
+        from shared_cases import test_shared
+
+        @pytest.mark.group(1)
+        def test_own():
+            pass
+        "#,
+    );
+    // pytest collects the imported function in the importing module; fanout cannot see its
+    // definition, so it must warn where the import is.
+    let fanout = p.collect_json(&[]);
+    let oracle = crate::support::pytest_oracle::pytest_collect(&p.path(), &[]);
+    assert!(
+        crate::e2e::project::diagnostics_with(&fanout, "imported-test")
+            .iter()
+            .any(|d| d["path"] == "tests/test_importer.py" && d["line"] == 2),
+        "{fanout:#}"
+    );
+    assert!(oracle
+        .node_ids()
+        .contains(&"tests/test_importer.py::test_shared"));
+}
