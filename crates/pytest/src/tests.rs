@@ -213,6 +213,7 @@ fn unittest_classes_are_collected_whatever_their_name() {
 
 #[test]
 fn imported_test_names_are_flagged() {
-    let text = "from helpers import test_shared, TestBase, wait_for\nfrom pytest import TestReport\n";
+    let text =
+        "from helpers import test_shared, TestBase, wait_for\nfrom pytest import TestReport\n";
     assert_eq!(codes(text), [("imported-test", 1), ("imported-test", 1)]);
 }
