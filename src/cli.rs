@@ -24,10 +24,14 @@ pub enum Command {
     Matrix(MatrixArgs),
     /// List the output backends built into this binary.
     Backends,
+    /// Check marker registration and grouping before CI does (see docs/check.md).
+    Check(CheckArgs),
+    /// List the groups a git change affects, and the ones it leaves out.
+    Affected(AffectedArgs),
 }
 
 /// Options shared by every command that collects tests.
-#[derive(Args)]
+#[derive(Args, Clone)]
 pub struct Selection {
     /// Test paths, as given to pytest (default: `testpaths` from the pytest config, or the
     /// current directory).
@@ -44,6 +48,32 @@ pub struct Selection {
     /// When to colour diagnostics.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Only the groups a git change since the merge base of REF and HEAD affects (see
+    /// docs/pull-requests.md). Without REF: the CI's pull request base.
+    #[arg(long, value_name = "REF", num_args = 0..=1, default_missing_value = "")]
+    pub changed_since: Option<String>,
+    /// Count staged, unstaged and untracked changes too (default: yes, but not when CI=true).
+    #[arg(long, overrides_with = "no_include_worktree")]
+    pub include_worktree: bool,
+    /// Count only committed changes.
+    #[arg(long, overrides_with = "include_worktree")]
+    pub no_include_worktree: bool,
+    /// When the change selection cannot be sure (shallow clone, unknown REF...), fail with
+    /// exit 2 instead of selecting every group.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Args)]
+pub struct AffectedArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+    /// Compare with the merge base of REF and HEAD (default: the CI's pull request base).
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
+    /// Say why each group is selected.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 #[derive(Args)]
@@ -64,6 +94,10 @@ pub struct MatrixArgs {
     /// Write to this file instead of the backend's default destination.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// A backend setting, over the one in `[tool.fanout.<backend>]` (repeatable), e.g.
+    /// `--backend-option template=.integration` for gitlab.
+    #[arg(long = "backend-option", value_name = "KEY=VALUE", value_parser = parse_backend_option)]
+    pub backend_options: Vec<(String, String)>,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -72,9 +106,55 @@ pub enum Format {
     Json,
 }
 
+#[derive(Args)]
+pub struct CheckArgs {
+    /// Test paths, as given to pytest (default: `testpaths` from the pytest config, or the
+    /// current directory).
+    pub paths: Vec<PathBuf>,
+    /// Use this directory as pytest's rootdir (pytest's `--rootdir`).
+    #[arg(long, value_name = "DIR")]
+    pub rootdir: Option<PathBuf>,
+    /// Read the pytest config from this file (pytest's `-c`).
+    #[arg(short = 'c', long = "config-file", value_name = "FILE")]
+    pub config_file: Option<PathBuf>,
+    /// Output format (default: `github` when GITHUB_ACTIONS=true, else `human`).
+    #[arg(long, value_enum)]
+    pub format: Option<CheckFormat>,
+    /// Register the missing markers in the config file pytest reads.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Show what `--fix` would change, without writing (exit 1 when it would change something).
+    #[arg(long)]
+    pub diff: bool,
+    /// Print the explanation of a diagnostic code and exit.
+    #[arg(long, value_name = "CODE")]
+    pub explain: Option<String>,
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+pub enum CheckFormat {
+    Human,
+    Json,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+}
+
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+/// `KEY=VALUE` for `--backend-option`.
+fn parse_backend_option(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => {
+            Ok((key.trim().to_owned(), value.to_owned()))
+        }
+        _ => Err(format!("expected KEY=VALUE, got `{text}`")),
+    }
 }

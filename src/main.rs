@@ -9,6 +9,7 @@ mod session;
 // Backends register themselves with inventory; a crate nothing references is dropped by
 // the linker, so reference each one here.
 use fanout_github as _;
+use fanout_gitlab as _;
 use fanout_json as _;
 
 use clap::Parser;
@@ -27,6 +28,8 @@ fn main() {
         cli::Command::Collect(args) => commands::collect::run(args, &mut out),
         cli::Command::Matrix(args) => commands::matrix::run(args, &mut out),
         cli::Command::Backends => commands::backends::run(&mut out),
+        cli::Command::Check(args) => commands::check::run(args, &mut out),
+        cli::Command::Affected(args) => commands::affected::run(args, &mut out),
     };
     let code = match result.and_then(|code| out.flush().map(|()| code)) {
         Ok(code) => code,

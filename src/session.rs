@@ -16,6 +16,8 @@ pub struct Session {
     pub collected: usize,
     pub files: usize,
     pub diagnostics: Vec<Diagnostic>,
+    /// What `--changed-since` selected, when given.
+    pub affected: Option<crate::commands::affected::Applied>,
 }
 
 /// A failure before any test could be looked at: exit 2.
@@ -118,6 +120,9 @@ pub fn run(selection: &Selection) -> Result<Session, Fatal> {
     if let Some(expr) = &markexpr {
         tests.retain(|t| expr.matches(&t.marks));
     }
+    let affected = crate::commands::affected::apply(selection, &config, &settings, &mut tests)?;
+    // `collected` counts what `-m` saw: tests left out by `--changed-since` are not "deselected".
+    let collected = collected - affected.as_ref().map_or(0, |a| a.dropped_tests);
     let policy = match settings.ungrouped {
         Ungrouped::Error => UngroupedPolicy::Error,
         Ungrouped::WholeFile => UngroupedPolicy::WholeFile,
@@ -131,6 +136,7 @@ pub fn run(selection: &Selection) -> Result<Session, Fatal> {
         collected,
         files: collection.files,
         diagnostics,
+        affected,
     })
 }
 

@@ -6,7 +6,7 @@ use crate::render::{self, Style};
 use crate::session;
 use fanout_core::diagnostic::exit_code;
 use fanout_core::matrix::{self, MatrixOptions};
-use fanout_core::OutputContext;
+use fanout_core::{BackendOptions, OutputContext};
 use std::io::Write;
 
 pub fn run(args: &MatrixArgs, out: &mut dyn Write) -> std::io::Result<i32> {
@@ -65,11 +65,13 @@ pub fn run(args: &MatrixArgs, out: &mut dyn Write) -> std::io::Result<i32> {
         );
         return Ok(1);
     }
+    let options = backend_options(backend.name, &session.settings, &args.backend_options);
     let env = |name: &str| std::env::var(name).ok();
     let mut ctx = OutputContext {
         output: args.output.as_deref(),
         env: &env,
         stdout: out,
+        options: &options,
     };
     match backend.backend.write(&matrix, &diagnostics, &mut ctx) {
         Ok(()) => Ok(0),
@@ -82,4 +84,24 @@ pub fn run(args: &MatrixArgs, out: &mut dyn Write) -> std::io::Result<i32> {
             Ok(e.exit_code())
         }
     }
+}
+
+/// The backend's `[tool.fanout.<backend>]` table with `--backend-option`s on top.
+fn backend_options(
+    backend: &str,
+    settings: &fanout_config::FanoutSettings,
+    cli: &[(String, String)],
+) -> BackendOptions {
+    let table = match backend {
+        "gitlab" => serde_json::to_value(&settings.gitlab).ok(),
+        _ => None,
+    };
+    let mut options: BackendOptions = match table {
+        Some(serde_json::Value::Object(map)) => map.into_iter().collect(),
+        _ => BackendOptions::new(),
+    };
+    for (key, value) in cli {
+        options.insert(key.clone(), serde_json::Value::String(value.clone()));
+    }
+    options
 }

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use toml::de::DeTable;
 
 use crate::error::{read_text, ConfigError, LineIndex, Location};
@@ -27,6 +27,34 @@ pub struct FanoutSettings {
     pub known_markers: Vec<String>,
     pub max_jobs: Option<usize>,
     pub respect_gitignore: bool,
+    /// Changed paths that never select anything (`--changed-since`), globs relative to the rootdir.
+    pub ignore_changes: Vec<String>,
+    /// `[tool.fanout.affects]`: a glob of changed paths -> globs of the test files it affects.
+    pub affects: std::collections::BTreeMap<String, Vec<String>>,
+    /// `[tool.fanout.gitlab]`: the gitlab backend's settings (docs/gitlab.md).
+    pub gitlab: GitlabSettings,
+}
+
+/// `[tool.fanout.gitlab]`. Handed to the gitlab backend as options (kebab-case keys), under
+/// `--backend-option KEY=VALUE`; the backend checks the values.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
+pub struct GitlabSettings {
+    /// The hidden job the generated jobs extend.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    /// A file of the repository that defines the template, `include:`d by the child pipeline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub include: Option<String>,
+    /// A file whose YAML is copied into the child pipeline (instead of `include`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_file: Option<String>,
+    /// Name of the generated jobs (`<prefix> 1/2`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_prefix: Option<String>,
+    /// Refuse child pipelines with more jobs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_jobs: Option<usize>,
 }
 
 impl Default for FanoutSettings {
@@ -36,15 +64,21 @@ impl Default for FanoutSettings {
             known_markers: Vec::new(),
             max_jobs: None,
             respect_gitignore: true,
+            ignore_changes: Vec::new(),
+            affects: std::collections::BTreeMap::new(),
+            gitlab: GitlabSettings::default(),
         }
     }
 }
 
-const KEYS: [&str; 4] = [
+const KEYS: &[&str] = &[
     "ungrouped",
     "known-markers",
     "max-jobs",
     "respect-gitignore",
+    "gitlab",
+    "ignore-changes",
+    "affects",
 ];
 
 #[derive(Deserialize)]

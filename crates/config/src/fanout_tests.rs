@@ -27,7 +27,7 @@ fn unknown_key_suggests_the_close_one() {
     let e = settings("[project]\n\n[tool.fanout]\n  ungroupd = 'error'\n").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "pyproject.toml:4:3: unknown key `ungroupd` in [tool.fanout]; did you mean `ungrouped`? expected one of `ungrouped`, `known-markers`, `max-jobs`, `respect-gitignore`"
+        "pyproject.toml:4:3: unknown key `ungroupd` in [tool.fanout]; did you mean `ungrouped`? expected one of `ungrouped`, `known-markers`, `max-jobs`, `respect-gitignore`, `gitlab`, `ignore-changes`, `affects`"
     );
     assert!(settings("[tool.fanout]\nmax_jobs = 2\n")
         .unwrap_err()
@@ -69,4 +69,34 @@ fn rootdir_pyproject_first_then_nearest_above_invocation_dir() {
     std::fs::write(root.join("r/pyproject.toml"), "[project]\n").unwrap();
     let (s, from) = load_fanout_settings(&root.join("r"), &root.join("a/b")).unwrap();
     assert_eq!((s.max_jobs, from), (None, None));
+}
+
+#[test]
+fn gitlab_sub_table() {
+    let (s, _) = settings(
+        "[tool.fanout.gitlab]\ntemplate = '.it'\ntemplate-file = 'ci/it.yml'\njob-prefix = 'it'\nmax-jobs = 300\n",
+    )
+    .unwrap();
+    assert_eq!(s.gitlab.template.as_deref(), Some(".it"));
+    assert_eq!(s.gitlab.template_file.as_deref(), Some("ci/it.yml"));
+    assert_eq!(s.gitlab.job_prefix.as_deref(), Some("it"));
+    assert_eq!(s.gitlab.max_jobs, Some(300));
+    assert_eq!(s.gitlab.include, None);
+    let e = settings("[tool.fanout.gitlab]\ntemplat = '.it'\n").unwrap_err();
+    assert_eq!(e.line(), Some(2), "{e}");
+    assert!(e.to_string().contains("templat"), "{e}");
+}
+
+#[test]
+fn change_selection_keys() {
+    let (s, _) = settings(
+        "[tool.fanout]\nignore-changes = ['docs/**', '*.md']\n\n[tool.fanout.affects]\n'src/db/**' = ['tests/db/**']\n",
+    )
+    .unwrap();
+    assert_eq!(s.ignore_changes, ["docs/**", "*.md"]);
+    assert_eq!(s.affects["src/db/**"], ["tests/db/**"]);
+    assert!(settings("[tool.fanout]\nignore-change = []\n")
+        .unwrap_err()
+        .to_string()
+        .contains("did you mean `ignore-changes`?"));
 }

@@ -5,8 +5,13 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::matrix::Matrix;
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+/// Backend-specific settings by key (`[tool.fanout.<backend>]`, then `--backend-option
+/// KEY=VALUE` on top). Each backend validates its own keys.
+pub type BackendOptions = BTreeMap<String, serde_json::Value>;
 
 pub trait Backend {
     /// Writes the matrix in the platform's format.
@@ -25,6 +30,8 @@ pub struct OutputContext<'a> {
     pub output: Option<&'a Path>,
     pub env: &'a dyn Fn(&str) -> Option<String>,
     pub stdout: &'a mut dyn Write,
+    /// The chosen backend's settings; backends without settings ignore them.
+    pub options: &'a BackendOptions,
 }
 
 impl OutputContext<'_> {
@@ -67,14 +74,25 @@ pub enum BackendError {
     },
     #[error("cannot write to standard output: {0}")]
     Stdout(#[source] std::io::Error),
+    /// A backend setting that cannot be used; the message names the key and where it came from.
+    #[error("option `{key}`: {message}")]
+    InvalidOption { key: String, message: String },
+    /// The matrix cannot be expressed on the platform for a reason the message explains,
+    /// with what to do about it.
+    #[error("{0}")]
+    Unsupported(String),
 }
 
 impl BackendError {
     /// 1 when the matrix itself is unusable on the platform, 2 for I/O trouble.
     pub fn exit_code(&self) -> i32 {
         match self {
-            BackendError::TooManyJobs { .. } | BackendError::TooLarge { .. } => 1,
-            BackendError::Io { .. } | BackendError::Stdout(_) => 2,
+            BackendError::TooManyJobs { .. }
+            | BackendError::TooLarge { .. }
+            | BackendError::Unsupported(_) => 1,
+            BackendError::Io { .. }
+            | BackendError::Stdout(_)
+            | BackendError::InvalidOption { .. } => 2,
         }
     }
 
@@ -88,6 +106,10 @@ impl BackendError {
             BackendError::TooLarge { .. } => {
                 Some("select fewer tests with -m, or split the suite over several workflows")
             }
+            BackendError::InvalidOption { .. } => Some(
+                "set it in [tool.fanout.<backend>] of pyproject.toml or with --backend-option KEY=VALUE; \
+                 see the backend's page in docs/",
+            ),
             _ => None,
         }
     }

@@ -12,7 +12,7 @@ pub mod matrix;
 pub mod shell_safety;
 pub mod test_item;
 
-pub use backend::{Backend, BackendError, BackendRegistration, OutputContext};
+pub use backend::{Backend, BackendError, BackendOptions, BackendRegistration, OutputContext};
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use group::{GroupId, GroupIdError};
 pub use markexpr::{MarkExpression, MarkExpressionError};

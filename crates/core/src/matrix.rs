@@ -80,7 +80,14 @@ pub fn check_grouping(tests: &[TestItem], policy: UngroupedPolicy) -> Vec<Diagno
         let mut ids: Vec<&GroupId> = grouped.iter().filter_map(|t| t.group.as_ref()).collect();
         ids.sort();
         ids.dedup();
-        let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+        // Show str ids quoted so that `1` and `"1"` read differently.
+        let ids: Vec<String> = ids
+            .iter()
+            .map(|id| match id {
+                GroupId::Int(n) => n.to_string(),
+                GroupId::Str(s) => format!("{s:?}"),
+            })
+            .collect();
         for test in file_tests.iter().filter(|t| t.group.is_none()) {
             diagnostics.push(
                 Diagnostic::error(

@@ -41,6 +41,7 @@ fn run(
         output,
         env: &env,
         stdout: &mut stdout,
+        options: &fanout_core::BackendOptions::new(),
     };
     let result = GithubBackend.write(matrix, diagnostics, &mut ctx);
     (result, String::from_utf8(stdout).expect("output is UTF-8"))

@@ -95,6 +95,7 @@ mod tests {
             output,
             env: &env,
             stdout: &mut stdout,
+            options: &fanout_core::BackendOptions::new(),
         };
         let result = JsonBackend.write(matrix, diagnostics, &mut ctx);
         (result, String::from_utf8(stdout).expect("JSON is UTF-8"))

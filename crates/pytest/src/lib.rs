@@ -6,6 +6,7 @@
 
 mod classes;
 pub mod fnmatch;
+mod mark_uses;
 mod marks;
 mod module;
 mod namespace;
@@ -14,6 +15,8 @@ mod resolve;
 pub mod source;
 mod values;
 pub mod walk;
+
+pub use mark_uses::{mark_uses, MarkTarget, MarkUse};
 
 use fanout_core::{Code, Diagnostic, TestItem};
 use marks::Bindings;

@@ -1,0 +1,151 @@
+//! Grouping rules beyond collection's: marks that put nothing in a group, marks the original
+//! conftest ignores, ids it mishandles, and matrices larger than `max-jobs`.
+
+use crate::registration::FileUses;
+use crate::{relative, CheckInput};
+use fanout_config::Ungrouped;
+use fanout_core::matrix::{self, MatrixOptions, UngroupedPolicy};
+use fanout_core::{Code, Diagnostic, GroupId, TestItem};
+use fanout_pytest::MarkTarget;
+use std::collections::BTreeMap;
+
+pub fn grouping(input: &CheckInput<'_>, files: &[FileUses]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for file in files {
+        marks(input.tests, file, &mut out);
+    }
+    ids(input.tests, files, &mut out);
+    if let Some(d) = too_many_jobs(input) {
+        out.push(d);
+    }
+    out
+}
+
+fn marks(tests: &[TestItem], file: &FileUses, out: &mut Vec<Diagnostic>) {
+    for u in file.uses.iter().filter(|u| u.name == "group") {
+        let d = match &u.target {
+            MarkTarget::Function { name, line } => {
+                let collected = tests.iter().any(|t| t.path == file.rel && t.line == *line);
+                if collected {
+                    continue;
+                }
+                Diagnostic::warning(
+                    Code::UncollectedGroupMark,
+                    &file.rel,
+                    format!("`{name}` has a group mark, but pytest does not collect it as a test, so the mark puts nothing in a group"),
+                )
+                .with_hint("remove the mark from helper functions; if it is a test, name it so `python_functions` matches (by default `test*`)")
+            }
+            MarkTarget::Class { name } => Diagnostic::warning(
+                Code::OuterGroupMark,
+                &file.rel,
+                format!("group mark on class `{name}`: pytest and fanout apply it to the class's tests, but runners using the original `--collect-groups` conftest read only each function's own marks and leave these tests out"),
+            )
+            .with_hint("put the group mark on each test function if any CI still runs the original conftest"),
+            MarkTarget::Module => Diagnostic::warning(
+                Code::OuterGroupMark,
+                &file.rel,
+                "group mark in module-level `pytestmark`: pytest and fanout apply it to every test of the module, but runners using the original `--collect-groups` conftest read only each function's own marks and leave these tests out",
+            )
+            .with_hint("put the group mark on each test function if any CI still runs the original conftest"),
+            MarkTarget::Other => continue,
+        };
+        out.push(d.at(u.line, u.column).with_source_line(&u.source_line));
+    }
+}
+
+fn line_text(files: &[FileUses], rel: &str, line: u32) -> Option<String> {
+    let file = files.iter().find(|f| f.rel == rel)?;
+    file.text
+        .lines()
+        .nth(line.checked_sub(1)? as usize)
+        .map(str::to_owned)
+}
+
+fn ids(tests: &[TestItem], files: &[FileUses], out: &mut Vec<Diagnostic>) {
+    let mut by_file: BTreeMap<&str, Vec<&TestItem>> = BTreeMap::new();
+    for t in tests {
+        by_file.entry(&t.path).or_default().push(t);
+    }
+    let at = |t: &TestItem, d: Diagnostic| {
+        let d = d.at(t.line, 1);
+        match line_text(files, &t.path, t.line) {
+            Some(text) => d.with_source_line(text),
+            None => d,
+        }
+    };
+    for (path, tests) in by_file {
+        if let Some(t) = tests.iter().find(|t| t.group == Some(GroupId::Int(0))) {
+            out.push(at(
+                t,
+                Diagnostic::warning(
+                    Code::GroupZero,
+                    path,
+                    format!("`{}` is in group 0, which the original `--collect-groups` conftest treats as \"no group\"", t.function),
+                )
+                .with_hint("number groups from 1"),
+            ));
+        }
+        let ints: Vec<i64> = tests
+            .iter()
+            .filter_map(|t| t.group.as_ref()?.as_int())
+            .collect();
+        let clash = tests.iter().find(|t| {
+            matches!(&t.group, Some(GroupId::Str(s)) if ints.iter().any(|n| n.to_string() == *s))
+        });
+        if let Some(t) = clash {
+            let id = t
+                .group
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            out.push(at(
+                t,
+                Diagnostic::warning(
+                    Code::GroupIdTypeClash,
+                    path,
+                    format!("this file has group {id} as an int and as the string \"{id}\": one job for fanout, two different marks for pytest `-m` and for the original conftest"),
+                )
+                .with_hint("write each group id of a file the same way, e.g. always `group(1)`"),
+            ));
+        }
+    }
+}
+
+fn too_many_jobs(input: &CheckInput<'_>) -> Option<Diagnostic> {
+    let max = input.settings.max_jobs?;
+    let ungrouped = match input.settings.ungrouped {
+        Ungrouped::Error => UngroupedPolicy::Error,
+        Ungrouped::WholeFile => UngroupedPolicy::WholeFile,
+    };
+    let (matrix, _) = matrix::build(input.tests, MatrixOptions { ungrouped });
+    let jobs = matrix.entries.len();
+    if jobs <= max {
+        return None;
+    }
+    let (path, line, text) = match input.settings_file {
+        Some(file) => {
+            let text = std::fs::read_to_string(file).unwrap_or_default();
+            let found = text
+                .lines()
+                .enumerate()
+                .find(|(_, l)| l.trim_start().starts_with("max-jobs"));
+            let (line, text) = found.map_or((0, None), |(i, l)| {
+                (u32::try_from(i + 1).unwrap_or(0), Some(l.to_owned()))
+            });
+            (relative(file, &input.config.rootdir), line, text)
+        }
+        None => ("pyproject.toml".to_owned(), 0, None),
+    };
+    let d = Diagnostic::error(
+        Code::TooManyJobs,
+        path,
+        format!("the matrix has {jobs} jobs (test file, group), more than `max-jobs = {max}`; `fanout matrix` would refuse to write it"),
+    )
+    .at(line, u32::from(line > 0))
+    .with_hint("merge small groups, or raise `max-jobs` in [tool.fanout]");
+    Some(match text {
+        Some(t) => d.with_source_line(t),
+        None => d,
+    })
+}

@@ -1,0 +1,467 @@
+//! Which markers are registered where pytest looks, and which used marks are not.
+
+use crate::config_files::{self, CONFIG_NAMES};
+use crate::{conftest, plugins, relative, CheckInput};
+use fanout_core::{Code, Diagnostic, Severity};
+use fanout_pytest::MarkUse;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Registered by pytest itself (`pytest --markers` with no plugins, pytest 9.2).
+pub const BUILTIN: [&str; 8] = [
+    "filterwarnings",
+    "parametrize",
+    "skip",
+    "skipif",
+    "tryfirst",
+    "trylast",
+    "usefixtures",
+    "xfail",
+];
+
+/// Misspellings pytest rejects even without strict markers.
+const PARAMETRIZE_TYPOS: [&str; 3] = ["parameterize", "parametrise", "parameterise"];
+
+/// Markers fanout itself relies on: `unregistered-marker` rather than `unknown-marker`.
+const FANOUT_MARKERS: [&str; 2] = ["group", "runner"];
+
+/// Markers registered in a place pytest does not read.
+#[derive(Debug)]
+pub struct Ignored {
+    pub rel: String,
+    pub section: String,
+    pub line: u32,
+    pub names: Vec<String>,
+    pub reason: String,
+}
+
+#[derive(Debug)]
+pub struct Registry {
+    /// Marker name to where it is registered.
+    pub registered: BTreeMap<String, String>,
+    pub ignored: Vec<Ignored>,
+    /// The config file pytest reads, relative to the rootdir.
+    pub inifile: Option<String>,
+    pub section: Option<&'static str>,
+    pub strict: bool,
+}
+
+/// The test modules' marks, with the text they were read from.
+pub struct FileUses {
+    pub rel: String,
+    pub text: String,
+    pub uses: Vec<MarkUse>,
+}
+
+pub fn read_uses(files: &[(PathBuf, String)]) -> Vec<FileUses> {
+    files
+        .iter()
+        .filter_map(|(abs, rel)| {
+            // Unreadable and unparsable files are reported by collection.
+            let text = std::fs::read_to_string(abs).ok()?;
+            let uses = fanout_pytest::mark_uses(&text)?;
+            Some(FileUses {
+                rel: rel.clone(),
+                text,
+                uses,
+            })
+        })
+        .collect()
+}
+
+fn read(path: &Path) -> Option<String> {
+    std::fs::read_to_string(path)
+        .ok()
+        .map(|t| t.replace("\r\n", "\n"))
+}
+
+impl Registry {
+    pub fn discover(input: &CheckInput<'_>) -> Registry {
+        let rootdir = &input.config.rootdir;
+        let mut registered: BTreeMap<String, String> = BUILTIN
+            .iter()
+            .map(|m| ((*m).to_owned(), "pytest itself".to_owned()))
+            .collect();
+        let inifile = input.config.inifile.as_deref();
+        let inifile_rel = inifile.map(|p| relative(p, rootdir));
+        let inifile_text = inifile.and_then(read);
+        let section =
+            inifile.map(|p| config_files::section_read(p, inifile_text.as_deref().unwrap_or("")));
+        // The names pytest reads (fanout-config applies `-o` and pytest's typing).
+        let lines: BTreeMap<String, u32> = match (inifile, &inifile_text) {
+            (Some(p), Some(text)) => config_files::markers_in(p, text)
+                .into_iter()
+                .filter(|s| Some(s.section.as_str()) == section)
+                .flat_map(|s| s.entries)
+                .map(|e| (e.name, e.line))
+                .collect(),
+            _ => BTreeMap::new(),
+        };
+        for line in &input.config.ini.markers {
+            let name = config_files::marker_name(line);
+            let at = match (&inifile_rel, lines.get(&name)) {
+                (Some(f), Some(l)) => format!("{f}:{l}"),
+                (Some(f), None) => f.clone(),
+                (None, _) => "-o markers".to_owned(),
+            };
+            registered.entry(name).or_insert(at);
+        }
+        for name in &input.settings.known_markers {
+            registered
+                .entry(name.clone())
+                .or_insert_with(|| "`known-markers` in [tool.fanout]".to_owned());
+        }
+        let mut used_plugins: Vec<(&'static plugins::Plugin, String)> = Vec::new();
+        for conftest in conftests(input) {
+            let Some(facts) = read(&conftest).and_then(|t| conftest::read(&t)) else {
+                continue;
+            };
+            let rel = relative(&conftest, rootdir);
+            for (name, line) in facts.markers {
+                registered.entry(name).or_insert(format!("{rel}:{line}"));
+            }
+            for module in facts.plugins {
+                if let Some(p) = plugins::by_module(&module) {
+                    used_plugins.push((p, format!("`pytest_plugins` in {rel}")));
+                }
+            }
+        }
+        let (enabled, disabled) = plugins::from_addopts(&input.config.ini.addopts);
+        for module in enabled {
+            if let Some(p) = plugins::by_module(&module) {
+                used_plugins.push((p, "`-p` in addopts".to_owned()));
+            }
+        }
+        let mut dependency_files: Vec<(PathBuf, String)> = plugins::requirement_files(rootdir)
+            .into_iter()
+            .filter_map(|p| read(&p).map(|t| (p, t)))
+            .collect();
+        if let Some(text) = read(&rootdir.join("tox.ini")) {
+            dependency_files.push((rootdir.join("tox.ini"), plugins::tox_deps(&text)));
+        }
+        if let Some(text) = read(&rootdir.join("pyproject.toml")) {
+            dependency_files.push((
+                rootdir.join("pyproject.toml"),
+                plugins::pyproject_dependencies(&text),
+            ));
+        }
+        for (path, text) in dependency_files {
+            for p in plugins::in_dependencies(&text) {
+                used_plugins.push((p, relative(&path, rootdir)));
+            }
+        }
+        for (plugin, source) in used_plugins {
+            let off = disabled.iter().any(|d| {
+                d == plugin.module || Some(d.as_str()) == plugin.module.strip_prefix("pytest_")
+            });
+            if off {
+                continue;
+            }
+            for m in plugin.markers {
+                registered
+                    .entry((*m).to_owned())
+                    .or_insert_with(|| format!("plugin {} ({source})", plugin.package));
+            }
+        }
+        let ignored = ignored_registrations(input, inifile, section);
+        Registry {
+            registered,
+            ignored,
+            inifile: inifile_rel,
+            section,
+            strict: input.config.ini.strict_markers,
+        }
+    }
+
+    pub fn knows(&self, name: &str) -> bool {
+        self.registered.contains_key(name)
+    }
+
+    /// One line per fact: the file pytest reads, strictness, and files it does not read.
+    pub fn summary(&self) -> String {
+        let mut lines = vec![match (&self.inifile, self.section) {
+            (Some(f), Some(s)) => format!("pytest reads markers from {f} [{s}]"),
+            _ => "pytest reads no config file here (no pytest.ini, pyproject.toml, tox.ini or setup.cfg with pytest settings)".to_owned(),
+        }];
+        lines.push(format!(
+            "strict markers: {}",
+            if self.strict {
+                "on (an unregistered marker stops the run)"
+            } else {
+                "off (pytest only warns about unregistered markers)"
+            }
+        ));
+        for i in &self.ignored {
+            lines.push(format!("not read: {} [{}]: {}", i.rel, i.section, i.reason));
+        }
+        lines.join("\n")
+    }
+
+    pub fn ignored_diagnostics(&self) -> Vec<Diagnostic> {
+        self.ignored
+            .iter()
+            .map(|i| {
+                let names = i
+                    .names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let target = match (&self.inifile, self.section) {
+                    (Some(f), Some(s)) => format!("move them to [{s}] in {f}"),
+                    _ => "move them to a section pytest reads".to_owned(),
+                };
+                Diagnostic::warning(
+                    Code::IgnoredMarkers,
+                    &i.rel,
+                    format!(
+                        "markers registered here are not read ({names}): {}",
+                        i.reason
+                    ),
+                )
+                .at(i.line, 1)
+                .with_hint(format!(
+                    "{target}, or run `fanout check --fix` to register the ones the tests use"
+                ))
+            })
+            .collect()
+    }
+
+    /// Why a marker registered in an ignored place does not count, if it is.
+    fn ignored_note(&self, name: &str) -> Option<String> {
+        self.ignored
+            .iter()
+            .find(|i| i.names.iter().any(|n| n == name))
+            .map(|i| {
+                format!(
+                    "`{name}` is registered in {}:{}, but {}",
+                    i.rel, i.line, i.reason
+                )
+            })
+    }
+}
+
+/// `conftest.py` files pytest loads for these tests: in the rootdir and every directory from
+/// there down to each test module.
+fn conftests(input: &CheckInput<'_>) -> Vec<PathBuf> {
+    let rootdir = &input.config.rootdir;
+    let mut dirs: Vec<PathBuf> = vec![rootdir.clone()];
+    for (abs, _) in input.test_files {
+        for dir in abs.ancestors().skip(1) {
+            if !dir.starts_with(rootdir) {
+                break;
+            }
+            dirs.push(dir.to_path_buf());
+        }
+    }
+    dirs.sort();
+    dirs.dedup();
+    dirs.into_iter()
+        .map(|d| d.join("conftest.py"))
+        .filter(|p| p.is_file())
+        .collect()
+}
+
+/// The sections pytest can read in a file of this name.
+fn sections_for(name: &str) -> &'static [&'static str] {
+    match name {
+        "pytest.toml" | ".pytest.toml" => &["pytest"],
+        "pyproject.toml" => &["tool.pytest", "tool.pytest.ini_options"],
+        "setup.cfg" => &["tool:pytest"],
+        _ => &["pytest"],
+    }
+}
+
+fn ignored_registrations(
+    input: &CheckInput<'_>,
+    inifile: Option<&Path>,
+    section: Option<&'static str>,
+) -> Vec<Ignored> {
+    let rootdir = &input.config.rootdir;
+    let mut dirs = vec![rootdir.clone()];
+    if let Some(dir) = inifile.and_then(Path::parent) {
+        dirs.insert(0, dir.to_path_buf());
+    }
+    dirs.dedup();
+    let mut out = Vec::new();
+    for dir in dirs {
+        for name in CONFIG_NAMES {
+            let path = dir.join(name);
+            let Some(text) = read(&path) else { continue };
+            let rel = relative(&path, rootdir);
+            for found in config_files::markers_in(&path, &text) {
+                let is_read =
+                    Some(path.as_path()) == inifile && Some(found.section.as_str()) == section;
+                if is_read || found.entries.is_empty() {
+                    continue;
+                }
+                let reason = if Some(path.as_path()) == inifile {
+                    format!(
+                        "pytest reads {rel} from [{}], so the markers in [{}] are not read",
+                        section.unwrap_or("pytest"),
+                        found.section
+                    )
+                } else if !sections_for(name).contains(&found.section.as_str()) {
+                    format!(
+                        "pytest reads {name} only from [{}], so the markers in [{}] are not read",
+                        sections_for(name).join("] or ["),
+                        found.section
+                    )
+                } else if let Some(ini) = inifile {
+                    let ini_name = ini.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                    if ini.parent() == Some(dir.as_path()) {
+                        format!("{ini_name} exists, so the markers in {name} are not read")
+                    } else {
+                        format!(
+                            "pytest reads {} (it finds that one first, walking up from the tests), so the markers in {rel} are not read",
+                            relative(ini, rootdir)
+                        )
+                    }
+                } else {
+                    "pytest reads no config file for this run".to_owned()
+                };
+                out.push(Ignored {
+                    rel: rel.clone(),
+                    section: found.section,
+                    line: found.line,
+                    names: found.entries.into_iter().map(|e| e.name).collect(),
+                    reason,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Levenshtein distance, for "did you mean".
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// The closest known name, when `name` looks like a misspelling of it.
+pub fn suggestion<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = match name.chars().count() {
+        0..=3 => 1,
+        4..=8 => 2,
+        _ => 3,
+    };
+    known
+        .filter(|k| *k != name)
+        .map(|k| (distance(name, k), k))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, k)| k)
+}
+
+/// Unknown marks, and the markers `--fix` should register.
+pub fn check_uses(
+    input: &CheckInput<'_>,
+    registry: &Registry,
+    files: &[FileUses],
+) -> (Vec<Diagnostic>, Vec<String>) {
+    let mut diagnostics = Vec::new();
+    let mut missing: Vec<String> = Vec::new();
+    let candidates: Vec<&str> = registry
+        .registered
+        .keys()
+        .map(String::as_str)
+        .chain(FANOUT_MARKERS)
+        .collect();
+    let fix_target = crate::fix::target_name(input.config);
+    for file in files {
+        for u in file.uses.iter().filter(|u| !u.via_alias) {
+            if registry.knows(&u.name) {
+                continue;
+            }
+            let typo = PARAMETRIZE_TYPOS.contains(&u.name.as_str());
+            let near = if typo {
+                Some("parametrize")
+            } else {
+                suggestion(&u.name, candidates.iter().copied())
+            };
+            let fanout_marker = FANOUT_MARKERS.contains(&u.name.as_str());
+            let (code, mut message) = if fanout_marker {
+                let place = match (&registry.inifile, registry.section) {
+                    (Some(f), Some(s)) => format!("in [{s}] of {f}, the file pytest reads"),
+                    _ => "anywhere pytest reads (there is no pytest config file)".to_owned(),
+                };
+                (
+                    Code::UnregisteredMarker,
+                    format!("the `{}` marker is not registered {place}", u.name),
+                )
+            } else {
+                (
+                    Code::UnknownMarker,
+                    format!("`{}` is not a registered marker", u.name),
+                )
+            };
+            if let Some(near) = near {
+                message.push_str(&format!("; did you mean `{near}`?"));
+            }
+            let mut hints = Vec::new();
+            if let Some(note) = registry.ignored_note(&u.name) {
+                hints.push(note);
+            }
+            if typo {
+                hints.push(
+                    "pytest fails on this misspelling even without strict markers".to_owned(),
+                );
+            } else if registry.strict {
+                hints.push("strict markers are on: pytest stops the whole run on this".to_owned());
+            } else {
+                hints.push(
+                    "pytest only warns about it; with --strict-markers the run would stop"
+                        .to_owned(),
+                );
+            }
+            if near.is_some() {
+                hints.push("fix the name".to_owned());
+            } else {
+                missing.push(u.name.clone());
+                hints.push(format!(
+                    "run `fanout check --fix` to register it in {fix_target}, or list it in `known-markers` in [tool.fanout] if a plugin registers it"
+                ));
+            }
+            let severity = if typo || registry.strict {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            let mut d = Diagnostic::error(code, &file.rel, message)
+                .at(u.line, u.column)
+                .with_source_line(&u.source_line)
+                .with_hint(hints.join("; "));
+            d.severity = severity;
+            diagnostics.push(d);
+        }
+    }
+    missing.sort();
+    missing.dedup();
+    (diagnostics, missing)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_for_near_misses_only() {
+        let known = ["group", "runner", "skipif", "asyncio"];
+        assert_eq!(suggestion("gruop", known.iter().copied()), Some("group"));
+        assert_eq!(suggestion("runer", known.iter().copied()), Some("runner"));
+        assert_eq!(suggestion("juju3", known.iter().copied()), None);
+        assert_eq!(suggestion("group", known.iter().copied()), None);
+        assert_eq!(suggestion("ab", ["xy"].iter().copied()), None);
+    }
+}

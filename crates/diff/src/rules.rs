@@ -1,0 +1,330 @@
+//! The selection rules: which (test file, group) jobs a set of changed paths affects.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use fanout_core::TestItem;
+
+use crate::changes::{old_text, ChangeKind, ChangedPaths};
+use crate::imports::{ImportGraph, Tree};
+use crate::patterns::PathGlobs;
+use crate::spans::{touched, Touched};
+
+/// One CI job: a test file and a group (`None`: the whole file, for ungrouped tests).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct JobKey {
+    pub path: String,
+    pub group: Option<String>,
+}
+
+impl JobKey {
+    pub fn of(test: &TestItem) -> Self {
+        Self {
+            path: test.path.clone(),
+            group: test.group.as_ref().map(ToString::to_string),
+        }
+    }
+}
+
+impl std::fmt::Display for JobKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.group {
+            Some(g) => write!(f, "{} group {g}", self.path),
+            None => write!(f, "{} (whole file)", self.path),
+        }
+    }
+}
+
+/// What the project looks like, for the rules.
+pub struct Project<'a> {
+    /// pytest's rootdir, with symlinks resolved.
+    pub rootdir: &'a Path,
+    /// The collected paths (`testpaths` or arguments), absolute: the test tree.
+    pub test_roots: &'a [PathBuf],
+    /// Every collected test (before `-m`).
+    pub tests: &'a [TestItem],
+    /// pytest's `python_files` patterns.
+    pub python_files: &'a [String],
+    /// pytest's config file and the file `[tool.fanout]` came from.
+    pub config_files: &'a [PathBuf],
+    pub ignore_changes: &'a [String],
+    pub affects: &'a BTreeMap<String, Vec<String>>,
+}
+
+/// The selected jobs and why.
+#[derive(Debug, Default, Clone)]
+pub struct Selection {
+    /// Non-empty: every job runs, for these reasons.
+    pub everything: Vec<String>,
+    /// Selected jobs with the reasons for each.
+    pub jobs: BTreeMap<JobKey, Vec<String>>,
+    /// Changes that select nothing, and why.
+    pub quiet: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+impl Selection {
+    pub fn selects(&self, test: &TestItem) -> bool {
+        !self.everything.is_empty() || self.jobs.contains_key(&JobKey::of(test))
+    }
+}
+
+enum Target {
+    Everything,
+    File(String),
+    Dir(PathBuf),
+    Lines(String, BTreeSet<u32>),
+    Glob(PathGlobs),
+}
+
+enum Event {
+    Added,
+    Deleted,
+    Modified(Option<gix::ObjectId>),
+}
+
+/// Applies the rules to `changed` (`repo` reads the old versions of test files).
+pub fn select(
+    repo: &gix::Repository,
+    changed: &ChangedPaths,
+    project: &Project<'_>,
+) -> Result<Selection, PathGlobsError> {
+    let ignore = PathGlobs::new(project.ignore_changes)?;
+    let affects: Vec<(String, PathGlobs, PathGlobs)> = project
+        .affects
+        .iter()
+        .map(|(source, tests)| {
+            Ok((
+                source.clone(),
+                PathGlobs::new(std::slice::from_ref(source))?,
+                PathGlobs::new(tests)?,
+            ))
+        })
+        .collect::<Result<_, PathGlobsError>>()?;
+    let test_files: BTreeSet<&str> = project.tests.iter().map(|t| t.path.as_str()).collect();
+    let mut selection = Selection {
+        notes: changed.notes.clone(),
+        ..Selection::default()
+    };
+    let mut targets: Vec<(Target, String)> = Vec::new();
+    let mut modules: BTreeSet<PathBuf> = BTreeSet::new();
+    for change in &changed.changes {
+        let mut events = vec![(
+            change.path.as_str(),
+            match change.kind {
+                ChangeKind::Added | ChangeKind::Renamed => Event::Added,
+                ChangeKind::Deleted => Event::Deleted,
+                ChangeKind::Modified => Event::Modified(change.old_id),
+            },
+        )];
+        if let Some(old) = &change.old_path {
+            events.push((old.as_str(), Event::Deleted));
+        }
+        let what = match &change.old_path {
+            Some(old) => format!("{old} was renamed to {}", change.path),
+            None => format!("{} was {}", change.path, verb(change.kind)),
+        };
+        for (repo_path, event) in events {
+            let abs = changed.workdir.join(repo_path);
+            let rel = abs
+                .strip_prefix(project.rootdir)
+                .ok()
+                .map(|p| p.to_string_lossy().replace('\\', "/"));
+            let Some(rel) = rel else {
+                targets.push((
+                    Target::Everything,
+                    format!("{what}, outside the rootdir {}", project.rootdir.display()),
+                ));
+                continue;
+            };
+            if ignore.matches(&rel) {
+                selection
+                    .quiet
+                    .push(format!("{what}: matches `ignore-changes`"));
+                continue;
+            }
+            let mapped: Vec<_> = affects
+                .iter()
+                .filter(|(_, source, _)| source.matches(&rel))
+                .collect();
+            if !mapped.is_empty() {
+                for (source, _, tests) in mapped {
+                    targets.push((
+                        Target::Glob(tests.clone()),
+                        format!("{what}: `{source}` in [tool.fanout.affects]"),
+                    ));
+                }
+                continue;
+            }
+            if project.config_files.contains(&abs) {
+                targets.push((
+                    Target::Everything,
+                    format!("{what}: it configures pytest or fanout"),
+                ));
+                continue;
+            }
+            if !project.test_roots.iter().any(|r| abs.starts_with(r)) {
+                targets.push((Target::Everything, format!("{what}, outside the test tree")));
+                continue;
+            }
+            let name = rel.rsplit('/').next().unwrap_or(&rel);
+            let parent = abs.parent().unwrap_or(&abs).to_path_buf();
+            if name == "conftest.py" {
+                targets.push((
+                    Target::Dir(parent),
+                    format!("{what}: a conftest.py applies to its directory and below"),
+                ));
+                modules.insert(abs);
+            } else if test_files.contains(rel.as_str())
+                || (name.ends_with(".py")
+                    && project
+                        .python_files
+                        .iter()
+                        .any(|p| fanout_pytest::fnmatch::fnmatch(name, p)))
+            {
+                modules.insert(abs.clone());
+                match event {
+                    Event::Added => targets.push((
+                        Target::File(rel.clone()),
+                        format!("{what}: a new test file runs all its groups"),
+                    )),
+                    Event::Deleted => selection.quiet.push(format!(
+                        "{what}: a deleted test file runs nothing of itself"
+                    )),
+                    Event::Modified(old_id) => {
+                        targets.push(test_file_change(repo, &abs, &rel, old_id, &what))
+                    }
+                }
+            } else if name.ends_with(".py") {
+                modules.insert(abs);
+            } else {
+                targets.push((Target::Dir(parent), format!("{what}: a data file in the test tree affects the tests in its directory and below")));
+            }
+        }
+    }
+    let everything = targets.iter().any(|(t, _)| matches!(t, Target::Everything));
+    // Everything runs anyway: the import graph would not change the answer.
+    if !modules.is_empty() && !everything {
+        let tree = Tree::walk(project.test_roots);
+        let graph = ImportGraph::build(&tree, project.rootdir);
+        for (file, (chain, unknown)) in graph.dependents(&modules) {
+            let rel = file
+                .strip_prefix(project.rootdir)
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default();
+            let why = match unknown {
+                Some(u) => {
+                    let mut via = String::new();
+                    for step in &chain {
+                        via.push_str(&format!(" imports {} which", show(step, project.rootdir)));
+                    }
+                    format!("{rel}{via} may import any module of the test tree ({u}), and Python files there changed")
+                }
+                None => {
+                    let steps: Vec<String> =
+                        chain.iter().map(|p| show(p, project.rootdir)).collect();
+                    format!("{rel} imports {} (changed)", steps.join(", which imports "))
+                }
+            };
+            if file.file_name().is_some_and(|n| n == "conftest.py") {
+                let dir = file.parent().unwrap_or(&file).to_path_buf();
+                targets.push((Target::Dir(dir), why));
+            } else {
+                targets.push((Target::File(rel), why));
+            }
+        }
+    }
+    for (target, why) in targets {
+        if let Target::Everything = target {
+            selection.everything.push(why);
+            continue;
+        }
+        let mut hit = false;
+        for test in project.tests {
+            let abs = project.rootdir.join(&test.path);
+            let picked = match &target {
+                Target::Everything => true,
+                Target::File(path) => test.path == *path,
+                Target::Dir(dir) => abs.starts_with(dir),
+                Target::Lines(path, lines) => test.path == *path && lines.contains(&test.line),
+                Target::Glob(globs) => globs.matches(&test.path),
+            };
+            if picked {
+                hit = true;
+                let reasons = selection.jobs.entry(JobKey::of(test)).or_default();
+                if !reasons.contains(&why) {
+                    reasons.push(why.clone());
+                }
+            }
+        }
+        if !hit {
+            selection
+                .quiet
+                .push(format!("{why}; no collected test is there"));
+        }
+    }
+    Ok(selection)
+}
+
+fn verb(kind: ChangeKind) -> &'static str {
+    match kind {
+        ChangeKind::Added => "added",
+        ChangeKind::Deleted => "deleted",
+        ChangeKind::Modified => "modified",
+        ChangeKind::Renamed => "renamed",
+    }
+}
+
+fn show(path: &Path, rootdir: &Path) -> String {
+    path.strip_prefix(rootdir)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// A modified test file: only the changed test functions when the hunks stay inside them.
+fn test_file_change(
+    repo: &gix::Repository,
+    abs: &Path,
+    rel: &str,
+    old_id: Option<gix::ObjectId>,
+    what: &str,
+) -> (Target, String) {
+    let whole = |why: &str| {
+        (
+            Target::File(rel.to_owned()),
+            format!("{what}: {why}, so all its groups run"),
+        )
+    };
+    let Some(old_id) = old_id else {
+        return whole("its old version is unknown");
+    };
+    let old = match old_text(repo, old_id) {
+        Some(Ok(text)) => text,
+        Some(Err(())) => return whole("its old version is not UTF-8"),
+        None => return whole("its old version is not in this clone (a partial clone?)"),
+    };
+    let Ok(new) = std::fs::read_to_string(abs) else {
+        return whole("it cannot be read");
+    };
+    match touched(&old, &new) {
+        None => whole("one of its versions does not parse"),
+        Some(Touched::Module { line }) => {
+            whole(&format!("line {line} changed outside any test function"))
+        }
+        Some(Touched::Nothing) => (
+            Target::Lines(rel.to_owned(), BTreeSet::new()),
+            format!("{what}, but its text is the same"),
+        ),
+        Some(Touched::Functions(spans)) => {
+            let names: Vec<String> = spans.iter().map(|s| s.qualname.clone()).collect();
+            let lines = spans.iter().map(|s| s.start).collect();
+            (
+                Target::Lines(rel.to_owned(), lines),
+                format!("{what} only inside {}", names.join(", ")),
+            )
+        }
+    }
+}
+
+pub use crate::patterns::PathGlobsError;

@@ -1,0 +1,289 @@
+//! Each selection rule, on a branch of the fixture repository.
+
+use super::repo::{checked, jobs, selected, Repo};
+
+#[test]
+fn an_edit_inside_one_test_function_selects_only_its_group() {
+    let repo = Repo::new();
+    repo.replace("tests/test_a.py", "assert 2", "assert 2 + 0");
+    repo.commit_all("edit test_two");
+    let out = checked(&repo);
+    assert_eq!(
+        selected(&out),
+        jobs(&["tests/test_a.py group 2"]),
+        "{}",
+        out.describe()
+    );
+    assert!(
+        out.stdout.contains("only inside test_two"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("left out 3 of 4 jobs"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn an_edit_outside_test_functions_selects_every_group_of_the_file() {
+    let repo = Repo::new();
+    repo.replace(
+        "tests/test_a.py",
+        "import pytest\n",
+        "import pytest\nimport os\n",
+    );
+    repo.commit_all("edit imports");
+    let out = checked(&repo);
+    assert_eq!(
+        selected(&out),
+        jobs(&["tests/test_a.py group 1", "tests/test_a.py group 2"]),
+        "{}",
+        out.describe()
+    );
+}
+
+#[test]
+fn a_decorator_change_counts_as_outside() {
+    let repo = Repo::new();
+    repo.replace("tests/test_a.py", "group(2)", "group(4)");
+    repo.commit_all("regroup");
+    let out = checked(&repo);
+    assert_eq!(
+        selected(&out),
+        jobs(&["tests/test_a.py group 1", "tests/test_a.py group 4"]),
+        "{}",
+        out.describe()
+    );
+}
+
+#[test]
+fn a_new_test_file_selects_all_its_groups_and_a_deleted_one_nothing() {
+    let repo = Repo::new();
+    repo.write(
+        "tests/test_new.py",
+        "import pytest\n\n\n@pytest.mark.group(7)\ndef test_n():\n    pass\n",
+    );
+    repo.git(&["rm", "-q", "tests/db/test_db.py"]);
+    repo.commit_all("add and delete");
+    let out = checked(&repo);
+    assert_eq!(
+        selected(&out),
+        jobs(&["tests/test_new.py group 7"]),
+        "{}",
+        out.describe()
+    );
+    assert!(
+        out.stdout.contains("a deleted test file runs nothing"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_renamed_test_file_runs_under_its_new_path() {
+    let repo = Repo::new();
+    repo.git(&["mv", "tests/db/test_db.py", "tests/db/test_database.py"]);
+    repo.commit_all("rename");
+    let out = checked(&repo);
+    assert_eq!(
+        selected(&out),
+        jobs(&["tests/db/test_database.py group 3"]),
+        "{}",
+        out.describe()
+    );
+    assert!(
+        out.stdout
+            .contains("R tests/db/test_db.py -> tests/db/test_database.py"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_conftest_selects_its_directory_and_below() {
+    let repo = Repo::new();
+    repo.write("tests/api/conftest.py", "import pytest\nX = 2\n");
+    repo.commit_all("conftest");
+    let out = checked(&repo);
+    assert_eq!(
+        selected(&out),
+        jobs(&["tests/api/test_b.py group 1"]),
+        "{}",
+        out.describe()
+    );
+    let repo = Repo::new();
+    repo.write("tests/conftest.py", "import pytest\nX = 2\n");
+    repo.commit_all("top conftest");
+    let out = checked(&repo);
+    assert_eq!(
+        selected(&out).map(|s| s.len()),
+        Some(4),
+        "{}",
+        out.describe()
+    );
+}
+
+#[test]
+fn a_helper_module_selects_its_importers_at_any_depth() {
+    let repo = Repo::new();
+    repo.write("tests/helpers/deep.py", "VALUE = 2\n");
+    repo.commit_all("deep helper");
+    let out = checked(&repo);
+    assert_eq!(
+        selected(&out),
+        jobs(&["tests/api/test_b.py group 1"]),
+        "{}",
+        out.describe()
+    );
+    assert!(
+        out.stdout
+            .contains("imports tests/helpers/util.py, which imports tests/helpers/deep.py"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn an_unresolvable_import_into_the_tree_depends_on_every_module() {
+    let repo = Repo::new();
+    repo.replace(
+        "tests/test_a.py",
+        "import pytest\n",
+        "import pytest\nimport helpers.gone\n",
+    );
+    repo.commit_all("base change");
+    repo.git(&["checkout", "-q", "-b", "second"]);
+    repo.write("tests/helpers/other.py", "Z = 1\n");
+    repo.commit_all("new helper");
+    let out = repo.affected(&["--base", "feature", "--no-include-worktree"]);
+    assert_eq!(
+        selected(&out),
+        jobs(&["tests/test_a.py group 1", "tests/test_a.py group 2"]),
+        "{}",
+        out.describe()
+    );
+}
+
+#[test]
+fn a_data_file_selects_the_tests_in_its_directory_and_below() {
+    let repo = Repo::new();
+    repo.write("tests/api/data.yaml", "a: 2\n");
+    repo.commit_all("data");
+    let out = checked(&repo);
+    assert_eq!(
+        selected(&out),
+        jobs(&["tests/api/test_b.py group 1"]),
+        "{}",
+        out.describe()
+    );
+}
+
+#[test]
+fn outside_the_test_tree_selects_everything_unless_configured() {
+    let repo = Repo::new();
+    repo.write("src/app.py", "X = 2\n");
+    repo.commit_all("source");
+    let out = checked(&repo);
+    assert_eq!(selected(&out), None, "{}", out.describe());
+    assert!(
+        out.stdout.contains("outside the test tree"),
+        "{}",
+        out.stdout
+    );
+
+    let repo = Repo::new();
+    repo.write("README.md", "# changed\n");
+    repo.write("src/db/core.py", "Y = 2\n");
+    repo.commit_all("docs and db");
+    let out = checked(&repo);
+    assert_eq!(
+        selected(&out),
+        jobs(&["tests/db/test_db.py group 3"]),
+        "{}",
+        out.describe()
+    );
+    assert!(
+        out.stdout.contains("matches `ignore-changes`"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn the_pytest_config_selects_everything() {
+    let repo = Repo::new();
+    repo.replace(
+        "pyproject.toml",
+        "[tool.fanout]\n",
+        "[tool.fanout]\nmax-jobs = 50\n",
+    );
+    repo.commit_all("config");
+    let out = checked(&repo);
+    assert_eq!(selected(&out), None, "{}", out.describe());
+}
+
+#[test]
+fn merging_the_base_into_the_branch_does_not_select_the_base_changes() {
+    let repo = Repo::new();
+    repo.replace("tests/test_a.py", "assert 1", "assert 1 + 0");
+    repo.commit_all("branch edit");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("src/app.py", "X = 3\n");
+    repo.commit_all("main moves on");
+    repo.git(&["checkout", "-q", "feature"]);
+    repo.git(&["merge", "-q", "--no-edit", "main"]);
+    let out = checked(&repo);
+    assert_eq!(
+        selected(&out),
+        jobs(&["tests/test_a.py group 1"]),
+        "{}",
+        out.describe()
+    );
+}
+
+#[test]
+fn worktree_changes_count_unless_turned_off() {
+    let repo = Repo::new();
+    repo.write("tests/api/new_data.json", "{}\n");
+    let out = repo.affected(&["--base", "main"]);
+    assert_eq!(
+        selected(&out),
+        jobs(&["tests/api/test_b.py group 1"]),
+        "{}",
+        out.describe()
+    );
+    let out = repo.affected(&["--base", "main", "--no-include-worktree"]);
+    assert_eq!(selected(&out), jobs(&[]), "{}", out.describe());
+}
+
+#[test]
+fn collect_with_changed_since_keeps_only_the_selected_tests() {
+    let repo = Repo::new();
+    repo.replace("tests/test_a.py", "assert 2", "assert 2 + 0");
+    repo.commit_all("edit");
+    let out = repo.project.run(&[
+        "collect",
+        "--changed-since",
+        "main",
+        "--no-include-worktree",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.describe());
+    assert!(
+        out.stdout.contains("tests/test_a.py::test_two"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("test_one"), "{}", out.stdout);
+}
+
+#[test]
+fn in_ci_the_worktree_does_not_count_by_default() {
+    let repo = Repo::new();
+    repo.write("tests/api/new_data.json", "{}\n");
+    let mut command = repo.project.command_in("", &["affected", "--base", "main"]);
+    command.env("CI", "true").env_remove("GITHUB_ACTIONS");
+    let out = crate::e2e::project::run(command);
+    assert_eq!(selected(&out), jobs(&[]), "{}", out.describe());
+}
