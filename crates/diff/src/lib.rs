@@ -145,10 +145,14 @@ pub fn affected(
     if let Some(note) = note {
         selection.notes.insert(0, note);
     }
+    let unsure = selection.unsure.first().cloned();
+    if let (true, Some(unsure)) = (strict, &unsure) {
+        return Err(AffectedError::Strict(unsure.clone()));
+    }
     Ok(Outcome {
         base: Some(name),
         changed: Some(changed),
         selection,
-        unsure: None,
+        unsure,
     })
 }

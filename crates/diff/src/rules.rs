@@ -61,6 +61,9 @@ pub struct Selection {
     /// Changes that select nothing, and why.
     pub quiet: Vec<String>,
     pub notes: Vec<String>,
+    /// Why fanout could not be sure (a test file's old version missing or unparsable): every
+    /// job runs, and `--strict` makes it an error.
+    pub unsure: Vec<crate::Unsure>,
 }
 
 impl Selection {
@@ -71,6 +74,8 @@ impl Selection {
 
 enum Target {
     Everything,
+    /// Everything, because fanout cannot be sure.
+    Unsure(crate::Unsure),
     File(String),
     Dir(PathBuf),
     Lines(String, BTreeSet<u32>),
@@ -202,7 +207,9 @@ pub fn select(
             }
         }
     }
-    let everything = targets.iter().any(|(t, _)| matches!(t, Target::Everything));
+    let everything = targets
+        .iter()
+        .any(|(t, _)| matches!(t, Target::Everything | Target::Unsure(_)));
     // Everything runs anyway: the import graph would not change the answer.
     if !modules.is_empty() && !everything {
         let tree = Tree::walk(project.test_roots);
@@ -235,15 +242,23 @@ pub fn select(
         }
     }
     for (target, why) in targets {
-        if let Target::Everything = target {
-            selection.everything.push(why);
-            continue;
+        match target {
+            Target::Everything => {
+                selection.everything.push(why);
+                continue;
+            }
+            Target::Unsure(unsure) => {
+                selection.everything.push(unsure.reason.clone());
+                selection.unsure.push(unsure);
+                continue;
+            }
+            _ => {}
         }
         let mut hit = false;
         for test in project.tests {
             let abs = project.rootdir.join(&test.path);
             let picked = match &target {
-                Target::Everything => true,
+                Target::Everything | Target::Unsure(_) => true,
                 Target::File(path) => test.path == *path,
                 Target::Dir(dir) => abs.starts_with(dir),
                 Target::Lines(path, lines) => test.path == *path && lines.contains(&test.line),
@@ -296,19 +311,30 @@ fn test_file_change(
             format!("{what}: {why}, so all its groups run"),
         )
     };
+    // Not knowing which functions changed could hide a change anywhere (a moved fixture, a
+    // constant): the rule is "when unsure, everything".
+    let unsure = |why: &str| {
+        (
+            Target::Unsure(crate::Unsure::new(
+                format!("{what}: {why}, so fanout cannot tell which tests the change affects"),
+                "fetch the full history with blobs (`fetch-depth: 0`, no `--filter=blob:none`), and make both versions parse",
+            )),
+            String::new(),
+        )
+    };
     let Some(old_id) = old_id else {
         return whole("its old version is unknown");
     };
     let old = match old_text(repo, old_id) {
         Some(Ok(text)) => text,
-        Some(Err(())) => return whole("its old version is not UTF-8"),
-        None => return whole("its old version is not in this clone (a partial clone?)"),
+        Some(Err(())) => return unsure("its old version is not UTF-8"),
+        None => return unsure("its old version is not in this clone (a partial clone)"),
     };
     let Ok(new) = std::fs::read_to_string(abs) else {
         return whole("it cannot be read");
     };
     match touched(&old, &new) {
-        None => whole("one of its versions does not parse"),
+        None => unsure("one of its versions does not parse"),
         Some(Touched::Module { line }) => {
             whole(&format!("line {line} changed outside any test function"))
         }

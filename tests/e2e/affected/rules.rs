@@ -287,3 +287,20 @@ fn in_ci_the_worktree_does_not_count_by_default() {
     let out = crate::e2e::project::run(command);
     assert_eq!(selected(&out), jobs(&[]), "{}", out.describe());
 }
+
+#[test]
+fn a_test_file_whose_old_version_does_not_parse_selects_everything() {
+    let repo = Repo::new();
+    repo.git(&["checkout", "-q", "main"]);
+    repo.replace("tests/db/test_db.py", "    pass\n", "    pass(\n");
+    repo.commit_all("break test_db on main");
+    repo.git(&["checkout", "-q", "-b", "fix"]);
+    repo.replace("tests/db/test_db.py", "    pass(\n", "    pass\n");
+    repo.commit_all("fix test_db");
+    let out = checked(&repo);
+    // Without the old functions fanout cannot tell what the change touched.
+    assert_eq!(selected(&out), None, "{}", out.describe());
+    assert!(out.stderr.contains("does not parse"), "{}", out.describe());
+    let strict = repo.affected(&["--base", "main", "--no-include-worktree", "--strict"]);
+    assert_eq!(strict.code, 2, "{}", strict.describe());
+}
