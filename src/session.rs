@@ -32,53 +32,106 @@ impl Session {
     }
 }
 
+/// The pytest config, fanout's settings and the paths to collect: what every command that
+/// looks at tests starts from.
+pub struct Project {
+    pub invocation_dir: PathBuf,
+    pub config: PytestConfig,
+    pub settings: FanoutSettings,
+    /// The pyproject.toml `[tool.fanout]` came from, if any.
+    pub settings_file: Option<PathBuf>,
+    /// `collect_paths` without node-id suffixes (`file.py::test` -> `file.py`).
+    pub collect_paths: Vec<PathBuf>,
+    /// `--ignore` values from addopts, resolved against the invocation dir.
+    pub ignore: Vec<PathBuf>,
+}
+
+impl Project {
+    pub fn load(
+        paths: &[PathBuf],
+        rootdir: Option<PathBuf>,
+        config_file: Option<PathBuf>,
+    ) -> Result<Self, Fatal> {
+        let invocation_dir = std::env::current_dir()
+            .map_err(|e| Fatal(format!("cannot read the current directory: {e}")))?;
+        let overrides = fanout_config::Overrides {
+            rootdir,
+            inifile: config_file,
+        };
+        let config = fanout_config::discover(&invocation_dir, paths, &overrides)
+            .map_err(|e| Fatal(e.to_string()))?;
+        let (settings, settings_file) =
+            fanout_config::load_fanout_settings(&config.rootdir, &invocation_dir)
+                .map_err(|e| Fatal(e.to_string()))?;
+        let collect_paths = config
+            .collect_paths
+            .iter()
+            .map(|p| strip_node_id(p))
+            .collect();
+        let ignore = config
+            .ini
+            .ignore
+            .iter()
+            .map(|p| invocation_dir.join(p))
+            .collect();
+        Ok(Project {
+            invocation_dir,
+            config,
+            settings,
+            settings_file,
+            collect_paths,
+            ignore,
+        })
+    }
+
+    pub fn walk_rules(&self) -> fanout_pytest::walk::WalkRules<'_> {
+        fanout_pytest::walk::WalkRules {
+            rootdir: &self.config.rootdir,
+            python_files: &self.config.ini.python_files,
+            norecursedirs: &self.config.ini.norecursedirs,
+            ignore: &self.ignore,
+            ignore_glob: &self.config.ini.ignore_glob,
+            collect_in_virtualenv: self.config.ini.collect_in_virtualenv,
+            respect_gitignore: self.settings.respect_gitignore,
+        }
+    }
+
+    /// Every test under the collect paths, before any selection.
+    pub fn collect(&self) -> fanout_pytest::Collection {
+        fanout_pytest::collect(&fanout_pytest::CollectRequest {
+            paths: &self.collect_paths,
+            walk: self.walk_rules(),
+            python_classes: &self.config.ini.python_classes,
+            python_functions: &self.config.ini.python_functions,
+        })
+    }
+}
+
 pub fn run(selection: &Selection) -> Result<Session, Fatal> {
-    let invocation_dir = std::env::current_dir()
-        .map_err(|e| Fatal(format!("cannot read the current directory: {e}")))?;
     // Node ids (`file.py::test`) select within a file: walk the file, filter afterwards.
     let (paths, node_filters) = split_node_ids(&selection.paths);
-    let overrides = fanout_config::Overrides {
-        rootdir: selection.rootdir.clone(),
-        inifile: selection.config_file.clone(),
-    };
-    let config = fanout_config::discover(&invocation_dir, &paths, &overrides)
-        .map_err(|e| Fatal(e.to_string()))?;
-    let (settings, _) = fanout_config::load_fanout_settings(&config.rootdir, &invocation_dir)
-        .map_err(|e| Fatal(e.to_string()))?;
+    let project = Project::load(
+        &paths,
+        selection.rootdir.clone(),
+        selection.config_file.clone(),
+    )?;
     let markexpr = selection
         .markexpr
         .clone()
-        .or_else(|| config.ini.markexpr.clone());
+        .or_else(|| project.config.ini.markexpr.clone());
     let markexpr = match markexpr.as_deref().map(MarkExpression::parse) {
         None => None,
         Some(Ok(expr)) => Some(expr),
         Some(Err(e)) => return Err(Fatal(e.to_string())),
     };
-    let collect_paths: Vec<PathBuf> = config
-        .collect_paths
-        .iter()
-        .map(|p| strip_node_id(p))
-        .collect();
-    let ignore: Vec<PathBuf> = config
-        .ini
-        .ignore
-        .iter()
-        .map(|p| invocation_dir.join(p))
-        .collect();
-    let collection = fanout_pytest::collect(&fanout_pytest::CollectRequest {
-        paths: &collect_paths,
-        walk: fanout_pytest::walk::WalkRules {
-            rootdir: &config.rootdir,
-            python_files: &config.ini.python_files,
-            norecursedirs: &config.ini.norecursedirs,
-            ignore: &ignore,
-            ignore_glob: &config.ini.ignore_glob,
-            collect_in_virtualenv: config.ini.collect_in_virtualenv,
-            respect_gitignore: settings.respect_gitignore,
-        },
-        python_classes: &config.ini.python_classes,
-        python_functions: &config.ini.python_functions,
-    });
+    let collection = project.collect();
+    let Project {
+        invocation_dir,
+        config,
+        settings,
+        collect_paths,
+        ..
+    } = project;
     let mut tests = collection.tests;
     let mut diagnostics = collection.diagnostics;
     tests.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));

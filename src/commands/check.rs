@@ -10,7 +10,7 @@ use fanout_core::matrix::{self, UngroupedPolicy};
 use fanout_core::{Code, Diagnostic, Severity, TestItem};
 use serde_json::json;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Everything a check needs, collected without `-m` (check looks at every test).
 struct Collected {
@@ -114,53 +114,19 @@ fn collect_and_check(args: &CheckArgs) -> Result<(Collected, Report), String> {
     Ok((collected, report))
 }
 
-fn strip_node_id(path: &Path) -> PathBuf {
-    let text = path.to_string_lossy();
-    match text.split_once("::") {
-        Some((file, _)) => PathBuf::from(file),
-        None => path.to_path_buf(),
-    }
-}
-
 fn collect(args: &CheckArgs) -> Result<Collected, String> {
-    let invocation_dir =
-        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
-    let overrides = fanout_config::Overrides {
-        rootdir: args.rootdir.clone(),
-        inifile: args.config_file.clone(),
-    };
-    let config = fanout_config::discover(&invocation_dir, &args.paths, &overrides)
-        .map_err(|e| e.to_string())?;
-    let (settings, settings_file) =
-        fanout_config::load_fanout_settings(&config.rootdir, &invocation_dir)
-            .map_err(|e| e.to_string())?;
-    let paths: Vec<PathBuf> = config
-        .collect_paths
-        .iter()
-        .map(|p| strip_node_id(p))
-        .collect();
-    let ignore: Vec<PathBuf> = config
-        .ini
-        .ignore
-        .iter()
-        .map(|p| invocation_dir.join(p))
-        .collect();
-    let walk = fanout_pytest::walk::WalkRules {
-        rootdir: &config.rootdir,
-        python_files: &config.ini.python_files,
-        norecursedirs: &config.ini.norecursedirs,
-        ignore: &ignore,
-        ignore_glob: &config.ini.ignore_glob,
-        collect_in_virtualenv: config.ini.collect_in_virtualenv,
-        respect_gitignore: settings.respect_gitignore,
-    };
-    let (files, _) = fanout_pytest::walk::find_test_files(&paths, &walk);
-    let collection = fanout_pytest::collect(&fanout_pytest::CollectRequest {
-        paths: &paths,
-        walk,
-        python_classes: &config.ini.python_classes,
-        python_functions: &config.ini.python_functions,
-    });
+    let project =
+        crate::session::Project::load(&args.paths, args.rootdir.clone(), args.config_file.clone())
+            .map_err(|crate::session::Fatal(message)| message)?;
+    let (files, _) =
+        fanout_pytest::walk::find_test_files(&project.collect_paths, &project.walk_rules());
+    let collection = project.collect();
+    let crate::session::Project {
+        config,
+        settings,
+        settings_file,
+        ..
+    } = project;
     let mut tests = collection.tests;
     tests.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     let mut diagnostics = collection.diagnostics;

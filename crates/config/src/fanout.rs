@@ -158,7 +158,7 @@ fn parse(path: &Path, text: &str) -> Result<(FanoutSettings, Option<PathBuf>), C
 fn unknown_key(key: &str, at: Location) -> ConfigError {
     let suggestion = KEYS
         .iter()
-        .map(|k| (levenshtein(&key.replace('_', "-"), k), *k))
+        .map(|k| (edit_distance(&key.replace('_', "-"), k), *k))
         .min()
         .filter(|(d, _)| *d <= 3)
         .map_or_else(String::new, |(_, k)| format!("did you mean `{k}`? "));
@@ -175,7 +175,9 @@ fn unknown_key(key: &str, at: Location) -> ConfigError {
     }
 }
 
-fn levenshtein(a: &str, b: &str) -> usize {
+/// Levenshtein distance between two names, for "did you mean" suggestions (here and in
+/// `fanout check`).
+pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -20,7 +20,7 @@ mod value;
 use std::path::{Path, PathBuf};
 
 pub use error::{ConfigError, Location};
-pub use fanout::{load_fanout_settings, FanoutSettings, GitlabSettings, Ungrouped};
+pub use fanout::{edit_distance, load_fanout_settings, FanoutSettings, GitlabSettings, Ungrouped};
 
 /// Which file pytest reads its config from and the values it takes from it.
 #[derive(Debug, Clone, PartialEq, Eq)]
