@@ -152,9 +152,16 @@ fn docs_setup_on_the_example_suite() {
     let yaml = blocks(&docs, "yaml");
     let toml = blocks(&docs, "toml");
     let p = examples();
-    p.bytes(".gitlab/fanout-template.yml", yaml[0].as_bytes());
-    let pyproject = format!("{}\n{}", read(&p.join("pyproject.toml")), toml[0]);
-    p.bytes("pyproject.toml", pyproject.as_bytes());
+    // examples/ ships the docs' template and setting: keep them in step.
+    let shipped = read(&p.join(".gitlab/fanout-template.yml"));
+    assert!(
+        shipped.ends_with(yaml[0].as_str()),
+        "examples/.gitlab/fanout-template.yml differs from docs/gitlab.md"
+    );
+    assert!(
+        read(&p.join("pyproject.toml")).contains(toml[0].trim()),
+        "examples/pyproject.toml lacks the docs' [tool.fanout.gitlab]"
+    );
 
     let parent = lint::parse(&yaml[1]).expect("parent parses");
     let script = parent["fanout-plan"]["script"][1].as_str().expect("script");
@@ -275,15 +282,7 @@ fn more_than_200_groups_are_split_over_jobs() {
 #[test]
 fn empty_selection_is_a_valid_pipeline_with_one_noop_job() {
     let p = examples();
-    let out = p.run(&[
-        "matrix",
-        "--backend",
-        "gitlab",
-        "-m",
-        "no_such_marker",
-        "--backend-option",
-        "include=.gitlab/fanout-template.yml",
-    ]);
+    let out = p.run(&["matrix", "--backend", "gitlab", "-m", "no_such_marker"]);
     assert_eq!(out.code, 0, "{}", out.describe());
     let doc = checked(&out.stdout);
     let jobs: Vec<&String> = doc.as_object().expect("mapping").keys().collect();
@@ -296,6 +295,13 @@ fn empty_selection_is_a_valid_pipeline_with_one_noop_job() {
 #[test]
 fn setting_errors_name_the_key_and_exit_2() {
     let p = examples();
+    // Without [tool.fanout.gitlab] the template is missing.
+    let pyproject = read(&p.join("pyproject.toml"));
+    let without = pyproject
+        .split("[tool.fanout.gitlab]")
+        .next()
+        .expect("split yields one part");
+    p.bytes("pyproject.toml", without.as_bytes());
     let out = p.run(&["matrix", "--backend", "gitlab"]);
     assert_eq!(out.code, 2, "{}", out.describe());
     assert!(
