@@ -128,6 +128,10 @@ pub fn build(tests: &[TestItem], options: MatrixOptions) -> (Matrix, Vec<Diagnos
             );
             continue;
         }
+        if let Some(d) = check_unseen_classes(path, &file_tests) {
+            diagnostics.push(d);
+            continue;
+        }
         let below = job_path(path, &file_tests[0].test_root);
         let mut groups: BTreeMap<Option<&GroupId>, Vec<&TestItem>> = BTreeMap::new();
         for test in &file_tests {
@@ -173,12 +177,52 @@ pub fn build(tests: &[TestItem], options: MatrixOptions) -> (Matrix, Vec<Diagnos
                 group_number: group.and_then(GroupId::as_int),
                 artifact_group_id: artifact_safe(&job_name),
                 job_name,
-                node_ids: members.iter().map(|t| t.node_id.clone()).collect(),
+                node_ids: node_ids(&members),
                 runner,
             });
         }
     }
     (Matrix { entries }, diagnostics)
+}
+
+/// The node ids to run a group: a test's own, or the class it sits in when that class
+/// inherits tests fanout cannot see (pytest then runs those too).
+fn node_ids(members: &[&TestItem]) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for t in members {
+        let id = t.unseen_in.as_ref().unwrap_or(&t.node_id);
+        if !ids.contains(id) {
+            ids.push(id.clone());
+        }
+    }
+    ids
+}
+
+/// A class named in the node ids runs all its tests: it must not hold tests of another group.
+fn check_unseen_classes(path: &str, file_tests: &[&TestItem]) -> Option<Diagnostic> {
+    let mut groups: BTreeMap<&str, Vec<&TestItem>> = BTreeMap::new();
+    for t in file_tests {
+        if let Some(class) = &t.unseen_in {
+            groups.entry(class.as_str()).or_default().push(t);
+        }
+    }
+    for (class, tests) in groups {
+        if let Some(other) = tests.iter().find(|t| t.group != tests[0].group) {
+            return Some(
+                Diagnostic::error(
+                    Code::UnresolvedBase,
+                    path,
+                    format!(
+                        "`{class}` inherits tests fanout cannot see, so its jobs must name the whole class, but its tests are in different groups (`{}` and `{}`)",
+                        tests[0].node_id, other.node_id
+                    ),
+                )
+                .at(other.line, 1)
+                .with_hint("give the class one group (a class-level mark), or define its base class in the test module"),
+            );
+        }
+    }
+    None
 }
 
 /// Tests grouped by file, files in path order, tests in file order.
@@ -266,6 +310,7 @@ mod tests {
             group,
             group_source: None,
             group_error: false,
+            unseen_in: None,
             runner: None,
             marks: vec![],
             test_root: "tests/integration".into(),
@@ -383,6 +428,25 @@ mod tests {
         assert!(m.entries.is_empty());
         let codes: Vec<_> = d.iter().map(|d| d.code).collect();
         assert_eq!(codes, [Code::UnsafePath, Code::UnsafeGroupId]);
+    }
+
+    #[test]
+    fn classes_with_unseen_bases_are_named_whole() {
+        let mut a = item("t/test_a.py", "test_1", 3, Some(GroupId::Int(1)));
+        let mut b = item("t/test_a.py", "test_2", 5, Some(GroupId::Int(1)));
+        a.unseen_in = Some("t/test_a.py::TestImpl".into());
+        b.unseen_in = a.unseen_in.clone();
+        let c = item("t/test_a.py", "test_3", 9, Some(GroupId::Int(1)));
+        let (m, d) = build(&[a.clone(), b.clone(), c], MatrixOptions::default());
+        assert!(d.is_empty());
+        assert_eq!(
+            m.entries[0].node_ids,
+            ["t/test_a.py::TestImpl", "t/test_a.py::test_3"]
+        );
+        b.group = Some(GroupId::Int(2));
+        let (m, d) = build(&[a, b], MatrixOptions::default());
+        assert!(m.entries.is_empty());
+        assert_eq!(d[0].code, Code::UnresolvedBase);
     }
 
     #[test]

@@ -54,6 +54,10 @@ pub struct TestItem {
     /// The test has a group mark whose id could not be resolved (reported as a diagnostic);
     /// file-level grouping checks leave it out rather than report it twice.
     pub group_error: bool,
+    /// The node id of the outermost enclosing class that inherits from a class fanout cannot
+    /// see (defined in another module): it may hold tests fanout does not list, so the matrix
+    /// names that class instead of this test.
+    pub unseen_in: Option<String>,
     pub runner: Option<Runner>,
     /// Every mark that applies, closest first, for `-m` selection.
     pub marks: Vec<Mark>,

@@ -39,6 +39,8 @@ enum Callable<'a> {
 struct ClassNode<'a> {
     name: &'a str,
     marks: Vec<MarkRef<'a>>,
+    /// Inherits from a class defined elsewhere.
+    opaque: bool,
 }
 
 impl<'a> ModuleCollector<'a> {
@@ -203,20 +205,8 @@ impl<'a> ModuleCollector<'a> {
                 return;
             }
         }
-        if !mro.unresolved_bases.is_empty() {
-            let mut d = self.diagnostic(
-                Code::UnresolvedBase,
-                def.name.range(),
-                format!(
-                    "class `{name}` inherits from {}, defined elsewhere: tests and marks it may add are not seen",
-                    mro.unresolved_bases.iter().map(|b| format!("`{b}`")).collect::<Vec<_>>().join(", ")
-                ),
-            );
-            d.severity = fanout_core::Severity::Warning;
-            self.diagnostics.push(d.with_hint(
-                "define test base classes in the test module, or check the matrix by hand",
-            ));
-        }
+        let opaque = !mro.unresolved_bases.is_empty();
+        let tests_before = self.tests.len();
         // Base classes' marks come first, as pytest's get_unpacked_marks(consider_mro=True).
         let mut marks = Vec::new();
         for (class, ns) in mro.classes.iter().zip(&namespaces).rev() {
@@ -231,7 +221,11 @@ impl<'a> ModuleCollector<'a> {
                     .filter_map(|d| self.bindings.mark(&d.expression)),
             );
         }
-        chain.push(ClassNode { name, marks });
+        chain.push(ClassNode {
+            name,
+            marks,
+            opaque,
+        });
         // Walk the classes' dicts as pytest does: first binding of a name wins, and
         // inherited members come before the subclass's own.
         if let Some(ns) = namespaces.first() {
@@ -267,6 +261,50 @@ impl<'a> ModuleCollector<'a> {
             }
         }
         chain.pop();
+        if opaque {
+            self.report_unresolved_bases(
+                def,
+                name,
+                &mro.unresolved_bases,
+                self.tests.len() > tests_before,
+            );
+        }
+    }
+
+    /// A class whose bases are defined elsewhere may inherit tests fanout cannot list. The
+    /// matrix then names the class itself, so pytest runs whatever it inherits; a class with
+    /// no test fanout can see would have no job at all, which is an error.
+    fn report_unresolved_bases(
+        &mut self,
+        def: &StmtClassDef,
+        name: &str,
+        bases: &[String],
+        has_tests: bool,
+    ) {
+        let bases = bases
+            .iter()
+            .map(|b| format!("`{b}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut d = if has_tests {
+            let mut d = self.diagnostic(
+                Code::UnresolvedBase,
+                def.name.range(),
+                format!("class `{name}` inherits from {bases}, defined elsewhere: tests it inherits are not listed, so the matrix names the class and pytest runs them"),
+            );
+            d.severity = fanout_core::Severity::Warning;
+            d
+        } else {
+            self.diagnostic(
+                Code::UnresolvedBase,
+                def.name.range(),
+                format!("class `{name}` inherits from {bases}, defined elsewhere, and has no test fanout can see: its inherited tests would be in no job"),
+            )
+        };
+        d = d.with_hint(
+            "define test base classes in the test module, or give the class a test of its own",
+        );
+        self.diagnostics.push(d);
     }
 
     fn item(&mut self, name: &str, callable: Callable<'a>, chain: &[ClassNode<'a>]) {
@@ -321,6 +359,10 @@ impl<'a> ModuleCollector<'a> {
             function: name.to_owned(),
             line,
             group_error: group.is_err(),
+            unseen_in: chain.iter().position(|c| c.opaque).map(|i| {
+                let classes: Vec<&str> = chain[..=i].iter().map(|c| c.name).collect();
+                format!("{}::{}", self.rel_path, classes.join("::"))
+            }),
             group: group
                 .as_ref()
                 .ok()

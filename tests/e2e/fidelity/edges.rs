@@ -314,3 +314,79 @@ fn imported_test_function_is_flagged() {
         .node_ids()
         .contains(&"tests/test_importer.py::test_shared"));
 }
+
+/// A class whose base is defined elsewhere: the matrix names the class, and pytest given those
+/// node ids runs the inherited test too.
+#[test]
+fn matrix_names_a_class_with_an_unseen_base() {
+    let p = Project::new();
+    p.file(
+        "tests/base_cases.py",
+        r#"
+        class BaseCases:
+            def test_inherited(self):
+                pass
+        "#,
+    )
+    .file(
+        "tests/test_unresolved.py",
+        r#"
+        import pytest
+        from base_cases import BaseCases
+
+        @pytest.mark.group(2)
+        class TestImpl(BaseCases):
+            def test_own(self):
+                pass
+
+        @pytest.mark.group(2)
+        def test_plain():
+            pass
+        "#,
+    );
+    let out = p.run(&["matrix", "--backend", "json"]);
+    assert_eq!(out.code, 0, "{}", out.describe());
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    let node_ids: Vec<&str> = doc["groups"][0]["node_ids"]
+        .as_array()
+        .expect("node_ids")
+        .iter()
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    assert_eq!(
+        node_ids,
+        [
+            "tests/test_unresolved.py::TestImpl",
+            "tests/test_unresolved.py::test_plain"
+        ]
+    );
+    let oracle = crate::support::pytest_oracle::pytest_collect(&p.path(), &node_ids);
+    assert!(oracle
+        .node_ids()
+        .contains(&"tests/test_unresolved.py::TestImpl::test_inherited"));
+}
+
+/// A class with an unseen base and no test of its own would be in no job: an error.
+#[test]
+fn class_with_only_unseen_tests_is_an_error() {
+    let p = Project::new();
+    p.file(
+        "tests/base_cases.py",
+        "class BaseCases:\n    def test_inherited(self):\n        pass\n",
+    )
+    .file(
+        "tests/test_only_inherited.py",
+        "import pytest\nfrom base_cases import BaseCases\n\n\n@pytest.mark.group(1)\nclass TestImpl(BaseCases):\n    pass\n\n\n@pytest.mark.group(1)\ndef test_plain():\n    pass\n",
+    );
+    let out = p.run(&["matrix", "--backend", "json"]);
+    assert_eq!(out.code, 1, "{}", out.describe());
+    assert!(
+        out.stderr.contains("error[unresolved-base]"),
+        "{}",
+        out.describe()
+    );
+    let oracle = crate::support::pytest_oracle::pytest_collect(&p.path(), &[]);
+    assert!(oracle
+        .node_ids()
+        .contains(&"tests/test_only_inherited.py::TestImpl::test_inherited"));
+}
