@@ -104,3 +104,23 @@ pub fn fatal(message: &str, style: &Style) {
         style.paint("1;31", "error:")
     );
 }
+
+/// Attaches the source line to diagnostics made without the file at hand (file-level grouping
+/// rules), reading each file once. Paths are relative to `rootdir`.
+pub fn fill_source_lines(diagnostics: &mut [Diagnostic], rootdir: &std::path::Path) {
+    let mut files: std::collections::HashMap<String, Option<String>> = Default::default();
+    for d in diagnostics.iter_mut() {
+        if d.source_line.is_some() || d.line == 0 {
+            continue;
+        }
+        let text = files
+            .entry(d.path.clone())
+            .or_insert_with(|| std::fs::read_to_string(rootdir.join(&d.path)).ok());
+        if let Some(line) = text
+            .as_deref()
+            .and_then(|t| t.lines().nth(d.line as usize - 1))
+        {
+            d.source_line = Some(line.to_owned());
+        }
+    }
+}

@@ -182,6 +182,7 @@ pub fn run(selection: &Selection) -> Result<Session, Fatal> {
     };
     diagnostics.extend(matrix::check_grouping(&tests, policy));
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    crate::render::fill_source_lines(&mut diagnostics, &config.rootdir);
     Ok(Session {
         config,
         settings,

@@ -153,7 +153,9 @@ fn emit(
     out: &mut dyn Write,
     style: &Style,
 ) -> std::io::Result<i32> {
-    let diagnostics = &report.diagnostics;
+    let mut diagnostics = report.diagnostics.clone();
+    render::fill_source_lines(&mut diagnostics, &collected.config.rootdir);
+    let diagnostics = &diagnostics;
     match format {
         CheckFormat::Human => {
             for line in report.config_summary.lines() {

@@ -42,6 +42,7 @@ pub fn run(args: &MatrixArgs, out: &mut dyn Write) -> std::io::Result<i32> {
     );
     diagnostics.extend(matrix_diagnostics);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    render::fill_source_lines(&mut diagnostics, &session.config.rootdir);
     let code = exit_code(&diagnostics);
     render::diagnostics(&diagnostics, &style);
     if code != 0 {
