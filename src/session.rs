@@ -93,6 +93,7 @@ impl Project {
             ignore_glob: &self.config.ini.ignore_glob,
             collect_in_virtualenv: self.config.ini.collect_in_virtualenv,
             respect_gitignore: self.settings.respect_gitignore,
+            doctest_glob: &self.config.ini.doctest_glob,
         }
     }
 
@@ -154,6 +155,19 @@ pub fn run(selection: &Selection) -> Result<Session, Fatal> {
                     .iter()
                     .any(|p| t.node_id == *p || t.node_id.starts_with(&format!("{p}::")))
         });
+    }
+    if config.ini.doctest_modules {
+        let file = config.inifile.as_deref().map_or_else(String::new, |f| {
+            fanout_pytest::walk::relative_to(f, &config.rootdir)
+        });
+        diagnostics.push(
+            Diagnostic::warning(
+                Code::DoctestModules,
+                file,
+                "`--doctest-modules` is on: pytest also collects the examples in docstrings of every module, which carry no group and are in no job",
+            )
+            .with_hint("run doctests in a separate CI step, or drop --doctest-modules from addopts"),
+        );
     }
     let collected = tests.len();
     if collected == 0 && !diagnostics.iter().any(Diagnostic::is_error) {

@@ -16,13 +16,13 @@ pub fn explain(code: Code) -> &'static str {
         Code::InvalidGroupMark => "A group mark with no id, several ids, or an id that is not an int or str: `@pytest.mark.group`,\n`group(1.5)`. Write exactly one int or str id.",
         Code::DuplicateGroupMark => "Two group marks at one level (function, class with its bases, or module). pytest uses only the closest;\nthe other is almost always a mistake. Keep one.",
         Code::MixedGrouping => "Some tests of a file have a group and others do not. Tests with no group run in no job: CI is green\nand they never ran. Give every test of the file a group (or none, with `ungrouped = \"whole-file\"`).",
-        Code::UngroupedFile => "No test of a file has a group. By default this is an error; `ungrouped = \"whole-file\"` in\n[tool.fanout] runs such a file as one job.",
+        Code::UngroupedFile => "No test of a file has a group. By default this is an error; `ungrouped = \"whole-file\"` in\n[tool.fanout] runs such a file as one job. A `test*.txt` doctest file cannot carry a mark at all.",
         Code::ParameterGroups => "Parameters of one test are in different groups, or only some have one:\n`pytest.param(1, marks=group(1)), pytest.param(2)`. fanout's jobs are per test function: give the\nfunction one group, or split it.",
         Code::RunnerConflict => "Tests of one group ask for different runners with `@pytest.mark.runner(...)`. A job runs on one runner:\nmake them agree, or split the group.",
         Code::InvalidRunner => "`runner` takes a string or a list of strings: `runner([\"self-hosted\", \"large\"])`, not `runner(3)`.",
         Code::NoTests => "No test was found under the paths. Check the paths and `python_files`.",
         Code::ClassNotCollected => "pytest skips a `Test*` class that defines `__init__` or `__new__`, or gets one from `@dataclass` or\nattrs. Its tests never run. Remove the constructor or rename the class.",
-        Code::UnresolvedBase => "A test class inherits from a class defined in another module; tests and marks it adds are not seen.\nDefine test base classes in the test module, or check the matrix by hand.",
+        Code::UnresolvedBase => "A test class inherits from a class defined in another module; tests and marks it adds are not seen.\nThe matrix names such a class whole (`path::TestX`) so pytest runs what it inherits. It is an error\nwhen the class has no test fanout can see, or its tests are in several groups. Define test base\nclasses in the test module, or give the class one group.",
         Code::ConditionalTest => "A test defined in an `elif`/`else` branch; fanout assumes the first branch runs. Define tests\nunconditionally and skip them with `@pytest.mark.skipif`.",
         Code::UnsafePath => "A test path that is unsafe to paste into a CI shell line (spaces, quotes, `$`). Rename the file or directory.",
         Code::UnsafeGroupId => "A group id that is unsafe to paste into a CI shell line, e.g. `group(\"a;b\")`. Use a simpler id.",
@@ -36,9 +36,7 @@ pub fn explain(code: Code) -> &'static str {
         Code::GroupZero => "A group id 0. The original `--collect-groups` conftest tested the id for truth, so group 0 counted as\n\"no group\" and its tests were skipped or rejected. Number groups from 1.",
         Code::ImportedTest => "A name that looks like a test is imported into a test module (`from helpers import test_x`).\npytest collects it there as a test of this module too. Import the module instead, or rename the function.",
         Code::TooManyJobs => "The matrix would have more (test file, group) jobs than `max-jobs` in [tool.fanout];\n`fanout matrix` refuses to write it. Merge small groups or raise `max-jobs`.",
-        // Codes added after this table: docs/diagnostics.md has them.
-        #[allow(unreachable_patterns)]
-        _ => "See docs/diagnostics.md for this code.",
+        Code::DoctestModules => "`--doctest-modules` is in addopts: pytest collects the examples in the docstrings of every\nmodule, and those items carry no group, so no job runs them. Run doctests in a separate CI step.",
     }
 }
 

@@ -103,6 +103,12 @@ pub(crate) struct Addopts {
     pub markexpr: Option<String>,
     pub collect_in_virtualenv: bool,
     pub pyargs: bool,
+    /// `--doctest-glob` values.
+    pub doctest_glob: Vec<String>,
+    /// `--doctest-modules`.
+    pub doctest_modules: bool,
+    /// Plugins switched off with `-p no:NAME`.
+    pub disabled_plugins: Vec<String>,
     /// `-o key=value`, `--strict-markers` (`strict_markers=true`), `--strict` (`strict=true`), in order.
     pub overrides: Vec<String>,
 }
@@ -148,6 +154,13 @@ impl Addopts {
             ("-m", Some(v)) => self.markexpr = Some(v),
             ("-o" | "--override-ini", Some(v)) => self.overrides.push(v),
             ("--collect-in-virtualenv", _) => self.collect_in_virtualenv = true,
+            ("--doctest-glob", Some(v)) => self.doctest_glob.push(v),
+            ("--doctest-modules", _) => self.doctest_modules = true,
+            ("-p", Some(v)) => {
+                if let Some(name) = v.strip_prefix("no:") {
+                    self.disabled_plugins.push(name.to_owned());
+                }
+            }
             ("--pyargs", _) => self.pyargs = true,
             ("--strict-markers", _) => self.overrides.push("strict_markers=true".into()),
             ("--strict", _) => self.overrides.push("strict=true".into()),
@@ -184,6 +197,14 @@ fn split_option(arg: &str) -> (String, Option<String>) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn doctest_options() {
+        let a = parse("--doctest-glob=*.rst --doctest-glob x*.txt --doctest-modules -p no:doctest");
+        assert_eq!(a.doctest_glob, ["*.rst", "x*.txt"]);
+        assert!(a.doctest_modules);
+        assert_eq!(a.disabled_plugins, ["doctest"]);
+    }
+
     use super::*;
 
     fn parse(s: &str) -> Addopts {

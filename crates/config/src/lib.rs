@@ -60,6 +60,11 @@ pub struct IniValues {
     pub markexpr: Option<String>,
     /// `strict_markers` (from the file, `-o`, or `--strict-markers` in addopts), else `strict`.
     pub strict_markers: bool,
+    /// Files pytest's doctest plugin collects: `--doctest-glob` values, default `test*.txt`;
+    /// empty when the plugin is off (`-p no:doctest`).
+    pub doctest_glob: Vec<String>,
+    /// `--doctest-modules`: doctests in every Python module are collected too.
+    pub doctest_modules: bool,
 }
 
 /// Where pytest's initial paths came from (pytest's `Config.ArgsSource`).

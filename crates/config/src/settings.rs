@@ -189,6 +189,14 @@ pub(crate) fn ini_values(
         ignore_glob: parsed.ignore_glob,
         markexpr: parsed.markexpr,
         strict_markers,
+        doctest_glob: if parsed.disabled_plugins.iter().any(|p| p == "doctest") {
+            Vec::new()
+        } else if parsed.doctest_glob.is_empty() {
+            vec!["test*.txt".to_owned()]
+        } else {
+            parsed.doctest_glob
+        },
+        doctest_modules: parsed.doctest_modules,
     };
     Ok((values, parsed.positional, parsed.pyargs))
 }

@@ -62,6 +62,8 @@ pub enum Code {
     ConditionalTest,
     /// A name that looks like a test imported into a test module.
     ImportedTest,
+    /// `--doctest-modules` is on: pytest collects docstring examples fanout does not list.
+    DoctestModules,
     /// A path that is unsafe to paste into a CI shell line.
     UnsafePath,
     /// A group id that is unsafe to paste into a CI shell line.
@@ -108,6 +110,7 @@ impl Code {
         Code::UnresolvedBase,
         Code::ConditionalTest,
         Code::ImportedTest,
+        Code::DoctestModules,
         Code::UnsafePath,
         Code::UnsafeGroupId,
         Code::InvalidMarkExpression,
@@ -143,6 +146,7 @@ impl Code {
             Code::UnresolvedBase => "unresolved-base",
             Code::ConditionalTest => "conditional-test",
             Code::ImportedTest => "imported-test",
+            Code::DoctestModules => "doctest-modules",
             Code::UnsafePath => "unsafe-path",
             Code::UnsafeGroupId => "unsafe-group-id",
             Code::InvalidMarkExpression => "invalid-mark-expression",

@@ -57,7 +57,20 @@ pub fn check_grouping(tests: &[TestItem], policy: UngroupedPolicy) -> Vec<Diagno
             continue;
         }
         if grouped.is_empty() {
-            if policy == UngroupedPolicy::Error {
+            if policy == UngroupedPolicy::Error && file_tests[0].doctest {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::UngroupedFile,
+                        path,
+                        "pytest's doctest plugin collects this file, and doctests cannot carry a group mark",
+                    )
+                    .at(file_tests[0].line, 1)
+                    .with_hint(
+                        "set `ungrouped = \"whole-file\"` in [tool.fanout] to run it as one job, rename it, \
+                         or add `-p no:doctest` to addopts if it is not a test",
+                    ),
+                );
+            } else if policy == UngroupedPolicy::Error {
                 let first = file_tests[0];
                 diagnostics.push(
                     Diagnostic::error(
@@ -311,6 +324,7 @@ mod tests {
             group_source: None,
             group_error: false,
             unseen_in: None,
+            doctest: false,
             runner: None,
             marks: vec![],
             test_root: "tests/integration".into(),

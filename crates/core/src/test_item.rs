@@ -58,6 +58,8 @@ pub struct TestItem {
     /// see (defined in another module): it may hold tests fanout does not list, so the matrix
     /// names that class instead of this test.
     pub unseen_in: Option<String>,
+    /// A text file of doctests (pytest's doctest plugin): it cannot carry marks.
+    pub doctest: bool,
     pub runner: Option<Runner>,
     /// Every mark that applies, closest first, for `-m` selection.
     pub marks: Vec<Mark>,

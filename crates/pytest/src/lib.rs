@@ -49,6 +49,9 @@ pub fn collect(request: &CollectRequest<'_>) -> Collection {
     let per_file: Vec<(Vec<TestItem>, Vec<Diagnostic>)> = files
         .par_iter()
         .map(|file| match read_source(&file.abs, &file.rel) {
+            Ok(text) if file.doctest => {
+                (doctest_item(file, &text).into_iter().collect(), Vec::new())
+            }
             Ok(text) => collect_source(&file.rel, &file.test_root, &text, request),
             Err(d) => (Vec::new(), vec![d]),
         })
@@ -108,6 +111,30 @@ pub fn collect_source(
     };
     collector.collect();
     (collector.tests, collector.diagnostics)
+}
+
+/// A doctest text file is one item named after the file, when it holds an example
+/// (pytest's `DoctestTextfile` yields nothing otherwise).
+fn doctest_item(file: &walk::TestFile, text: &str) -> Option<TestItem> {
+    let first_example = text
+        .lines()
+        .position(|line| line.trim_start().starts_with(">>>"))?;
+    let name = file.rel.rsplit('/').next().unwrap_or(&file.rel).to_owned();
+    Some(TestItem {
+        node_id: format!("{}::{name}", file.rel),
+        path: file.rel.clone(),
+        class: None,
+        function: name,
+        line: u32::try_from(first_example + 1).unwrap_or(u32::MAX),
+        group: None,
+        group_source: None,
+        group_error: false,
+        unseen_in: None,
+        doctest: true,
+        runner: None,
+        marks: Vec::new(),
+        test_root: file.test_root.clone(),
+    })
 }
 
 fn read_source(path: &std::path::Path, rel: &str) -> Result<String, Diagnostic> {

@@ -359,6 +359,7 @@ impl<'a> ModuleCollector<'a> {
             function: name.to_owned(),
             line,
             group_error: group.is_err(),
+            doctest: false,
             unseen_in: chain.iter().position(|c| c.opaque).map(|i| {
                 let classes: Vec<&str> = chain[..=i].iter().map(|c| c.name).collect();
                 format!("{}::{}", self.rel_path, classes.join("::"))

@@ -22,6 +22,7 @@ pub fn collect_text(text: &str) -> (Vec<TestItem>, Vec<Diagnostic>) {
             ignore_glob: &[],
             collect_in_virtualenv: false,
             respect_gitignore: true,
+            doctest_glob: &[],
         },
         python_classes: &classes,
         python_functions: &functions,

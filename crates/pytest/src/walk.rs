@@ -14,6 +14,8 @@ pub struct WalkRules<'c> {
     pub ignore_glob: &'c [String],
     pub collect_in_virtualenv: bool,
     pub respect_gitignore: bool,
+    /// Files the doctest plugin collects (`test*.txt` by default; empty when it is off).
+    pub doctest_glob: &'c [String],
 }
 
 pub struct TestFile {
@@ -22,6 +24,8 @@ pub struct TestFile {
     pub rel: String,
     /// The collect path it was found under, relative to the rootdir.
     pub test_root: String,
+    /// A text file of doctests rather than a Python module.
+    pub doctest: bool,
 }
 
 pub fn find_test_files(
@@ -45,20 +49,25 @@ pub fn find_test_files(
             );
             continue;
         };
-        let mut push = |abs: PathBuf| {
+        let mut push = |abs: PathBuf, doctest: bool| {
             let rel = relative_to(&abs, rules.rootdir);
             if seen.insert(rel.clone()) {
                 files.push(TestFile {
                     abs,
                     rel,
                     test_root: test_root.clone(),
+                    doctest,
                 });
             }
         };
         if meta.is_file() {
-            // pytest imports a .py file given explicitly whatever its name.
-            if path.extension().is_some_and(|e| e == "py") {
-                push(path.clone());
+            // pytest imports a .py file given explicitly whatever its name, and reads a
+            // .txt or .rst file given explicitly as doctests.
+            let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if extension == "py" {
+                push(path.clone(), false);
+            } else if matches!(extension, "txt" | "rst") && !rules.doctest_glob.is_empty() {
+                push(path.clone(), true);
             }
             continue;
         }
@@ -101,11 +110,15 @@ pub fn find_test_files(
                     let p = entry.path();
                     let is_file = entry.file_type().is_some_and(|t| t.is_file());
                     let text = p.to_string_lossy();
-                    if is_file
-                        && p.extension().is_some_and(|e| e == "py")
-                        && rules.python_files.iter().any(|pat| fnmatch_ex(pat, &text))
-                    {
-                        push(p.to_path_buf());
+                    if !is_file {
+                        continue;
+                    }
+                    if p.extension().is_some_and(|e| e == "py") {
+                        if rules.python_files.iter().any(|pat| fnmatch_ex(pat, &text)) {
+                            push(p.to_path_buf(), false);
+                        }
+                    } else if rules.doctest_glob.iter().any(|pat| fnmatch_ex(pat, &text)) {
+                        push(p.to_path_buf(), true);
                     }
                 }
                 Err(err) => diagnostics.push(walk_error(&err, rules.rootdir)),

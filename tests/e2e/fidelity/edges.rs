@@ -390,3 +390,78 @@ fn class_with_only_unseen_tests_is_an_error() {
         .node_ids()
         .contains(&"tests/test_only_inherited.py::TestImpl::test_inherited"));
 }
+
+/// pytest's doctest plugin collects `test*.txt` files by default; fanout lists them too, and
+/// since they cannot carry a group they are errors unless whole-file jobs are allowed.
+#[test]
+fn doctest_text_files_are_collected() {
+    let p = module(
+        r#"
+        def test_real():
+            pass
+        "#,
+    );
+    p.file("tests/test_notes.txt", "Adding:\n\n    >>> 1 + 1\n    2\n")
+        .file("tests/test_prose.txt", "No examples here.\n")
+        .file("tests/notes.txt", ">>> 1\n1\n")
+        .file(
+            "pyproject.toml",
+            "[tool.fanout]\nungrouped = \"whole-file\"\n",
+        );
+    let compared = assert_matches_pytest(&p, &[]);
+    assert!(compared
+        .node_ids()
+        .contains(&"tests/test_notes.txt::test_notes.txt"));
+
+    let out = p.run(&["matrix", "--backend", "json"]);
+    assert_eq!(out.code, 0, "{}", out.describe());
+    assert!(
+        out.stdout
+            .contains("\"tests/test_notes.txt::test_notes.txt\""),
+        "{}",
+        out.stdout
+    );
+
+    p.file("pyproject.toml", "[tool.fanout]\n");
+    let out = p.run(&["matrix", "--backend", "json"]);
+    assert_eq!(out.code, 1, "{}", out.describe());
+    assert!(
+        out.stderr.contains("doctests cannot carry a group mark"),
+        "{}",
+        out.describe()
+    );
+
+    // With the doctest plugin off, neither pytest nor fanout collects the file.
+    p.file("pytest.ini", "[pytest]\naddopts = -p no:doctest\n");
+    let compared = assert_matches_pytest(&p, &[]);
+    assert!(!compared
+        .node_ids()
+        .contains(&"tests/test_notes.txt::test_notes.txt"));
+}
+
+/// `--doctest-modules` makes pytest collect docstring examples fanout does not list: say so.
+#[test]
+fn doctest_modules_is_flagged() {
+    let p = module(
+        r#"
+        def helper():
+            """
+            >>> 1
+            1
+            """
+
+        def test_real():
+            pass
+        "#,
+    );
+    p.file("pytest.ini", "[pytest]\naddopts = --doctest-modules\n");
+    let fanout = p.collect_json(&[]);
+    assert!(
+        !crate::e2e::project::diagnostics_with(&fanout, "doctest-modules").is_empty(),
+        "{fanout:#}"
+    );
+    let oracle = crate::support::pytest_oracle::pytest_collect(&p.path(), &[]);
+    assert!(oracle
+        .node_ids()
+        .contains(&"tests/test_edge.py::test_edge.helper"));
+}
