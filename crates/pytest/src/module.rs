@@ -113,15 +113,12 @@ impl<'a> ModuleCollector<'a> {
             if !matches!(self.module.get(name), Some(Binding::Value(None))) {
                 continue;
             }
-            let test_like = classes::name_matches(name, self.rules.python_functions)
-                || classes::name_matches(name, self.rules.python_classes);
-            if test_like {
-                let mut d = self.diagnostic(
+            if self.test_like(name) {
+                let d = self.warning(
                     Code::ImportedTest,
                     *range,
                     format!("`{name}` is imported into this test module; if it is a test function or class, pytest collects it here and fanout does not see it"),
                 );
-                d.severity = fanout_core::Severity::Warning;
                 self.diagnostics.push(d.with_hint("import the module instead (`import helpers`), or alias the name so it does not look like a test"));
             }
         }
@@ -129,20 +126,29 @@ impl<'a> ModuleCollector<'a> {
 
     fn warn_alternatives(&mut self, ns: &Namespace<'a>) {
         for (name, range) in ns.alternative_defs() {
-            let test_like = classes::name_matches(name, self.rules.python_functions)
-                || classes::name_matches(name, self.rules.python_classes);
-            if test_like {
-                let mut d = self.diagnostic(
+            if self.test_like(name) {
+                let d = self.warning(
                     Code::ConditionalTest,
                     *range,
                     format!("`{name}` is defined in an `elif`/`else` branch; fanout assumes the first branch runs and leaves it out"),
                 );
-                d.severity = fanout_core::Severity::Warning;
                 self.diagnostics.push(d.with_hint(
                     "define tests unconditionally and skip them with @pytest.mark.skipif",
                 ));
             }
         }
+    }
+
+    pub fn warning(&self, code: Code, range: TextRange, message: String) -> Diagnostic {
+        let mut d = self.diagnostic(code, range, message);
+        d.severity = fanout_core::Severity::Warning;
+        d
+    }
+
+    /// A name pytest would take for a test function or class.
+    fn test_like(&self, name: &str) -> bool {
+        classes::name_matches(name, self.rules.python_functions)
+            || classes::name_matches(name, self.rules.python_classes)
     }
 
     pub fn diagnostic(&self, code: Code, range: TextRange, message: String) -> Diagnostic {
@@ -173,14 +179,13 @@ impl<'a> ModuleCollector<'a> {
             return;
         }
         if kind == ClassKind::Plain && classes::generates_init(def) {
-            let mut d = self.diagnostic(
+            let d = self.warning(
                 Code::ClassNotCollected,
                 def.name.range(),
                 format!(
                     "pytest does not collect class `{name}`: its decorator generates `__init__`"
                 ),
             );
-            d.severity = fanout_core::Severity::Warning;
             self.diagnostics
                 .push(d.with_hint("test classes cannot be dataclasses or attrs classes"));
             return;
@@ -191,14 +196,13 @@ impl<'a> ModuleCollector<'a> {
                     .iter()
                     .any(|ns| matches!(ns.get(m), Some(Binding::Function(_))))
             }) {
-                let mut d = self.diagnostic(
+                let d = self.warning(
                     Code::ClassNotCollected,
                     def.name.range(),
                     format!(
                         "pytest does not collect class `{name}` because it defines `{special}`"
                     ),
                 );
-                d.severity = fanout_core::Severity::Warning;
                 self.diagnostics.push(d.with_hint(
                     "remove the constructor, or rename the class if it is not a test class",
                 ));
@@ -286,14 +290,12 @@ impl<'a> ModuleCollector<'a> {
             .map(|b| format!("`{b}`"))
             .collect::<Vec<_>>()
             .join(", ");
-        let mut d = if has_tests {
-            let mut d = self.diagnostic(
+        let d = if has_tests {
+            self.warning(
                 Code::UnresolvedBase,
                 def.name.range(),
                 format!("class `{name}` inherits from {bases}, defined elsewhere: tests it inherits are not listed, so the matrix names the class and pytest runs them"),
-            );
-            d.severity = fanout_core::Severity::Warning;
-            d
+            )
         } else {
             self.diagnostic(
                 Code::UnresolvedBase,
@@ -301,10 +303,9 @@ impl<'a> ModuleCollector<'a> {
                 format!("class `{name}` inherits from {bases}, defined elsewhere, and has no test fanout can see: its inherited tests would be in no job"),
             )
         };
-        d = d.with_hint(
+        self.diagnostics.push(d.with_hint(
             "define test base classes in the test module, or give the class a test of its own",
-        );
-        self.diagnostics.push(d);
+        ));
     }
 
     fn item(&mut self, name: &str, callable: Callable<'a>, chain: &[ClassNode<'a>]) {
