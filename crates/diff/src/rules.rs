@@ -113,6 +113,7 @@ pub fn select(
     };
     let mut targets: Vec<(Target, String)> = Vec::new();
     let mut modules: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut modified_tests: Vec<(PathBuf, String, Option<gix::ObjectId>, String)> = Vec::new();
     for change in &changed.changes {
         let mut events = vec![(
             change.path.as_str(),
@@ -196,8 +197,9 @@ pub fn select(
                     Event::Deleted => selection.quiet.push(format!(
                         "{what}: a deleted test file runs nothing of itself"
                     )),
+                    // Decided after the loop: not needed when everything runs anyway.
                     Event::Modified(old_id) => {
-                        targets.push(test_file_change(repo, &abs, &rel, old_id, &what))
+                        modified_tests.push((abs.clone(), rel.clone(), old_id, what.clone()))
                     }
                 }
             } else if name.ends_with(".py") {
@@ -205,6 +207,20 @@ pub fn select(
             } else {
                 targets.push((Target::Dir(parent), format!("{what}: a data file in the test tree affects the tests in its directory and below")));
             }
+        }
+    }
+    let everything = targets
+        .iter()
+        .any(|(t, _)| matches!(t, Target::Everything | Target::Unsure(_)));
+    if everything {
+        for (_, _, _, what) in modified_tests {
+            selection
+                .quiet
+                .push(format!("{what}: everything runs anyway"));
+        }
+    } else {
+        for (abs, rel, old_id, what) in modified_tests {
+            targets.push(test_file_change(repo, &abs, &rel, old_id, &what));
         }
     }
     let everything = targets
