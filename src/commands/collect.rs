@@ -52,15 +52,23 @@ fn human(session: &Session, out: &mut dyn Write) -> std::io::Result<()> {
     jobs.dedup();
     let deselected = session.collected - session.tests.len();
     let mut summary = format!(
-        "{} tests, {} (file, group) jobs, {} files",
-        session.tests.len(),
-        jobs.len(),
-        session.files
+        "{}, {}, {}",
+        plural(session.tests.len(), "test"),
+        plural(jobs.len(), "(file, group) job"),
+        plural(session.files, "file")
     );
     if deselected > 0 {
         summary.push_str(&format!(", {deselected} deselected by -m"));
     }
     writeln!(out, "{summary}")
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 fn source_name(source: GroupSource) -> &'static str {

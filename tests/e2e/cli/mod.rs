@@ -5,3 +5,4 @@ mod exit;
 mod github;
 mod grouping;
 mod matrix;
+mod output;
