@@ -202,7 +202,7 @@ pub fn run(selection: &Selection) -> Result<Session, Fatal> {
         settings,
         tests,
         collected,
-        files: collection.files,
+        files: collection.files.len(),
         diagnostics,
         affected,
     })

@@ -118,8 +118,6 @@ fn collect(args: &CheckArgs) -> Result<Collected, String> {
     let project =
         crate::session::Project::load(&args.paths, args.rootdir.clone(), args.config_file.clone())
             .map_err(|crate::session::Fatal(message)| message)?;
-    let (files, _) =
-        fanout_pytest::walk::find_test_files(&project.collect_paths, &project.walk_rules());
     let collection = project.collect();
     let crate::session::Project {
         config,
@@ -135,7 +133,11 @@ fn collect(args: &CheckArgs) -> Result<Collected, String> {
         Ungrouped::WholeFile => UngroupedPolicy::WholeFile,
     };
     diagnostics.extend(matrix::check_grouping(&tests, policy));
-    let files = files.into_iter().map(|f| (f.abs, f.rel)).collect();
+    let files = collection
+        .files
+        .into_iter()
+        .map(|f| (f.abs, f.rel))
+        .collect();
     Ok(Collected {
         config,
         settings,

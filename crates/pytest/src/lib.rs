@@ -38,8 +38,8 @@ pub struct CollectRequest<'c> {
 pub struct Collection {
     pub tests: Vec<TestItem>,
     pub diagnostics: Vec<Diagnostic>,
-    /// Test files parsed.
-    pub files: usize,
+    /// The test files found (parsed, or read as doctests).
+    pub files: Vec<walk::TestFile>,
 }
 
 /// Collects every test under the request's paths. Problems with single files are
@@ -66,7 +66,7 @@ pub fn collect(request: &CollectRequest<'_>) -> Collection {
     Collection {
         tests,
         diagnostics,
-        files: files.len(),
+        files,
     }
 }
 

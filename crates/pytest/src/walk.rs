@@ -18,6 +18,7 @@ pub struct WalkRules<'c> {
     pub doctest_glob: &'c [String],
 }
 
+#[derive(Debug, Clone)]
 pub struct TestFile {
     pub abs: PathBuf,
     /// Relative to the rootdir, `/`-separated.
