@@ -19,3 +19,8 @@ lint:
 bench sizes="50,1000":
     cargo build --release
     python3 bench/bench.py --sizes {{sizes}}
+
+# Diff selection against git on a long-history clone (see bench/README.md).
+bench-affected repo ref="HEAD~30":
+    cargo build --release
+    python3 bench/affected.py --repo {{repo}} --ref {{ref}} --fanout "$PWD/target/release/fanout"
