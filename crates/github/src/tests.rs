@@ -330,10 +330,7 @@ fn unwritable_github_output_is_an_io_error() {
 
 #[test]
 fn registered_under_github() {
-    let registration = inventory::iter::<BackendRegistration>
-        .into_iter()
-        .find(|b| b.name == "github")
-        .expect("github backend is registered");
+    let registration = fanout_core::backend::find("github").expect("github backend is registered");
     assert_eq!(
         registration.summary,
         "GitHub Actions: `groups` and `count` step outputs in $GITHUB_OUTPUT, \

@@ -360,9 +360,6 @@ fn writes_to_the_output_file() {
 
 #[test]
 fn registered_under_gitlab() {
-    let registration = inventory::iter::<BackendRegistration>
-        .into_iter()
-        .find(|b| b.name == "gitlab")
-        .expect("gitlab backend is registered");
+    let registration = fanout_core::backend::find("gitlab").expect("gitlab backend is registered");
     assert!(registration.summary.starts_with("GitLab CI"));
 }

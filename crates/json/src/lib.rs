@@ -190,10 +190,7 @@ mod tests {
 
     #[test]
     fn registered_under_json() {
-        let registration = inventory::iter::<BackendRegistration>
-            .into_iter()
-            .find(|b| b.name == "json")
-            .expect("json backend is registered");
+        let registration = fanout_core::backend::find("json").expect("json backend is registered");
         assert_eq!(
             registration.summary,
             "JSON document with every job, for any CI or script"

@@ -12,7 +12,12 @@ pub struct Repo {
     tick: std::cell::Cell<u32>,
 }
 
+/// `git ARGS` in `dir` with a fixed identity and date (so hashes are stable) and no user config.
 pub fn git_in(dir: &Path, args: &[&str]) -> String {
+    git_at(dir, args, "2026-01-01T00:00:00Z")
+}
+
+fn git_at(dir: &Path, args: &[&str], date: &str) -> String {
     let output = Command::new("git")
         .args(args)
         .current_dir(dir)
@@ -22,8 +27,8 @@ pub fn git_in(dir: &Path, args: &[&str]) -> String {
         .env("GIT_AUTHOR_EMAIL", "fanout@example.com")
         .env("GIT_COMMITTER_NAME", "Fan Out")
         .env("GIT_COMMITTER_EMAIL", "fanout@example.com")
-        .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
         .output()
         .expect("running git");
     assert!(
@@ -107,24 +112,12 @@ impl Repo {
         self.git(&["add", "-A"]);
         let n = self.tick.get() + 1;
         self.tick.set(n);
+        // One minute per commit: distinct, ordered and stable dates.
         let date = format!("2026-01-01T00:{:02}:00Z", n % 60);
-        let output = Command::new("git")
-            .args(["commit", "-q", "--allow-empty", "-m", message])
-            .current_dir(self.path())
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_AUTHOR_NAME", "Fan Out")
-            .env("GIT_AUTHOR_EMAIL", "fanout@example.com")
-            .env("GIT_COMMITTER_NAME", "Fan Out")
-            .env("GIT_COMMITTER_EMAIL", "fanout@example.com")
-            .env("GIT_AUTHOR_DATE", &date)
-            .env("GIT_COMMITTER_DATE", &date)
-            .output()
-            .expect("running git commit");
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
+        git_at(
+            &self.path(),
+            &["commit", "-q", "--allow-empty", "-m", message],
+            &date,
         );
     }
 
