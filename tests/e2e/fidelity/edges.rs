@@ -213,8 +213,9 @@ fn module_test_flag_false() {
     assert_matches_pytest(&p, &[]);
 }
 
-#[test]
-fn base_class_from_another_module_is_flagged() {
+/// A test class whose base (holding a test) is defined in another module, next to a plain test
+/// of the same group.
+fn unseen_base_project() -> Project {
     let p = Project::new();
     p.file(
         "tests/base_cases.py",
@@ -234,8 +235,18 @@ fn base_class_from_another_module_is_flagged() {
         class TestImpl(BaseCases):
             def test_own(self):
                 pass
+
+        @pytest.mark.group(2)
+        def test_plain():
+            pass
         "#,
     );
+    p
+}
+
+#[test]
+fn base_class_from_another_module_is_flagged() {
+    let p = unseen_base_project();
     // fanout cannot see the inherited tests; it must say so, and pytest shows what it misses.
     let fanout = p.collect_json(&[]);
     let oracle = crate::support::pytest_oracle::pytest_collect(&p.path(), &[]);
@@ -319,31 +330,7 @@ fn imported_test_function_is_flagged() {
 /// node ids runs the inherited test too.
 #[test]
 fn matrix_names_a_class_with_an_unseen_base() {
-    let p = Project::new();
-    p.file(
-        "tests/base_cases.py",
-        r#"
-        class BaseCases:
-            def test_inherited(self):
-                pass
-        "#,
-    )
-    .file(
-        "tests/test_unresolved.py",
-        r#"
-        import pytest
-        from base_cases import BaseCases
-
-        @pytest.mark.group(2)
-        class TestImpl(BaseCases):
-            def test_own(self):
-                pass
-
-        @pytest.mark.group(2)
-        def test_plain():
-            pass
-        "#,
-    );
+    let p = unseen_base_project();
     let out = p.run(&["matrix", "--backend", "json"]);
     assert_eq!(out.code, 0, "{}", out.describe());
     let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
