@@ -25,10 +25,15 @@ pub struct Fatal(pub String);
 
 impl Session {
     pub fn policy(&self) -> UngroupedPolicy {
-        match self.settings.ungrouped {
-            Ungrouped::Error => UngroupedPolicy::Error,
-            Ungrouped::WholeFile => UngroupedPolicy::WholeFile,
-        }
+        ungrouped_policy(&self.settings)
+    }
+}
+
+/// `ungrouped` from `[tool.fanout]` as the matrix rules take it.
+pub fn ungrouped_policy(settings: &FanoutSettings) -> UngroupedPolicy {
+    match settings.ungrouped {
+        Ungrouped::Error => UngroupedPolicy::Error,
+        Ungrouped::WholeFile => UngroupedPolicy::WholeFile,
     }
 }
 
@@ -110,9 +115,9 @@ impl Project {
 
 pub fn run(selection: &Selection) -> Result<Session, Fatal> {
     // Node ids (`file.py::test`) select within a file: walk the file, filter afterwards.
-    let (paths, node_filters) = split_node_ids(&selection.paths);
+    let node_filters = node_filters(&selection.paths);
     let project = Project::load(
-        &paths,
+        &selection.paths,
         selection.rootdir.clone(),
         selection.config_file.clone(),
     )?;
@@ -190,11 +195,7 @@ pub fn run(selection: &Selection) -> Result<Session, Fatal> {
     let affected = crate::commands::affected::apply(selection, &config, &settings, &mut tests)?;
     // `collected` counts what `-m` saw: tests left out by `--changed-since` are not "deselected".
     let collected = collected - affected.as_ref().map_or(0, |a| a.dropped_tests);
-    let policy = match settings.ungrouped {
-        Ungrouped::Error => UngroupedPolicy::Error,
-        Ungrouped::WholeFile => UngroupedPolicy::WholeFile,
-    };
-    diagnostics.extend(matrix::check_grouping(&tests, policy));
+    diagnostics.extend(matrix::check_grouping(&tests, ungrouped_policy(&settings)));
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     crate::render::fill_source_lines(&mut diagnostics, &config.rootdir);
     Ok(Session {
@@ -208,15 +209,16 @@ pub fn run(selection: &Selection) -> Result<Session, Fatal> {
     })
 }
 
-fn split_node_ids(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
-    let mut filters = Vec::new();
-    for p in paths {
-        let text = p.to_string_lossy();
-        if let Some((file, rest)) = text.split_once("::") {
-            filters.push((PathBuf::from(file), rest.to_owned()));
-        }
-    }
-    (paths.to_vec(), filters)
+/// The node-id arguments (`file.py::Class::test`), as (file, rest).
+fn node_filters(paths: &[PathBuf]) -> Vec<(PathBuf, String)> {
+    paths
+        .iter()
+        .filter_map(|p| {
+            let text = p.to_string_lossy();
+            let (file, rest) = text.split_once("::")?;
+            Some((PathBuf::from(file), rest.to_owned()))
+        })
+        .collect()
 }
 
 fn strip_node_id(path: &Path) -> PathBuf {

@@ -4,9 +4,9 @@
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::render::{self, Style};
 use fanout_check::{fix, CheckInput, Report};
-use fanout_config::{FanoutSettings, PytestConfig, Ungrouped};
+use fanout_config::{FanoutSettings, PytestConfig};
 use fanout_core::diagnostic::exit_code;
-use fanout_core::matrix::{self, UngroupedPolicy};
+use fanout_core::matrix;
 use fanout_core::{Code, Diagnostic, Severity, TestItem};
 use serde_json::json;
 use std::io::Write;
@@ -128,11 +128,10 @@ fn collect(args: &CheckArgs) -> Result<Collected, String> {
     let mut tests = collection.tests;
     tests.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     let mut diagnostics = collection.diagnostics;
-    let policy = match settings.ungrouped {
-        Ungrouped::Error => UngroupedPolicy::Error,
-        Ungrouped::WholeFile => UngroupedPolicy::WholeFile,
-    };
-    diagnostics.extend(matrix::check_grouping(&tests, policy));
+    diagnostics.extend(matrix::check_grouping(
+        &tests,
+        crate::session::ungrouped_policy(&settings),
+    ));
     let files = collection
         .files
         .into_iter()
