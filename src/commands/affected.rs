@@ -143,6 +143,8 @@ pub fn run(args: &AffectedArgs, out: &mut dyn Write) -> std::io::Result<i32> {
         }
     };
     let Some(applied) = &session.affected else {
+        // session::run applies a selection whenever changed_since is set, as it is here.
+        render::fatal("internal error: no change selection was made", &style);
         return Ok(2);
     };
     report(applied, args.explain, out)?;
