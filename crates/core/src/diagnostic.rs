@@ -325,6 +325,18 @@ mod tests {
     }
 
     #[test]
+    fn every_code_is_documented() {
+        let docs = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/diagnostics.md");
+        let text = std::fs::read_to_string(docs).expect("docs/diagnostics.md");
+        for code in Code::ALL {
+            assert!(
+                text.contains(&format!("`{code}`")),
+                "docs/diagnostics.md does not mention `{code}`"
+            );
+        }
+    }
+
+    #[test]
     fn codes_are_unique() {
         let mut names: Vec<_> = Code::ALL.iter().map(|c| c.as_str()).collect();
         names.sort_unstable();
