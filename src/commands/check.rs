@@ -1,269 +1,222 @@
 //! `fanout check`: marker registration and grouping lint, in human, JSON or GitHub workflow
 //! command form; `--fix` and `--diff` register missing markers in the file pytest reads.
 
+use super::Context;
 use crate::cli::{CheckArgs, CheckFormat};
-use crate::render::{self, Style};
+use crate::pipeline::{self, Collected, Failure, Project};
+use crate::render::github::workflow_command;
+use crate::render::human::{self, Paint};
+use crate::settings::{self, Style};
 use fanout_check::{fix, CheckInput, Report};
-use fanout_config::{FanoutSettings, PytestConfig};
-use fanout_core::diagnostic::exit_code;
+use fanout_core::escape::terminal;
 use fanout_core::matrix;
-use fanout_core::{Code, Diagnostic, Severity, TestItem};
-use serde_json::json;
-use std::io::Write;
-use std::path::PathBuf;
+use fanout_core::{Code, Diagnostic, ExitStatus, SCHEMA_VERSION};
+use serde::Serialize;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 
-/// Everything a check needs, collected without `-m` (check looks at every test).
-struct Collected {
-    config: PytestConfig,
-    settings: FanoutSettings,
-    settings_file: Option<PathBuf>,
-    tests: Vec<TestItem>,
-    diagnostics: Vec<Diagnostic>,
-    files: Vec<(PathBuf, String)>,
-}
-
-pub fn run(args: &CheckArgs, out: &mut dyn Write) -> std::io::Result<i32> {
-    let style = Style::for_stdout(args.color);
+pub fn run(args: &CheckArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
+    let style = Style::resolve(args.color, cx.env);
+    let format = settings::check_format(args, cx.env);
+    let out_paint = Paint::new(style.color_stdout);
     if let Some(name) = &args.explain {
-        return explain(name, out, &style);
+        return explain(name, cx, format, Paint::new(style.color_stderr));
     }
-    let format = args.format.unwrap_or_else(|| {
-        if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
-            CheckFormat::Github
-        } else {
-            CheckFormat::Human
-        }
-    });
-    let (collected, report) = match collect_and_check(args) {
+    let project_args = settings::check_project(args);
+    let (project, collected, report) = match check(&project_args) {
         Ok(found) => found,
-        Err(message) => return fatal(&message, format, out),
+        Err(failure) => return fail(&failure, format, cx),
     };
-    if args.fix || args.diff {
-        let edit = match fix::plan(&collected.config, &report.missing) {
-            Ok(edit) => edit,
-            Err(message) => return fatal(&message, format, out),
-        };
-        if args.diff {
-            if let Some(edit) = &edit {
-                write!(out, "{}", fix::unified_diff(edit))?;
-            }
-            return Ok(i32::from(edit.is_some()));
-        }
-        if let Some(edit) = edit {
-            if let Err(e) = std::fs::write(&edit.path, &edit.after) {
-                let message = format!(
-                    "{}: cannot write the fix: {e}; check that the file is writable",
-                    edit.path.display()
-                );
-                return fatal(&message, format, out);
-            }
-            let names: Vec<String> = report.missing.iter().map(|m| format!("`{m}`")).collect();
-            let _ = writeln!(
-                std::io::stderr(),
-                "fixed: registered {} in {}",
-                names.join(", "),
-                edit.rel
-            );
-            // Report what is left, as the next plain run would.
-            let (collected, report) = match collect_and_check(args) {
-                Ok(found) => found,
-                Err(message) => return fatal(&message, format, out),
-            };
-            return emit(&collected, &report, format, out, &style);
-        }
+    if !(args.fix || args.diff) {
+        return emit(&project, &report, format, cx, out_paint);
     }
-    emit(&collected, &report, format, out, &style)
+    let edit = match fix::plan(&project.config, &report.missing) {
+        Ok(edit) => edit,
+        Err(message) => return fail(&Failure::Fix(message), format, cx),
+    };
+    drop(collected);
+    if args.diff {
+        if let Some(edit) = &edit {
+            write!(cx.streams.out, "{}", fix::unified_diff(edit))?;
+        }
+        return Ok(if edit.is_some() {
+            ExitStatus::Findings
+        } else {
+            ExitStatus::Success
+        });
+    }
+    let Some(edit) = edit else {
+        return emit(&project, &report, format, cx, out_paint);
+    };
+    if let Err(source) = fanout_core::backend::replace_file(&edit.path, &edit.after) {
+        let source = match source {
+            fanout_core::BackendError::Io { source, .. } => source,
+            other => io::Error::other(other.to_string()),
+        };
+        let failure = Failure::WriteFix {
+            path: edit.path.clone(),
+            source,
+        };
+        return fail(&failure, format, cx);
+    }
+    let names: Vec<String> = report.missing.iter().map(|m| format!("`{m}`")).collect();
+    human::line(
+        &mut cx.streams.err,
+        "fixed:",
+        &format!("registered {} in {}", names.join(", "), edit.rel),
+        Paint::new(style.color_stderr),
+    )?;
+    // Report what is left, as the next plain run would.
+    match check(&project_args) {
+        Ok((project, _, report)) => emit(&project, &report, format, cx, out_paint),
+        Err(failure) => fail(&failure, format, cx),
+    }
 }
 
-fn explain(name: &str, out: &mut dyn Write, style: &Style) -> std::io::Result<i32> {
+/// Load, collect (no `-m`: check looks at every test), grouping rules, then the checks.
+fn check(args: &settings::ProjectArgs) -> Result<(Project, Collected, Report), Failure> {
+    let project = Project::load(args)?;
+    let mut collected = project.collect();
+    collected.diagnostics.extend(matrix::check_grouping(
+        &collected.tests,
+        project.ungrouped_policy(),
+    ));
+    let files: Vec<(PathBuf, String)> = collected
+        .files
+        .iter()
+        .map(|f| (f.abs.clone(), f.rel.clone()))
+        .collect();
+    let input = CheckInput {
+        config: &project.config,
+        settings: &project.settings,
+        settings_file: project.settings_file.as_deref(),
+        tests: &collected.tests,
+        collect_diagnostics: &collected.diagnostics,
+        test_files: &files,
+    };
+    let mut report = fanout_check::check(&input);
+    pipeline::finish(&mut report.diagnostics, &project);
+    Ok((project, collected, report))
+}
+
+fn explain(
+    name: &str,
+    cx: &mut Context<'_>,
+    format: CheckFormat,
+    paint: Paint,
+) -> io::Result<ExitStatus> {
     match name.parse::<Code>() {
         Ok(code) => {
-            writeln!(out, "{code}\n\n{}", fanout_check::explain::explain(code))?;
-            Ok(0)
+            writeln!(cx.streams.out, "{code}\n\n{}", code.explanation())?;
+            Ok(ExitStatus::Success)
         }
         Err(message) => {
             let known: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
-            render::fatal(
-                &format!("{message}; known codes: {}", known.join(", ")),
-                style,
-            );
-            Ok(2)
+            let failure = Failure::UnknownCode(format!(
+                "{}; known codes: {}",
+                terminal(&message),
+                known.join(", ")
+            ));
+            if format == CheckFormat::Human {
+                cx.fail(&failure, paint)
+            } else {
+                fail(&failure, format, cx)
+            }
         }
     }
 }
 
-fn fatal(message: &str, format: CheckFormat, out: &mut dyn Write) -> std::io::Result<i32> {
-    if format == CheckFormat::Github {
-        writeln!(out, "::error title=fanout check::{}", escape_data(message))?;
+/// A failure in the chosen format: a JSON document, a workflow command, or text on stderr.
+fn fail(failure: &Failure, format: CheckFormat, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
+    let d = failure.diagnostic(&super::invocation_dir());
+    match format {
+        CheckFormat::Json => {
+            let doc = Document {
+                schema: SCHEMA_VERSION,
+                rootdir: None,
+                inifile: None,
+                strict_markers: None,
+                config: Vec::new(),
+                fixable_markers: &[],
+                diagnostics: std::slice::from_ref(&d),
+            };
+            serde_json::to_writer_pretty(&mut cx.streams.out, &doc)?;
+            writeln!(cx.streams.out)?;
+        }
+        CheckFormat::Github => cx.streams.out.command(&workflow_command(&d))?,
+        CheckFormat::Human => {}
     }
-    render::fatal(message, &Style::for_stderr(crate::cli::ColorChoice::Auto));
-    Ok(2)
+    cx.streams.out.flush()?;
+    human::diagnostics(
+        &mut cx.streams.err,
+        std::slice::from_ref(&d),
+        Paint::new(false),
+    )?;
+    Ok(failure.exit_status())
 }
 
-fn collect_and_check(args: &CheckArgs) -> Result<(Collected, Report), String> {
-    let collected = collect(args)?;
-    let input = CheckInput {
-        config: &collected.config,
-        settings: &collected.settings,
-        settings_file: collected.settings_file.as_deref(),
-        tests: &collected.tests,
-        collect_diagnostics: &collected.diagnostics,
-        test_files: &collected.files,
-    };
-    let report = fanout_check::check(&input);
-    Ok((collected, report))
-}
-
-fn collect(args: &CheckArgs) -> Result<Collected, String> {
-    let project =
-        crate::session::Project::load(&args.paths, args.rootdir.clone(), args.config_file.clone())
-            .map_err(|crate::session::Fatal(message)| message)?;
-    let collection = project.collect();
-    let crate::session::Project {
-        config,
-        settings,
-        settings_file,
-        ..
-    } = project;
-    let mut tests = collection.tests;
-    tests.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
-    let mut diagnostics = collection.diagnostics;
-    diagnostics.extend(matrix::check_grouping(
-        &tests,
-        crate::session::ungrouped_policy(&settings),
-    ));
-    let files = collection
-        .files
-        .into_iter()
-        .map(|f| (f.abs, f.rel))
-        .collect();
-    Ok(Collected {
-        config,
-        settings,
-        settings_file,
-        tests,
-        diagnostics,
-        files,
-    })
+#[derive(Serialize)]
+struct Document<'a> {
+    schema: u32,
+    rootdir: Option<&'a Path>,
+    inifile: Option<&'a Path>,
+    strict_markers: Option<bool>,
+    config: Vec<&'a str>,
+    fixable_markers: &'a [String],
+    diagnostics: &'a [Diagnostic],
 }
 
 fn emit(
-    collected: &Collected,
+    project: &Project,
     report: &Report,
     format: CheckFormat,
-    out: &mut dyn Write,
-    style: &Style,
-) -> std::io::Result<i32> {
-    let mut diagnostics = report.diagnostics.clone();
-    render::fill_source_lines(&mut diagnostics, &collected.config.rootdir);
-    let diagnostics = &diagnostics;
+    cx: &mut Context<'_>,
+    paint: Paint,
+) -> io::Result<ExitStatus> {
+    let diagnostics = &report.diagnostics;
+    let out = &mut cx.streams.out;
     match format {
         CheckFormat::Human => {
             for line in report.config_summary.lines() {
-                writeln!(out, "{line}")?;
+                writeln!(out, "{}", terminal(line))?;
             }
             writeln!(out)?;
             for d in diagnostics {
-                render::diagnostic(out, d, style)?;
+                human::diagnostic(out, d, paint)?;
             }
-            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            let warnings = diagnostics.len() - errors;
             if diagnostics.is_empty() {
                 writeln!(out, "fanout check: no problems found")?;
             } else {
-                writeln!(
-                    out,
-                    "fanout check: {errors} error(s), {warnings} warning(s)"
-                )?;
+                writeln!(out, "fanout check: {}", human::counts(diagnostics))?;
             }
             if !report.missing.is_empty() {
+                let names: Vec<String> = report.missing.iter().map(|m| format!("`{m}`")).collect();
                 writeln!(
                     out,
                     "`fanout check --fix` registers {} in {}",
-                    report
-                        .missing
-                        .iter()
-                        .map(|m| format!("`{m}`"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    fix::target_name(&collected.config)
+                    terminal(&names.join(", ")),
+                    fix::target_name(&project.config)
                 )?;
             }
         }
         CheckFormat::Json => {
-            let doc = json!({
-                "schema": fanout_core::SCHEMA_VERSION,
-                "rootdir": collected.config.rootdir,
-                "inifile": collected.config.inifile,
-                "strict_markers": collected.config.ini.strict_markers,
-                "config": report.config_summary.lines().collect::<Vec<_>>(),
-                "fixable_markers": report.missing,
-                "diagnostics": diagnostics,
-            });
+            let doc = Document {
+                schema: SCHEMA_VERSION,
+                rootdir: Some(&project.config.rootdir),
+                inifile: project.config.inifile.as_deref(),
+                strict_markers: Some(project.config.ini.strict_markers),
+                config: report.config_summary.lines().collect(),
+                fixable_markers: &report.missing,
+                diagnostics,
+            };
             serde_json::to_writer_pretty(&mut *out, &doc)?;
             writeln!(out)?;
         }
         CheckFormat::Github => {
             for d in diagnostics {
-                writeln!(out, "{}", workflow_command(d))?;
+                out.command(&workflow_command(d))?;
             }
         }
     }
-    Ok(exit_code(diagnostics))
-}
-
-/// `::error file=...,line=...,col=...,title=...::message`, escaped as the runner unescapes.
-pub fn workflow_command(d: &Diagnostic) -> String {
-    let level = match d.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    let mut props = vec![format!("file={}", escape_property(&d.path))];
-    if d.line > 0 {
-        props.push(format!("line={}", d.line));
-        if d.column > 0 {
-            props.push(format!("col={}", d.column));
-        }
-    }
-    props.push(format!(
-        "title={}",
-        escape_property(&format!("fanout {level}[{}]", d.code))
-    ));
-    let mut message = d.message.clone();
-    if let Some(hint) = &d.hint {
-        message.push_str("\nhint: ");
-        message.push_str(hint);
-    }
-    format!("::{level} {}::{}", props.join(","), escape_data(&message))
-}
-
-fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn workflow_commands_are_escaped() {
-        let d = Diagnostic::error(Code::UnknownMarker, "t/a,b:c.py", "50% of\nit")
-            .at(3, 4)
-            .with_hint("x");
-        assert_eq!(
-            workflow_command(&d),
-            "::error file=t/a%2Cb%3Ac.py,line=3,col=4,title=fanout error[unknown-marker]::50%25 of%0Ait%0Ahint: x"
-        );
-        let w = Diagnostic::warning(Code::IgnoredMarkers, "pyproject.toml", "m");
-        assert_eq!(
-            workflow_command(&w),
-            "::warning file=pyproject.toml,title=fanout warning[ignored-markers]::m"
-        );
-    }
+    Ok(ExitStatus::of(diagnostics))
 }

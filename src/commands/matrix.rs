@@ -1,89 +1,75 @@
 //! `fanout matrix`: the CI jobs, written by a backend. Nothing is written when any test
 //! could be lost, so a broken suite never turns into a green, smaller CI run.
 
+use super::Context;
 use crate::cli::MatrixArgs;
-use crate::render::{self, Style};
-use crate::session;
-use fanout_core::diagnostic::exit_code;
-use fanout_core::matrix::{self, MatrixOptions};
-use fanout_core::{BackendOptions, OutputContext};
-use std::io::Write;
+use crate::pipeline::{self, Failure};
+use crate::render::human::{self, Paint};
+use crate::settings::{self, Style};
+use fanout_core::{BackendOptions, ExitStatus, OutputContext};
+use std::io;
 
-pub fn run(args: &MatrixArgs, out: &mut dyn Write) -> std::io::Result<i32> {
-    let style = Style::for_stderr(args.selection.color);
+pub fn run(args: &MatrixArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
+    let style = Style::resolve(args.selection.color, cx.env);
+    let paint = Paint::new(style.color_stderr);
     let Some(backend) = fanout_core::backend::find(&args.backend) else {
         let names: Vec<_> = fanout_core::backend::registered()
             .iter()
             .map(|b| b.name)
             .collect();
-        render::fatal(
-            &format!(
-                "unknown backend `{}`; available: {}",
-                args.backend,
-                names.join(", ")
-            ),
-            &style,
-        );
-        return Ok(2);
+        let failure = Failure::UnknownBackend {
+            name: args.backend.clone(),
+            available: names.join(", "),
+        };
+        return cx.fail(&failure, paint);
     };
-    let session = match session::run(&args.selection) {
-        Ok(s) => s,
-        Err(session::Fatal(message)) => {
-            render::fatal(&message, &style);
-            return Ok(2);
+    let (project_args, select_args) = settings::selection(&args.selection, cx.env);
+    let selection = match pipeline::select(&project_args, &select_args, cx.env) {
+        Ok(selection) => selection,
+        Err(failure) => return cx.fail(&failure, paint),
+    };
+    let (matrix, job_diagnostics) = pipeline::jobs(&selection);
+    let mut diagnostics = selection.diagnostics.clone();
+    diagnostics.extend(job_diagnostics);
+    pipeline::finish(&mut diagnostics, &selection.project);
+    let err = &mut cx.streams.err;
+    if let Some(changes) = &selection.selected.changes {
+        for (label, text) in changes.notes() {
+            human::line(err, label, &text, paint)?;
         }
-    };
-    let mut diagnostics = session.diagnostics.clone();
-    let (matrix, matrix_diagnostics) = matrix::build(
-        &session.tests,
-        MatrixOptions {
-            ungrouped: session.policy(),
-        },
-    );
-    diagnostics.extend(matrix_diagnostics);
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    render::fill_source_lines(&mut diagnostics, &session.config.rootdir);
-    let code = exit_code(&diagnostics);
-    render::diagnostics(&diagnostics, &style);
-    if code != 0 {
-        render::fatal(
+    }
+    human::diagnostics(err, &diagnostics, paint)?;
+    let status = ExitStatus::of(&diagnostics);
+    if status != ExitStatus::Success {
+        human::line(
+            err,
+            "error:",
             "no matrix written: fix the errors above so that no test is left out",
-            &style,
-        );
-        return Ok(code);
+            paint,
+        )?;
+        return Ok(status);
     }
-    if let Some(max) = session
-        .settings
-        .max_jobs
-        .filter(|&max| matrix.entries.len() > max)
-    {
-        render::fatal(
-            &format!(
-                "{} jobs exceed `max-jobs = {max}` in [tool.fanout]; no matrix written\n  = hint: merge small groups, select fewer tests with -m, or raise max-jobs",
-                matrix.entries.len()
-            ),
-            &style,
-        );
-        return Ok(1);
-    }
-    let options = backend_options(backend.name, &session.settings, &args.backend_options);
-    let env = |name: &str| std::env::var(name).ok();
-    let mut ctx = OutputContext {
+    let options = backend_options(
+        backend.name,
+        &selection.project.settings,
+        &args.backend_options,
+    );
+    let lookup = |name: &str| cx.env.lookup(name);
+    let mut output = OutputContext {
         output: args.output.as_deref(),
-        env: &env,
-        stdout: out,
+        env: &lookup,
+        stdout: &mut cx.streams.out,
         options: &options,
     };
-    match backend.backend.write(&matrix, &diagnostics, &mut ctx) {
-        Ok(()) => Ok(0),
-        Err(e) => {
-            let mut message = format!("{} backend: {e}", backend.name);
-            if let Some(hint) = e.hint() {
-                message.push_str(&format!("\n  = hint: {hint}"));
-            }
-            render::fatal(&message, &style);
-            Ok(e.exit_code())
-        }
+    match backend.backend.write(&matrix, &diagnostics, &mut output) {
+        Ok(()) => Ok(ExitStatus::Success),
+        Err(source) => cx.fail(
+            &Failure::Backend {
+                backend: backend.name,
+                source,
+            },
+            paint,
+        ),
     }
 }
 

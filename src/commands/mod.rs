@@ -1,5 +1,34 @@
+//! One module per subcommand; each is a short sequence of pipeline stages and a renderer.
+
 pub mod affected;
 pub mod backends;
 pub mod check;
 pub mod collect;
 pub mod matrix;
+
+use crate::environment::Environment;
+use crate::output::Streams;
+use crate::pipeline::Failure;
+use crate::render::human::{self, Paint};
+use fanout_core::ExitStatus;
+use std::io;
+
+/// What every command is handed.
+pub struct Context<'a> {
+    pub env: &'a Environment,
+    pub streams: &'a mut Streams,
+}
+
+impl Context<'_> {
+    /// Renders a failure that stopped the command as a diagnostic on stderr.
+    pub fn fail(&mut self, failure: &Failure, paint: Paint) -> io::Result<ExitStatus> {
+        let d = failure.diagnostic(&invocation_dir());
+        human::diagnostics(&mut self.streams.err, std::slice::from_ref(&d), paint)?;
+        Ok(failure.exit_status())
+    }
+}
+
+/// Where paths in failures are shown from.
+pub fn invocation_dir() -> std::path::PathBuf {
+    std::env::current_dir().unwrap_or_default()
+}

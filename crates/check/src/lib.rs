@@ -4,7 +4,6 @@
 
 mod config_files;
 mod conftest;
-pub mod explain;
 pub mod fix;
 mod lint;
 mod plugins;

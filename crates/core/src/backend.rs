@@ -3,7 +3,7 @@
 //! A backend crate submits a [`BackendRegistration`]; the binary links every backend crate
 //! and lists them with [`registered`].
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, ExitStatus};
 use crate::matrix::Matrix;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -35,19 +35,67 @@ pub struct OutputContext<'a> {
 }
 
 impl OutputContext<'_> {
-    /// Writes `text` to `--output` (replacing it) or to stdout.
+    /// Writes `text` to `--output` (replacing it whole, see [`replace_file`]) or to stdout.
     pub fn write_main(&mut self, text: &str) -> Result<(), BackendError> {
         match self.output {
-            Some(path) => std::fs::write(path, text).map_err(|source| BackendError::Io {
-                path: path.to_owned(),
-                source,
-            }),
+            Some(path) => replace_file(path, text),
             None => self
                 .stdout
                 .write_all(text.as_bytes())
                 .map_err(BackendError::Stdout),
         }
     }
+}
+
+/// Replaces `path` with `text` through a temporary file in the same directory and a rename:
+/// a full disk or a crash leaves the old file, never a truncated one.
+pub fn replace_file(path: &Path, text: &str) -> Result<(), BackendError> {
+    let io = |source| BackendError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::Builder::new()
+        .prefix(".fanout-")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    file.write_all(text.as_bytes()).map_err(io)?;
+    file.as_file().sync_all().map_err(io)?;
+    file.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+/// Appends `text` to `path` (created if missing) in one write, after a newline when the file
+/// does not end with one, so the text cannot be glued onto a line someone else left open.
+pub fn append_lines(path: &Path, text: &str) -> Result<(), BackendError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let io = |source| BackendError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .read(true)
+        .open(path)
+        .map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    let mut needs_newline = false;
+    if len > 0 {
+        let mut last = [0u8; 1];
+        file.seek(SeekFrom::Start(len - 1)).map_err(io)?;
+        file.read_exact(&mut last).map_err(io)?;
+        needs_newline = last[0] != b'\n';
+    }
+    let mut all = String::with_capacity(text.len() + 1);
+    if needs_newline {
+        all.push('\n');
+    }
+    all.push_str(text);
+    file.write_all(all.as_bytes()).map_err(io)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -84,15 +132,16 @@ pub enum BackendError {
 }
 
 impl BackendError {
-    /// 1 when the matrix itself is unusable on the platform, 2 for I/O trouble.
-    pub fn exit_code(&self) -> i32 {
+    /// Findings when the matrix itself is unusable on the platform, an error for I/O trouble
+    /// and bad options.
+    pub fn exit_status(&self) -> ExitStatus {
         match self {
             BackendError::TooManyJobs { .. }
             | BackendError::TooLarge { .. }
-            | BackendError::Unsupported(_) => 1,
+            | BackendError::Unsupported(_) => ExitStatus::Findings,
             BackendError::Io { .. }
             | BackendError::Stdout(_)
-            | BackendError::InvalidOption { .. } => 2,
+            | BackendError::InvalidOption { .. } => ExitStatus::Error,
         }
     }
 

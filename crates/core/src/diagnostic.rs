@@ -19,159 +19,209 @@ impl fmt::Display for Severity {
     }
 }
 
-/// Every diagnostic fanout can emit. The kebab-case names are a stable interface.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Code {
-    /// A file could not be read (permissions, vanished, not a file).
-    IoError,
-    /// A path given on the command line or in `testpaths` does not exist.
-    PathNotFound,
-    /// A directory cycle made of symbolic links.
-    SymlinkLoop,
-    /// A pytest or fanout config file that cannot be parsed or has a bad value.
-    ConfigError,
-    /// A Python file pytest would import does not parse.
-    SyntaxError,
-    /// A Python file is not valid UTF-8.
-    InvalidUtf8,
-    /// A group id that cannot be known without running the code.
-    DynamicGroupId,
-    /// A group id that breaks CI job or artifact names.
-    InvalidGroupId,
-    /// A `group` mark with no id, several ids, or an id that is neither int nor str.
-    InvalidGroupMark,
-    /// Two group marks at the same level on one test.
-    DuplicateGroupMark,
-    /// Some tests in a file have a group and others do not.
-    MixedGrouping,
-    /// A file whose tests have no group at all.
-    UngroupedFile,
-    /// Parameters of one test carry different groups.
-    ParameterGroups,
-    /// The tests of one group ask for different runners.
-    RunnerConflict,
-    /// A `runner` mark whose value is not a string or a list of strings.
-    InvalidRunner,
-    /// No test was found under the given paths.
-    NoTests,
-    /// A class pytest skips because it defines `__init__` or `__new__`.
-    ClassNotCollected,
-    /// A test class inherits from a class defined in another module.
-    UnresolvedBase,
-    /// A test defined in an `elif`/`else` branch, which fanout cannot evaluate.
-    ConditionalTest,
-    /// A name that looks like a test imported into a test module.
-    ImportedTest,
-    /// `--doctest-modules` is on: pytest collects docstring examples fanout does not list.
-    DoctestModules,
-    /// A path that is unsafe to paste into a CI shell line.
-    UnsafePath,
-    /// A group id that is unsafe to paste into a CI shell line.
-    UnsafeGroupId,
-    /// A marker expression (`-m`) that pytest would reject.
-    InvalidMarkExpression,
-    /// A mark that is neither builtin, registered, nor in `known-markers` (`fanout check`).
-    UnknownMarker,
-    /// The `group` or `runner` marker is used but not registered where pytest reads it.
-    UnregisteredMarker,
-    /// A config file registers markers that pytest does not read.
-    IgnoredMarkers,
-    /// A group mark on a function pytest does not collect.
-    UncollectedGroupMark,
-    /// A group mark at class or module level, which the original conftest ignores.
-    OuterGroupMark,
-    /// Group ids in one file that differ only in type (`1` and `"1"`).
-    GroupIdTypeClash,
-    /// A group id `0`, which the original conftest treats as "no group".
-    GroupZero,
-    /// The matrix would have more jobs than `max-jobs`.
-    TooManyJobs,
+macro_rules! codes {
+    ($( $(#[doc = $doc:literal])+ $variant:ident = $name:literal, $exit:ident; )+) => {
+        /// Every diagnostic fanout can emit. The kebab-case names are a stable interface; each
+        /// code's documentation is the explanation `fanout check --explain CODE` prints.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $( $(#[doc = $doc])+ $variant, )+
+        }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $name),+ }
+            }
+
+            /// The explanation, as written on the variant (doc comment lines, each with its
+            /// leading space).
+            fn doc(self) -> &'static [&'static str] {
+                match self { $(Code::$variant => &[$($doc),+]),+ }
+            }
+
+            /// Problems with the environment or the invocation rather than with the tests:
+            /// they make fanout exit with 2 instead of 1.
+            pub fn is_usage_or_io(self) -> bool {
+                match self { $(Code::$variant => codes!(@exit $exit)),+ }
+            }
+        }
+    };
+    (@exit usage) => { true };
+    (@exit findings) => { false };
+}
+
+codes! {
+    /// A file or directory could not be read (permissions, a vanished file, a special file).
+    /// fanout exits with 2: fix access to the file and run again.
+    IoError = "io-error", usage;
+    /// A PATH argument or a `testpaths` entry does not exist.
+    /// Example: `fanout check tests/integraton`. Check the spelling, or `testpaths` in the pytest config.
+    PathNotFound = "path-not-found", usage;
+    /// A symbolic link points back to one of its parents; fanout does not follow it twice.
+    /// Usually harmless; remove the link if tests are missing.
+    SymlinkLoop = "symlink-loop", usage;
+    /// A pytest config file or `[tool.fanout]` is malformed, e.g. `testpaths = 3` in [tool.pytest].
+    /// pytest would fail on it too. The message names the file, line and column.
+    ConfigError = "config-error", usage;
+    /// A test module does not parse. pytest fails the whole run on it, so fanout reports it
+    /// instead of guessing its groups. Fix the syntax error.
+    SyntaxError = "syntax-error", findings;
+    /// A test module is not UTF-8. fanout does not read `# coding:` declarations; re-save the file as UTF-8.
+    InvalidUtf8 = "invalid-utf8", findings;
+    /// A group id that is only known at run time: f-strings, `.format()`, loop variables, names bound more
+    /// than once, marks in parameters built by comprehensions.
+    ///
+    /// ```text
+    /// @pytest.mark.group(f"{cloud}-{size}")   # dynamic-group-id
+    /// ```
+    ///
+    /// Use an int or str literal, or a module-level constant assigned once.
+    DynamicGroupId = "dynamic-group-id", findings;
+    /// A group id that is empty, holds a control character, or one of `\ / " ' : < > | * ?`, which break CI
+    /// artifact names. Example: `group("a/b")`. Use letters, digits, spaces and `_ . - + @ , =`.
+    InvalidGroupId = "invalid-group-id", findings;
+    /// A group mark with no id, several ids, or an id that is not an int or str: `@pytest.mark.group`,
+    /// `group(1.5)`. Write exactly one int or str id.
+    InvalidGroupMark = "invalid-group-mark", findings;
+    /// Two group marks at one level (function, class with its bases, or module). pytest uses only the closest;
+    /// the other is almost always a mistake. Keep one.
+    DuplicateGroupMark = "duplicate-group-mark", findings;
+    /// Some tests of a file have a group and others do not. Tests with no group run in no job: CI is green
+    /// and they never ran. Give every test of the file a group (or none, with `ungrouped = "whole-file"`).
+    MixedGrouping = "mixed-grouping", findings;
+    /// No test of a file has a group. By default this is an error; `ungrouped = "whole-file"` in
+    /// [tool.fanout] runs such a file as one job. A `test*.txt` doctest file cannot carry a mark at all.
+    UngroupedFile = "ungrouped-file", findings;
+    /// Parameters of one test are in different groups, or only some have one:
+    /// `pytest.param(1, marks=group(1)), pytest.param(2)`. fanout's jobs are per test function: give the
+    /// function one group, or split it.
+    ParameterGroups = "parameter-groups", findings;
+    /// Tests of one group ask for different runners with `@pytest.mark.runner(...)`. A job runs on one runner:
+    /// make them agree, or split the group.
+    RunnerConflict = "runner-conflict", findings;
+    /// `runner` takes a string or a list of strings: `runner(["self-hosted", "large"])`, not `runner(3)`.
+    InvalidRunner = "invalid-runner", findings;
+    /// No test was found under the paths. Check the paths and `python_files`.
+    NoTests = "no-tests", findings;
+    /// pytest skips a `Test*` class that defines `__init__` or `__new__`, or gets one from `@dataclass` or
+    /// attrs. Its tests never run. Remove the constructor or rename the class.
+    ClassNotCollected = "class-not-collected", findings;
+    /// A test class inherits from a class defined in another module; tests and marks it adds are not seen.
+    /// The matrix names such a class whole (`path::TestX`) so pytest runs what it inherits. It is an error
+    /// when the class has no test fanout can see, or its tests are in several groups. Define test base
+    /// classes in the test module, or give the class one group.
+    UnresolvedBase = "unresolved-base", findings;
+    /// A test defined in an `elif`/`else` branch; fanout assumes the first branch runs. Define tests
+    /// unconditionally and skip them with `@pytest.mark.skipif`.
+    ConditionalTest = "conditional-test", findings;
+    /// A name that looks like a test is imported into a test module (`from helpers import test_x`).
+    /// pytest collects it there as a test of this module too. Import the module instead, or rename the function.
+    ImportedTest = "imported-test", findings;
+    /// `--doctest-modules` is in addopts: pytest collects the examples in the docstrings of every
+    /// module, and those items carry no group, so no job runs them. Run doctests in a separate CI step.
+    DoctestModules = "doctest-modules", findings;
+    /// A test path that is unsafe to paste into a CI shell line (spaces, quotes, `$`). Rename the file or directory.
+    UnsafePath = "unsafe-path", findings;
+    /// A group id that is unsafe to paste into a CI shell line, e.g. `group("a;b")`. Use a simpler id.
+    UnsafeGroupId = "unsafe-group-id", findings;
+    /// A `-m` expression pytest would reject, e.g. `-m "a and"`. Fix the expression.
+    InvalidMarkExpression = "invalid-mark-expression", usage;
+    /// A mark used in a test module that is not builtin (parametrize, skip, skipif, xfail, usefixtures,
+    /// filterwarnings, tryfirst, trylast), not registered in the config file pytest reads or by a conftest.py
+    /// (`config.addinivalue_line("markers", ...)`), not registered by a plugin the project lists, and not in
+    /// `known-markers` in [tool.fanout].
+    ///
+    /// ```text
+    /// @pytest.mark.gruop(2)      # unknown-marker; did you mean `group`?
+    /// def test_deploy(): ...
+    /// ```
+    ///
+    /// With strict markers (`--strict-markers` in addopts, or `strict_markers`/`strict` = true) pytest stops
+    /// the whole run on it, so it is an error; otherwise pytest only warns and, for a typo of `group`, the test
+    /// silently gets no group, so it is a warning. Fix near misses; register real markers with
+    /// `fanout check --fix` or in `known-markers` when a plugin fanout does not know registers them.
+    UnknownMarker = "unknown-marker", findings;
+    /// The `group` marker (or `runner`) is used but not registered where pytest reads it: the config file
+    /// pytest uses, a conftest.py, or a plugin fanout knows registers it (pytest-operator-groups in
+    /// requirements, tox deps, pyproject dependencies, `pytest_plugins` or `-p` in addopts).
+    ///
+    /// ```text
+    /// # pytest.ini exists, so this pyproject.toml table is not read:
+    /// [tool.pytest.ini_options]
+    /// markers = ["group(id): ..."]
+    /// ```
+    ///
+    /// `fanout check --fix` adds the registration to the file pytest reads.
+    UnregisteredMarker = "unregistered-marker", findings;
+    /// A config file registers markers that pytest does not read: pytest reads one config file, the first of
+    /// pytest.toml, .pytest.toml, pytest.ini, .pytest.ini, pyproject.toml, tox.ini, setup.cfg in the closest
+    /// directory that has one, and only its pytest section ([pytest] in ini and pytest.toml files,
+    /// [tool:pytest] in setup.cfg, [tool.pytest] or [tool.pytest.ini_options] in pyproject.toml).
+    ///
+    /// ```text
+    /// pytest.ini exists, so the markers in pyproject.toml are not read
+    /// ```
+    ///
+    /// Move the registrations to the file pytest reads (`fanout check --fix` registers those the tests use).
+    IgnoredMarkers = "ignored-markers", findings;
+    /// A group mark on a function pytest does not collect, such as a helper decorated like a test:
+    ///
+    /// ```text
+    /// @pytest.mark.group(1)
+    /// async def verify_endpoints(ops_test): ...
+    /// ```
+    ///
+    /// It is not a test, so the mark puts nothing in a group. Remove the mark, or rename the function so
+    /// `python_functions` matches it if it is meant to be a test.
+    UncollectedGroupMark = "uncollected-group-mark", findings;
+    /// A group mark on a class or in module-level `pytestmark`. pytest's closest-marker rule and fanout apply it
+    /// to the tests below, but the original `--collect-groups` conftest reads only each function's own marks,
+    /// so runners still using it leave these tests out. Put the mark on each test function if that matters.
+    OuterGroupMark = "outer-group-mark", findings;
+    /// One file uses the same group id as an int and as a string, `group(1)` and `group("1")`. Both jobs would
+    /// be named `file | group 1`, so `fanout matrix` refuses them (`duplicate-job-name`), and they are different
+    /// marks for `-m 'group(...)'` and for the original conftest. Write every id of a file the same way.
+    GroupIdTypeClash = "group-id-type-clash", findings;
+    /// A group id 0. The original `--collect-groups` conftest tested the id for truth, so group 0 counted as
+    /// "no group" and its tests were skipped or rejected. Number groups from 1.
+    GroupZero = "group-zero", findings;
+    /// The matrix would have more (test file, group) jobs than `max-jobs` in [tool.fanout];
+    /// `fanout matrix` refuses to write it. Merge small groups or raise `max-jobs`.
+    TooManyJobs = "too-many-jobs", findings;
+    /// Two jobs of the matrix would have the same `job_name`: `group(1)` and `group("1")` in one file, or
+    /// files with the same path below two test paths. CI would show one row for both and their artifacts
+    /// would overwrite each other, so `fanout matrix` refuses. Write every id of a file the same way, or
+    /// rename one of the files.
+    DuplicateJobName = "duplicate-job-name", findings;
+    /// Standard output or an output file could not be written (a closed or full output, no permission).
+    /// Nothing is left half-written: `--output` files are replaced whole or not at all, and `$GITHUB_OUTPUT`
+    /// is appended to last. Fix the destination and run again.
+    OutputError = "output-error", usage;
+    /// The command cannot run as asked: an unknown backend or diagnostic code, the current
+    /// directory unreadable, or `--strict` change selection that cannot be sure. The message
+    /// says what was wrong and the hint what to do.
+    UsageError = "usage-error", usage;
 }
 
 impl Code {
-    pub const ALL: &'static [Code] = &[
-        Code::IoError,
-        Code::PathNotFound,
-        Code::SymlinkLoop,
-        Code::ConfigError,
-        Code::SyntaxError,
-        Code::InvalidUtf8,
-        Code::DynamicGroupId,
-        Code::InvalidGroupId,
-        Code::InvalidGroupMark,
-        Code::DuplicateGroupMark,
-        Code::MixedGrouping,
-        Code::UngroupedFile,
-        Code::ParameterGroups,
-        Code::RunnerConflict,
-        Code::InvalidRunner,
-        Code::NoTests,
-        Code::ClassNotCollected,
-        Code::UnresolvedBase,
-        Code::ConditionalTest,
-        Code::ImportedTest,
-        Code::DoctestModules,
-        Code::UnsafePath,
-        Code::UnsafeGroupId,
-        Code::InvalidMarkExpression,
-        Code::UnknownMarker,
-        Code::UnregisteredMarker,
-        Code::IgnoredMarkers,
-        Code::UncollectedGroupMark,
-        Code::OuterGroupMark,
-        Code::GroupIdTypeClash,
-        Code::GroupZero,
-        Code::TooManyJobs,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Code::IoError => "io-error",
-            Code::PathNotFound => "path-not-found",
-            Code::SymlinkLoop => "symlink-loop",
-            Code::ConfigError => "config-error",
-            Code::SyntaxError => "syntax-error",
-            Code::InvalidUtf8 => "invalid-utf8",
-            Code::DynamicGroupId => "dynamic-group-id",
-            Code::InvalidGroupId => "invalid-group-id",
-            Code::InvalidGroupMark => "invalid-group-mark",
-            Code::DuplicateGroupMark => "duplicate-group-mark",
-            Code::MixedGrouping => "mixed-grouping",
-            Code::UngroupedFile => "ungrouped-file",
-            Code::ParameterGroups => "parameter-groups",
-            Code::RunnerConflict => "runner-conflict",
-            Code::InvalidRunner => "invalid-runner",
-            Code::NoTests => "no-tests",
-            Code::ClassNotCollected => "class-not-collected",
-            Code::UnresolvedBase => "unresolved-base",
-            Code::ConditionalTest => "conditional-test",
-            Code::ImportedTest => "imported-test",
-            Code::DoctestModules => "doctest-modules",
-            Code::UnsafePath => "unsafe-path",
-            Code::UnsafeGroupId => "unsafe-group-id",
-            Code::InvalidMarkExpression => "invalid-mark-expression",
-            Code::UnknownMarker => "unknown-marker",
-            Code::UnregisteredMarker => "unregistered-marker",
-            Code::IgnoredMarkers => "ignored-markers",
-            Code::UncollectedGroupMark => "uncollected-group-mark",
-            Code::OuterGroupMark => "outer-group-mark",
-            Code::GroupIdTypeClash => "group-id-type-clash",
-            Code::GroupZero => "group-zero",
-            Code::TooManyJobs => "too-many-jobs",
+    /// What the code means, why it matters and what to do, with an example.
+    /// Code blocks, fenced in the source, are indented by four spaces.
+    pub fn explanation(self) -> String {
+        let mut lines = Vec::new();
+        let mut in_code = false;
+        for line in self.doc() {
+            let line = line.strip_prefix(' ').unwrap_or(line);
+            if line.starts_with("```") {
+                in_code = !in_code;
+            } else if in_code {
+                lines.push(format!("    {line}"));
+            } else {
+                lines.push(line.to_owned());
+            }
         }
-    }
-
-    /// Problems with the environment or the invocation rather than with the tests:
-    /// they make fanout exit with 2 instead of 1.
-    pub fn is_usage_or_io(self) -> bool {
-        matches!(
-            self,
-            Code::IoError
-                | Code::PathNotFound
-                | Code::SymlinkLoop
-                | Code::ConfigError
-                | Code::InvalidMarkExpression
-        )
+        lines.join("\n")
     }
 }
 
@@ -287,17 +337,46 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// How a run ends, as ripgrep's: 0 success, 1 findings, 2 usage or I/O error.
-pub fn exit_code(diagnostics: &[Diagnostic]) -> i32 {
-    let errors = diagnostics.iter().filter(|d| d.is_error());
-    let mut code = 0;
-    for d in errors {
-        if d.code.is_usage_or_io() {
-            return 2;
+/// How a run ends, as ripgrep's: the process exit status is a contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ExitStatus {
+    /// 0: done, nothing wrong.
+    Success,
+    /// 1: findings: the tests are not groupable as they stand, or a check failed.
+    Findings,
+    /// 2: usage, configuration or I/O error.
+    Error,
+}
+
+impl ExitStatus {
+    pub fn code(self) -> i32 {
+        match self {
+            ExitStatus::Success => 0,
+            ExitStatus::Findings => 1,
+            ExitStatus::Error => 2,
         }
-        code = 1;
     }
-    code
+
+    /// The status the diagnostics call for: any usage or I/O error wins over findings.
+    pub fn of(diagnostics: &[Diagnostic]) -> Self {
+        diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| {
+                if d.code.is_usage_or_io() {
+                    ExitStatus::Error
+                } else {
+                    ExitStatus::Findings
+                }
+            })
+            .max()
+            .unwrap_or(ExitStatus::Success)
+    }
+}
+
+/// [`ExitStatus::of`] as a process exit code.
+pub fn exit_code(diagnostics: &[Diagnostic]) -> i32 {
+    ExitStatus::of(diagnostics).code()
 }
 
 #[cfg(test)]
@@ -334,6 +413,16 @@ mod tests {
                 "docs/diagnostics.md does not mention `{code}`"
             );
         }
+    }
+
+    #[test]
+    fn every_code_is_explained() {
+        for code in Code::ALL {
+            assert!(code.explanation().len() > 40, "{code}");
+        }
+        let text = Code::DynamicGroupId.explanation();
+        assert!(text.contains("\n    @pytest.mark.group(f\""), "{text}");
+        assert!(!text.contains("```"), "{text}");
     }
 
     #[test]

@@ -46,6 +46,14 @@ impl GroupId {
         Ok(())
     }
 
+    /// The id as Python writes it: str ids quoted, so `1` and `"1"` read differently.
+    pub fn quoted(&self) -> String {
+        match self {
+            GroupId::Int(n) => n.to_string(),
+            GroupId::Str(s) => format!("{s:?}"),
+        }
+    }
+
     pub fn as_int(&self) -> Option<i64> {
         match self {
             GroupId::Int(n) => Some(*n),

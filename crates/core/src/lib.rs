@@ -6,6 +6,7 @@
 
 pub mod backend;
 pub mod diagnostic;
+pub mod escape;
 pub mod group;
 pub mod markexpr;
 pub mod matrix;
@@ -13,7 +14,7 @@ pub mod shell_safety;
 pub mod test_item;
 
 pub use backend::{Backend, BackendError, BackendOptions, BackendRegistration, OutputContext};
-pub use diagnostic::{Code, Diagnostic, Severity};
+pub use diagnostic::{Code, Diagnostic, ExitStatus, Severity};
 pub use group::{GroupId, GroupIdError};
 pub use markexpr::{MarkExpression, MarkExpressionError};
 pub use matrix::{Matrix, MatrixEntry, MatrixOptions};

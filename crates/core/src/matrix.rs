@@ -93,14 +93,7 @@ pub fn check_grouping(tests: &[TestItem], policy: UngroupedPolicy) -> Vec<Diagno
         let mut ids: Vec<&GroupId> = grouped.iter().filter_map(|t| t.group.as_ref()).collect();
         ids.sort();
         ids.dedup();
-        // Show str ids quoted so that `1` and `"1"` read differently.
-        let ids: Vec<String> = ids
-            .iter()
-            .map(|id| match id {
-                GroupId::Int(n) => n.to_string(),
-                GroupId::Str(s) => format!("{s:?}"),
-            })
-            .collect();
+        let ids: Vec<String> = ids.iter().map(|id| id.quoted()).collect();
         for test in file_tests.iter().filter(|t| t.group.is_none()) {
             diagnostics.push(
                 Diagnostic::error(
@@ -195,7 +188,80 @@ pub fn build(tests: &[TestItem], options: MatrixOptions) -> (Matrix, Vec<Diagnos
             });
         }
     }
+    if let Some(d) = shared_job_name(&entries, tests) {
+        diagnostics.push(d);
+        entries.clear();
+    }
+    distinct_artifact_ids(&mut entries);
     (Matrix { entries }, diagnostics)
+}
+
+/// Two jobs with one name (`group(1)` and `group("1")`, or one file name under two test
+/// paths) would be one row in CI and overwrite each other's artifacts: refuse, naming both.
+fn shared_job_name(entries: &[MatrixEntry], tests: &[TestItem]) -> Option<Diagnostic> {
+    let mut seen: std::collections::HashMap<&str, &MatrixEntry> = Default::default();
+    for entry in entries {
+        let Some(first) = seen.insert(&entry.job_name, entry) else {
+            continue;
+        };
+        let describe = |e: &MatrixEntry| match &e.group_id {
+            Some(_) => format!(
+                "`{}` (group {})",
+                e.path_to_test_file,
+                group_of(e, tests).map_or_else(|| "?".to_owned(), GroupId::quoted)
+            ),
+            None => format!("`{}` (whole file)", e.path_to_test_file),
+        };
+        let line = tests
+            .iter()
+            .find(|t| entry.node_ids.first() == Some(&t.node_id))
+            .map_or(0, |t| t.line);
+        return Some(
+            Diagnostic::error(
+                Code::DuplicateJobName,
+                entry.path_to_test_file.clone(),
+                format!(
+                    "jobs {} and {} would both be named `{}`, so CI would mix up their results and artifacts",
+                    describe(first),
+                    describe(entry),
+                    entry.job_name
+                ),
+            )
+            .at(line, if line > 0 { 1 } else { 0 })
+            .with_hint("give one of them another group id (`1` and `\"1\"` read the same in CI), or rename one of the files"),
+        );
+    }
+    None
+}
+
+fn group_of<'t>(entry: &MatrixEntry, tests: &'t [TestItem]) -> Option<&'t GroupId> {
+    let first = entry.node_ids.first()?;
+    tests
+        .iter()
+        .find(|t| &t.node_id == first || t.unseen_in.as_ref() == Some(first))?
+        .group
+        .as_ref()
+}
+
+/// `artifact_safe` folds `a b`, `a_b` and `a+b` into one id: jobs whose ids collide get a
+/// suffix from a hash of their own job name, so each keeps the same id whatever else changes.
+fn distinct_artifact_ids(entries: &mut [MatrixEntry]) {
+    let mut count: std::collections::HashMap<String, usize> = Default::default();
+    for e in entries.iter() {
+        *count.entry(e.artifact_group_id.clone()).or_default() += 1;
+    }
+    for e in entries.iter_mut() {
+        if count.get(&e.artifact_group_id).copied().unwrap_or(0) > 1 {
+            e.artifact_group_id = format!("{}-{:08x}", e.artifact_group_id, fnv1a(&e.job_name));
+        }
+    }
+}
+
+/// 32-bit FNV-1a: stable across releases and platforms, unlike std's hasher.
+fn fnv1a(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5, |hash, b| {
+        (hash ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
 }
 
 /// The node ids to run a group: a test's own, or the class it sits in when that class
@@ -290,6 +356,17 @@ fn agreed_runner(path: &str, members: &[&TestItem]) -> Result<Option<Runner>, Di
     let Some(first) = with_runner.next() else {
         return Ok(None);
     };
+    for t in members {
+        if let Some(why) = t.runner.as_ref().and_then(Runner::invalid_label) {
+            return Err(Diagnostic::error(
+                Code::InvalidRunner,
+                path,
+                format!("`{}` asks for a runner label that {why}", t.node_id),
+            )
+            .at(t.line, 1)
+            .with_hint("runner labels are non-empty names without control characters, e.g. `ubuntu-latest`"));
+        }
+    }
     if let Some(other) = with_runner.find(|t| t.runner != first.runner) {
         let show = |r: &Option<Runner>| serde_json::to_string(r).unwrap_or_default();
         return Err(Diagnostic::error(

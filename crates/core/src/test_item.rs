@@ -38,6 +38,29 @@ pub enum Runner {
     Labels(Vec<String>),
 }
 
+impl Runner {
+    /// Why a label cannot name a CI runner, if one cannot: empty, or with a control character
+    /// (a newline would split the YAML or output line it is written to).
+    pub fn invalid_label(&self) -> Option<String> {
+        let labels = match self {
+            Runner::Label(label) => std::slice::from_ref(label),
+            Runner::Labels(labels) => labels.as_slice(),
+        };
+        labels.iter().find_map(|label| {
+            if label.trim().is_empty() {
+                Some("is empty".to_owned())
+            } else {
+                label.chars().find(|c| c.is_control()).map(|c| {
+                    format!(
+                        "holds the control character {}",
+                        crate::escape::terminal(&c.to_string())
+                    )
+                })
+            }
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestItem {
     /// `path::Class::function`, relative to the rootdir, as pytest prints it.

@@ -14,6 +14,8 @@
 //! Where the lines go:
 //! - `--output FILE`: appended to FILE. `--output` overrides `$GITHUB_OUTPUT`.
 //! - otherwise `$GITHUB_OUTPUT`: appended to the file it names (created if missing).
+//! - Appending starts on a new line when the file does not end with one, and happens last,
+//!   after the step summary, so a failure leaves no `groups=` behind.
 //! - otherwise: printed to standard output.
 //!
 //! When `$GITHUB_STEP_SUMMARY` names a file, a Markdown job table is appended to it too.
@@ -26,8 +28,8 @@ mod summary;
 
 pub use summary::step_summary;
 
+use fanout_core::backend::append_lines;
 use fanout_core::{Backend, BackendError, BackendRegistration, Diagnostic, Matrix, OutputContext};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Jobs one matrix expands to, at most.
@@ -93,19 +95,6 @@ fn env_path(ctx: &OutputContext<'_>, name: &str) -> Option<PathBuf> {
         .map(PathBuf::from)
 }
 
-/// Appends `text` in one write, creating the file if needed.
-fn append(path: &Path, text: &str) -> Result<(), BackendError> {
-    std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .and_then(|mut file| file.write_all(text.as_bytes()))
-        .map_err(|source| BackendError::Io {
-            path: path.to_owned(),
-            source,
-        })
-}
-
 impl Backend for GithubBackend {
     fn write(
         &self,
@@ -118,17 +107,18 @@ impl Backend for GithubBackend {
             .output
             .map(Path::to_path_buf)
             .or_else(|| env_path(ctx, "GITHUB_OUTPUT"));
+        // The summary first: `groups=` is what later jobs act on, so it is written last, once
+        // everything else has succeeded.
+        if let Some(path) = env_path(ctx, "GITHUB_STEP_SUMMARY") {
+            append_lines(&path, &step_summary(matrix, diagnostics))?;
+        }
         match target {
-            Some(path) => append(&path, &outputs)?,
+            Some(path) => append_lines(&path, &outputs),
             None => ctx
                 .stdout
                 .write_all(outputs.as_bytes())
-                .map_err(BackendError::Stdout)?,
+                .map_err(BackendError::Stdout),
         }
-        if let Some(path) = env_path(ctx, "GITHUB_STEP_SUMMARY") {
-            append(&path, &step_summary(matrix, diagnostics))?;
-        }
-        Ok(())
     }
 }
 

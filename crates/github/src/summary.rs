@@ -1,5 +1,6 @@
 //! The Markdown section for `$GITHUB_STEP_SUMMARY`.
 
+use fanout_core::escape::markdown;
 use fanout_core::{Diagnostic, Matrix, MatrixEntry, Runner, Severity};
 use std::fmt::Write;
 
@@ -36,7 +37,7 @@ pub fn step_summary(matrix: &Matrix, diagnostics: &[Diagnostic]) -> String {
             } else {
                 format!("{}:{}", d.path, d.line)
             };
-            writeln!(out, "- {location}: {}", one_line(&d.message))
+            writeln!(out, "- {}: {}", markdown(&location), markdown(&d.message))
                 .expect("writing to a String cannot fail");
         }
     }
@@ -57,13 +58,9 @@ fn runner_labels(entry: &MatrixEntry) -> String {
     }
 }
 
-/// A table cell: `|` escaped, line breaks (which would end the row) as spaces.
+/// A table cell: text from the repository, inert (see [`markdown`]).
 fn cell(text: &str) -> String {
-    one_line(text).replace('|', "\\|")
-}
-
-fn one_line(text: &str) -> String {
-    text.replace(['\r', '\n'], " ")
+    markdown(text)
 }
 
 #[cfg(test)]
@@ -107,9 +104,9 @@ mod tests {
              \n\
              | Job | Tests | Runner |\n\
              | --- | ---: | --- |\n\
-             | test_a.py \\| group 1 | 3 | — |\n\
-             | test_a.py \\| group 2 | 1 | ubuntu-latest, big\\|box |\n\
-             | test_b.py | 2 | large |\n\
+             | test\\_a.py \\| group 1 | 3 | — |\n\
+             | test\\_a.py \\| group 2 | 1 | ubuntu\\-latest, big\\|box |\n\
+             | test\\_b.py | 2 | large |\n\
              \n"
         );
     }
@@ -142,18 +139,35 @@ mod tests {
              \n\
              | Job | Tests | Runner |\n\
              | --- | ---: | --- |\n\
-             | test_a.py \\| group 1 | 1 | — |\n\
+             | test\\_a.py \\| group 1 | 1 | — |\n\
              \n\
              Warnings:\n\
              \n\
-             - t/test_a.py:7: class skipped\n\
-             - t/test_b.py: base unknown\n\
+             - t/test\\_a.py:7: class skipped\n\
+             - t/test\\_b.py: base\\\\nunknown\n\
              \n"
         );
     }
 
     #[test]
     fn line_breaks_cannot_end_a_row() {
-        assert_eq!(cell("a\nb|c\r"), "a b\\|c ");
+        assert_eq!(cell("a\nb|c\r"), "a\\\\nb\\|c\\\\r");
+    }
+
+    #[test]
+    fn a_file_name_cannot_write_markdown() {
+        let matrix = Matrix {
+            entries: vec![entry("x\n# heading <img src=x> [a](b)", 1, None)],
+        };
+        let text = step_summary(&matrix, &[]);
+        let row = text
+            .lines()
+            .find(|l| l.starts_with("| x"))
+            .expect("one row for the job");
+        assert_eq!(
+            row,
+            "| x\\\\n\\# heading \\<img src=x\\> \\[a\\]\\(b\\) | 1 | — |"
+        );
+        assert_eq!(text.lines().filter(|l| l.starts_with('#')).count(), 1);
     }
 }

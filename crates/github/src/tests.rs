@@ -220,7 +220,7 @@ fn over_256_jobs_is_refused_and_nothing_written() {
             scope: "matrix",
         }
     ));
-    assert_eq!(err.exit_code(), 1);
+    assert_eq!(err.exit_status(), fanout_core::ExitStatus::Findings);
     assert_eq!(read(&outputs), "earlier=1\n");
     assert!(!summary.exists());
     assert_eq!(stdout, "");
@@ -309,11 +309,11 @@ fn step_summary_is_appended_when_set() {
          \n\
          | Job | Tests | Runner |\n\
          | --- | ---: | --- |\n\
-         | t/test_0.py \\| group 1 | 1 | — |\n\
+         | t/test\\_0.py \\| group 1 | 1 | — |\n\
          \n\
          Warnings:\n\
          \n\
-         - t/test_0.py:3: skipped\n\
+         - t/test\\_0.py:3: skipped\n\
          \n"
     );
 }
@@ -325,7 +325,7 @@ fn unwritable_github_output_is_an_io_error() {
     let (result, _) = run(&matrix(1), &[], None, &[("GITHUB_OUTPUT", &outputs)]);
     let err = result.expect_err("parent directory does not exist");
     assert!(matches!(err, BackendError::Io { ref path, .. } if path == &outputs));
-    assert_eq!(err.exit_code(), 2);
+    assert_eq!(err.exit_status(), fanout_core::ExitStatus::Error);
 }
 
 #[test]

@@ -168,7 +168,7 @@ fn over_max_jobs_is_refused() {
             ..
         }
     ));
-    assert_eq!(err.exit_code(), 1);
+    assert_eq!(err.exit_status(), fanout_core::ExitStatus::Findings);
 }
 
 #[test]
@@ -197,7 +197,7 @@ fn a_job_name_over_255_characters_is_refused() {
         err.to_string().contains("over GitLab's limit of 255"),
         "{err}"
     );
-    assert_eq!(err.exit_code(), 1);
+    assert_eq!(err.exit_status(), fanout_core::ExitStatus::Findings);
 }
 
 #[test]

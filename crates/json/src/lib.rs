@@ -185,7 +185,7 @@ mod tests {
         let (result, _) = run(&Matrix::default(), &[], Some(&path));
         let err = result.expect_err("parent directory does not exist");
         assert!(matches!(err, BackendError::Io { .. }));
-        assert_eq!(err.exit_code(), 2);
+        assert_eq!(err.exit_status(), fanout_core::ExitStatus::Error);
     }
 
     #[test]

@@ -91,7 +91,8 @@ fn bad_marker_expression_is_a_usage_error() {
             let out = p.run(command);
             assert_eq!(out.code, 2, "-m {expr:?}: {}", out.describe());
             assert!(
-                out.stderr.starts_with("error:"),
+                out.stderr
+                    .starts_with("error[invalid-mark-expression]: Wrong expression passed to '-m'"),
                 "-m {expr:?}: {}",
                 out.stderr
             );
@@ -160,11 +161,11 @@ fn malformed_config_files_are_two_and_located() {
         p.file(name, text).file("tests/test_ok.py", GROUPED);
         let out = p.run(&["collect"]);
         assert_eq!(out.code, 2, "{name} {text:?}: {}", out.describe());
-        assert!(out.stderr.starts_with("error:"), "{}", out.stderr);
         assert!(
-            out.stderr.contains(&format!("{name}:{line}")),
+            out.stderr.starts_with(&format!("{name}:{line}:")),
             "{name} {text:?}: names file:line {line}: {}",
             out.stderr
         );
+        assert!(out.stderr.contains("error[config-error]"), "{}", out.stderr);
     }
 }

@@ -69,7 +69,10 @@ fn appends_groups_and_count_to_github_output() {
     assert_eq!(groups[0]["path_to_test_file"], "tests/test_charm.py");
     assert_eq!(output_value(&outputs, "count"), ["2"]);
     assert!(summary.contains('|'), "a Markdown table: {summary}");
-    assert!(summary.contains("test_charm.py"), "{summary}");
+    assert!(
+        summary.contains("test\\_charm.py"),
+        "Markdown-escaped: {summary}"
+    );
 }
 
 #[test]

@@ -72,7 +72,9 @@ fn colour_only_when_asked_or_on_a_terminal() {
     );
     let coloured = p.run(&["collect", "--color", "always"]);
     assert!(
-        coloured.stderr.contains("\u{1b}[1;31merror"),
+        coloured
+            .stderr
+            .contains("\u{1b}[31merror[dynamic-group-id]:"),
         "{}",
         coloured.stderr
     );

@@ -1,0 +1,114 @@
+//! The one error type of the pipeline: whatever stops a command early becomes a diagnostic
+//! with a stable code, rendered like every other (so `--format json` still prints JSON).
+
+use fanout_core::{BackendError, Code, Diagnostic, ExitStatus, MarkExpressionError};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    #[error("cannot read the current directory: {0}")]
+    CurrentDir(#[source] std::io::Error),
+    #[error(transparent)]
+    Config(#[from] fanout_config::ConfigError),
+    #[error(transparent)]
+    MarkExpression(#[from] MarkExpressionError),
+    #[error("unknown backend `{name}`; available: {available}")]
+    UnknownBackend { name: String, available: String },
+    #[error("cannot tell which tests the change affects: {} (--strict)", .0.reason)]
+    UnsureChanges(fanout_diff::Unsure),
+    #[error("[tool.fanout] {0}")]
+    ChangeGlob(#[from] fanout_diff::PathGlobsError),
+    #[error("{backend} backend: {source}")]
+    Backend {
+        backend: &'static str,
+        #[source]
+        source: BackendError,
+    },
+    #[error("cannot write the fix to {}: {source}", path.display())]
+    WriteFix {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Fix(String),
+    #[error("{0}")]
+    UnknownCode(String),
+}
+
+impl Failure {
+    pub fn exit_status(&self) -> ExitStatus {
+        match self {
+            Failure::Backend { source, .. } => source.exit_status(),
+            _ => ExitStatus::Error,
+        }
+    }
+
+    fn code(&self) -> Code {
+        match self {
+            Failure::Config(_) | Failure::ChangeGlob(_) | Failure::Fix(_) => Code::ConfigError,
+            Failure::MarkExpression(_) => Code::InvalidMarkExpression,
+            Failure::Backend { source, .. } => match source {
+                BackendError::Io { .. } | BackendError::Stdout(_) => Code::OutputError,
+                BackendError::TooManyJobs { .. } => Code::TooManyJobs,
+                BackendError::InvalidOption { .. } => Code::ConfigError,
+                BackendError::TooLarge { .. } | BackendError::Unsupported(_) => Code::OutputError,
+            },
+            Failure::WriteFix { .. } => Code::OutputError,
+            Failure::CurrentDir(_)
+            | Failure::UnknownBackend { .. }
+            | Failure::UnsureChanges(_)
+            | Failure::UnknownCode(_) => Code::UsageError,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            Failure::UnsureChanges(unsure) => Some(unsure.hint.clone()),
+            Failure::Backend { source, .. } => source.hint().map(str::to_owned),
+            Failure::MarkExpression(_) => {
+                Some("fix the expression; pytest's grammar: `a and not (b or c)`".to_owned())
+            }
+            Failure::UnknownBackend { .. } => {
+                Some("`fanout backends` lists the backends".to_owned())
+            }
+            _ => None,
+        }
+    }
+
+    /// The failure as a diagnostic: the config file and position when the failure has them,
+    /// the path shown relative to `base` when it lies below it.
+    pub fn diagnostic(&self, base: &Path) -> Diagnostic {
+        let mut path = String::new();
+        let mut message = self.to_string();
+        if let Failure::Config(e) = self {
+            if let Some(p) = e.path() {
+                // The error's text starts with its location; the diagnostic shows it once.
+                let shown = p.display().to_string();
+                path = p
+                    .strip_prefix(base)
+                    .map_or(shown.clone(), |r| r.to_string_lossy().replace('\\', "/"));
+                let mut prefix = shown;
+                if let Some(line) = e.line() {
+                    prefix.push_str(&format!(":{line}"));
+                    if let Some(column) = e.column() {
+                        prefix.push_str(&format!(":{column}"));
+                    }
+                }
+                if let Some(rest) = message.strip_prefix(&format!("{prefix}: ")) {
+                    message = rest.to_owned();
+                }
+            }
+        }
+        let mut d = Diagnostic::error(self.code(), path, message);
+        if let Failure::Config(e) = self {
+            if let Some(line) = e.line() {
+                d = d.at(line, e.column().unwrap_or(1));
+            }
+        }
+        match self.hint() {
+            Some(hint) => d.with_hint(hint),
+            None => d,
+        }
+    }
+}

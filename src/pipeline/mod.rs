@@ -1,0 +1,89 @@
+//! The flow every command shares, as explicit stages with typed inputs and outputs:
+//!
+//! 1. load ([`Project::load`]): settings from the command line, environment and config files;
+//! 2. collect ([`Project::collect`]): every test pytest would collect;
+//! 3. select ([`select::select`]): `-m`, then the tests a git change affects;
+//! 4. group ([`group`]): file-level grouping rules and the CI jobs;
+//!
+//! and then a command emits the result with a renderer. A failure at any stage is a
+//! [`Failure`], which renders as a diagnostic like any other.
+
+mod changes;
+mod failure;
+mod project;
+mod select;
+mod sources;
+
+pub use changes::ChangeSelection;
+pub use failure::Failure;
+pub use project::{Collected, Project};
+pub use select::Selected;
+
+use crate::environment::Environment;
+use crate::settings::{ProjectArgs, SelectArgs};
+use fanout_core::matrix::{self, MatrixOptions};
+use fanout_core::{Code, Diagnostic, Matrix};
+
+/// Stages 1 to 3, and the grouping rules of stage 4 that hold for every command.
+pub struct Selection {
+    pub project: Project,
+    pub selected: Selected,
+    /// Sorted, with source lines.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn select(
+    project_args: &ProjectArgs,
+    select_args: &SelectArgs,
+    env: &Environment,
+) -> Result<Selection, Failure> {
+    let project = Project::load(project_args)?;
+    let collected = project.collect();
+    let (selected, mut diagnostics) = select::select(&project, collected, select_args, env)?;
+    diagnostics.extend(matrix::check_grouping(
+        &selected.tests,
+        project.ungrouped_policy(),
+    ));
+    finish(&mut diagnostics, &project);
+    Ok(Selection {
+        project,
+        selected,
+        diagnostics,
+    })
+}
+
+/// Stage 4 for `matrix`: the jobs, and what stops them from being written.
+pub fn jobs(selection: &Selection) -> (Matrix, Vec<Diagnostic>) {
+    let project = &selection.project;
+    let (matrix, mut diagnostics) = matrix::build(
+        &selection.selected.tests,
+        MatrixOptions {
+            ungrouped: project.ungrouped_policy(),
+        },
+    );
+    let count = matrix.entries.len();
+    if let Some(max) = project.settings.max_jobs.filter(|&max| count > max) {
+        let file = project
+            .settings_file
+            .as_deref()
+            .map_or_else(String::new, |f| {
+                fanout_pytest::walk::relative_to(f, project.rootdir())
+            });
+        diagnostics.push(
+            Diagnostic::error(
+                Code::TooManyJobs,
+                file,
+                format!("{count} jobs exceed `max-jobs = {max}` in [tool.fanout]"),
+            )
+            .with_hint("merge small groups, select fewer tests with -m, or raise max-jobs"),
+        );
+    }
+    finish(&mut diagnostics, project);
+    (matrix, diagnostics)
+}
+
+/// Diagnostics in file and position order, with the source line each points at.
+pub fn finish(diagnostics: &mut [Diagnostic], project: &Project) {
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    sources::fill_source_lines(diagnostics, project.rootdir());
+}

@@ -1,0 +1,181 @@
+//! Stage 1, load: pytest's config and rootdir, `[tool.fanout]`, and the paths to collect.
+//! Stage 2, collect: every test under those paths, before any selection.
+
+use super::Failure;
+use crate::settings::ProjectArgs;
+use fanout_config::{FanoutSettings, PytestConfig, Ungrouped};
+use fanout_core::matrix::UngroupedPolicy;
+use fanout_core::{Code, Diagnostic, TestItem};
+use fanout_pytest::walk::{relative_to, TestFile};
+use std::path::{Path, PathBuf};
+
+pub struct Project {
+    pub config: PytestConfig,
+    pub settings: FanoutSettings,
+    /// The pyproject.toml `[tool.fanout]` came from, if any.
+    pub settings_file: Option<PathBuf>,
+    /// The paths to walk: `collect_paths` without node-id suffixes.
+    collect_paths: Vec<PathBuf>,
+    /// Node-id arguments (`file.py::Class::test`) as rootdir-relative prefixes.
+    node_filters: Vec<String>,
+    /// `--ignore` values from addopts, resolved against the invocation dir.
+    ignore: Vec<PathBuf>,
+}
+
+/// Every test under the project's paths, in path then line order, with what collection said.
+pub struct Collected {
+    pub tests: Vec<TestItem>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub files: Vec<TestFile>,
+}
+
+impl Project {
+    pub fn load(args: &ProjectArgs) -> Result<Self, Failure> {
+        let invocation_dir = std::env::current_dir().map_err(Failure::CurrentDir)?;
+        let overrides = fanout_config::Overrides {
+            rootdir: args.rootdir.clone(),
+            inifile: args.config_file.clone(),
+        };
+        let config = fanout_config::discover(&invocation_dir, &args.paths, &overrides)?;
+        let (settings, settings_file) =
+            fanout_config::load_fanout_settings(&config.rootdir, &invocation_dir)?;
+        let collect_paths = config
+            .collect_paths
+            .iter()
+            .map(|p| split_node_id(p).0)
+            .collect();
+        let node_filters = args
+            .paths
+            .iter()
+            .filter_map(|p| {
+                let (file, rest) = split_node_id(p);
+                let rest = rest?;
+                let rel = relative_to(&invocation_dir.join(file), &config.rootdir);
+                Some(format!("{rel}::{rest}"))
+            })
+            .collect();
+        let ignore = config
+            .ini
+            .ignore
+            .iter()
+            .map(|p| invocation_dir.join(p))
+            .collect();
+        Ok(Project {
+            config,
+            settings,
+            settings_file,
+            collect_paths,
+            node_filters,
+            ignore,
+        })
+    }
+
+    pub fn ungrouped_policy(&self) -> UngroupedPolicy {
+        match self.settings.ungrouped {
+            Ungrouped::Error => UngroupedPolicy::Error,
+            Ungrouped::WholeFile => UngroupedPolicy::WholeFile,
+        }
+    }
+
+    pub fn rootdir(&self) -> &Path {
+        &self.config.rootdir
+    }
+
+    fn walk_rules(&self) -> fanout_pytest::walk::WalkRules<'_> {
+        fanout_pytest::walk::WalkRules {
+            rootdir: &self.config.rootdir,
+            python_files: &self.config.ini.python_files,
+            norecursedirs: &self.config.ini.norecursedirs,
+            ignore: &self.ignore,
+            ignore_glob: &self.config.ini.ignore_glob,
+            collect_in_virtualenv: self.config.ini.collect_in_virtualenv,
+            respect_gitignore: self.settings.respect_gitignore,
+            doctest_glob: &self.config.ini.doctest_glob,
+        }
+    }
+
+    /// Stage 2: every test pytest would collect (node-id arguments narrow their file, as in
+    /// pytest), before any selection, and the project-wide warnings.
+    pub fn collect(&self) -> Collected {
+        let collection = fanout_pytest::collect(&fanout_pytest::CollectRequest {
+            paths: &self.collect_paths,
+            walk: self.walk_rules(),
+            python_classes: &self.config.ini.python_classes,
+            python_functions: &self.config.ini.python_functions,
+        });
+        let mut tests = collection.tests;
+        tests.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        if !self.node_filters.is_empty() {
+            tests.retain(|t| self.node_filter_keeps(t));
+        }
+        let mut diagnostics = collection.diagnostics;
+        if self.config.ini.doctest_modules {
+            diagnostics.push(self.doctest_modules_warning());
+        }
+        if tests.is_empty() && !diagnostics.iter().any(Diagnostic::is_error) {
+            diagnostics.push(self.no_tests_error());
+        }
+        Collected {
+            tests,
+            diagnostics,
+            files: collection.files,
+        }
+    }
+
+    /// A test of a file named by a node-id argument must be that node or below it; tests of
+    /// other files are kept.
+    fn node_filter_keeps(&self, t: &TestItem) -> bool {
+        let mut named_file = false;
+        for prefix in &self.node_filters {
+            let Some(rest) = prefix.strip_prefix(t.path.as_str()) else {
+                continue;
+            };
+            if !rest.starts_with("::") {
+                continue;
+            }
+            named_file = true;
+            if let Some(below) = t.node_id.strip_prefix(prefix.as_str()) {
+                if below.is_empty() || below.starts_with("::") {
+                    return true;
+                }
+            }
+        }
+        !named_file
+    }
+
+    fn doctest_modules_warning(&self) -> Diagnostic {
+        let file = self
+            .config
+            .inifile
+            .as_deref()
+            .map_or_else(String::new, |f| relative_to(f, &self.config.rootdir));
+        Diagnostic::warning(
+            Code::DoctestModules,
+            file,
+            "`--doctest-modules` is on: pytest also collects the examples in docstrings of every module, which carry no group and are in no job",
+        )
+        .with_hint("run doctests in a separate CI step, or drop --doctest-modules from addopts")
+    }
+
+    fn no_tests_error(&self) -> Diagnostic {
+        let shown: Vec<String> = self
+            .collect_paths
+            .iter()
+            .map(|p| relative_to(p, &self.config.rootdir))
+            .map(|p| if p.is_empty() { ".".to_owned() } else { p })
+            .collect();
+        Diagnostic::error(Code::NoTests, shown.join(" "), "no tests found here").with_hint(format!(
+            "pytest looks for files matching {} under these paths; check the paths and `python_files`",
+            self.config.ini.python_files.join(" ")
+        ))
+    }
+}
+
+/// `file.py::Class::test` as (`file.py`, `Some("Class::test")`); a plain path as (path, None).
+fn split_node_id(path: &Path) -> (PathBuf, Option<String>) {
+    let text = path.to_string_lossy();
+    match text.split_once("::") {
+        Some((file, rest)) => (PathBuf::from(file), Some(rest.to_owned())),
+        None => (path.to_path_buf(), None),
+    }
+}

@@ -1,0 +1,60 @@
+//! Stage 3, select: `-m` (from the command line, else addopts), then the change selection.
+
+use super::changes::{self, ChangeSelection};
+use super::{Collected, Failure, Project};
+use crate::environment::Environment;
+use crate::settings::SelectArgs;
+use fanout_core::markexpr::MarkExpression;
+use fanout_core::TestItem;
+
+/// The tests that stay, and how many each step left out.
+pub struct Selected {
+    pub tests: Vec<TestItem>,
+    /// Test files found.
+    pub files: usize,
+    /// Left out by `-m`.
+    pub deselected: usize,
+    /// What `--changed-since` decided, when asked.
+    pub changes: Option<ChangeSelection>,
+}
+
+pub fn select(
+    project: &Project,
+    collected: Collected,
+    args: &SelectArgs,
+    env: &Environment,
+) -> Result<(Selected, Vec<fanout_core::Diagnostic>), Failure> {
+    let markexpr = args
+        .markexpr
+        .as_deref()
+        .or(project.config.ini.markexpr.as_deref())
+        .map(MarkExpression::parse)
+        .transpose()?;
+    let Collected {
+        mut tests,
+        diagnostics,
+        files,
+    } = collected;
+    let before = tests.len();
+    if let Some(expr) = &markexpr {
+        tests.retain(|t| expr.matches(&t.marks));
+    }
+    let deselected = before - tests.len();
+    let changes = match &args.changes {
+        Some(change_args) => {
+            let selection = changes::select(project, &tests, change_args, env)?;
+            tests.retain(|t| selection.selects(t));
+            Some(selection)
+        }
+        None => None,
+    };
+    Ok((
+        Selected {
+            tests,
+            files: files.len(),
+            deselected,
+            changes,
+        },
+        diagnostics,
+    ))
+}

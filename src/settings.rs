@@ -1,0 +1,131 @@
+//! Command line and environment merged once into plain settings: the pipeline and the
+//! commands never see clap types or read the environment themselves. `[tool.fanout]` joins
+//! them in the pipeline's load stage, where the rootdir that locates it is known.
+
+use crate::cli;
+use crate::environment::Environment;
+use std::path::PathBuf;
+
+/// Where the project is and which config to read: pytest's positional args, `--rootdir`, `-c`.
+#[derive(Debug, Clone, Default)]
+pub struct ProjectArgs {
+    pub paths: Vec<PathBuf>,
+    pub rootdir: Option<PathBuf>,
+    pub config_file: Option<PathBuf>,
+}
+
+/// What to keep of the collected tests.
+#[derive(Debug, Clone, Default)]
+pub struct SelectArgs {
+    /// `-m` from the command line (pytest's addopts `-m` applies when this is `None`).
+    pub markexpr: Option<String>,
+    /// `--changed-since` and its companions, when given.
+    pub changes: Option<ChangeArgs>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ChangeArgs {
+    /// The REF to compare with; `None`: the CI's pull request base.
+    pub base: Option<String>,
+    pub include_worktree: bool,
+    pub strict: bool,
+}
+
+/// How output looks.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color_stdout: bool,
+    pub color_stderr: bool,
+}
+
+impl Style {
+    pub fn resolve(choice: cli::ColorChoice, env: &Environment) -> Self {
+        use std::io::IsTerminal;
+        let auto = |terminal: bool| {
+            if env.no_color() {
+                false
+            } else {
+                env.clicolor_force() || terminal
+            }
+        };
+        let (color_stdout, color_stderr) = match choice {
+            cli::ColorChoice::Always => (true, true),
+            cli::ColorChoice::Never => (false, false),
+            cli::ColorChoice::Auto => (
+                auto(std::io::stdout().is_terminal()),
+                auto(std::io::stderr().is_terminal()),
+            ),
+        };
+        Style {
+            color_stdout,
+            color_stderr,
+        }
+    }
+}
+
+impl ProjectArgs {
+    fn new(paths: &[PathBuf], rootdir: &Option<PathBuf>, config_file: &Option<PathBuf>) -> Self {
+        ProjectArgs {
+            paths: paths.to_vec(),
+            rootdir: rootdir.clone(),
+            config_file: config_file.clone(),
+        }
+    }
+}
+
+/// The options every collecting command shares.
+pub fn selection(s: &cli::Selection, env: &Environment) -> (ProjectArgs, SelectArgs) {
+    let changes = s.changed_since.as_ref().map(|base| ChangeArgs {
+        base: Some(base.clone()).filter(|b| !b.is_empty()),
+        include_worktree: include_worktree(s, env),
+        strict: s.strict,
+    });
+    (
+        ProjectArgs::new(&s.paths, &s.rootdir, &s.config_file),
+        SelectArgs {
+            markexpr: s.markexpr.clone(),
+            changes,
+        },
+    )
+}
+
+pub fn check_project(args: &cli::CheckArgs) -> ProjectArgs {
+    ProjectArgs::new(&args.paths, &args.rootdir, &args.config_file)
+}
+
+/// `check`'s output format: the flag, else `github` under GitHub Actions.
+pub fn check_format(args: &cli::CheckArgs, env: &Environment) -> cli::CheckFormat {
+    args.format.unwrap_or(if env.github_actions() {
+        cli::CheckFormat::Github
+    } else {
+        cli::CheckFormat::Human
+    })
+}
+
+/// `affected`: `--base` wins over `--changed-since`; neither means the CI's base.
+pub fn affected(args: &cli::AffectedArgs, env: &Environment) -> (ProjectArgs, SelectArgs) {
+    let (project, mut select) = selection(&args.selection, env);
+    let base = args
+        .base
+        .clone()
+        .or_else(|| args.selection.changed_since.clone())
+        .filter(|b| !b.is_empty());
+    select.changes = Some(ChangeArgs {
+        base,
+        include_worktree: include_worktree(&args.selection, env),
+        strict: args.selection.strict,
+    });
+    (project, select)
+}
+
+/// `--include-worktree` / `--no-include-worktree`, else yes outside CI: a CI checkout has no
+/// local edits worth counting, only the build's own files.
+fn include_worktree(s: &cli::Selection, env: &Environment) -> bool {
+    if s.include_worktree {
+        true
+    } else if s.no_include_worktree {
+        false
+    } else {
+        !env.ci()
+    }
+}
