@@ -10,16 +10,20 @@ pub struct Streams {
 }
 
 impl Streams {
-    /// Opens both streams. Rust's standard library silently discards writes to a closed
-    /// standard output (EBADF); writing through a duplicate of the descriptor makes that an
-    /// error, so `fanout matrix >&-` fails instead of exiting 0 having written nothing.
+    /// Opens both streams. A closed standard output is an error, so `fanout matrix >&-` fails
+    /// instead of exiting 0 having written nothing (see [`reopened_by_runtime`]); writes go
+    /// through a duplicate of the descriptor, so a write error is never silently dropped.
     pub fn open(github_actions: bool) -> io::Result<Self> {
         use std::os::fd::AsFd;
         let out = std::io::stdout()
             .as_fd()
             .try_clone_to_owned()
             .map_err(|e| io::Error::new(e.kind(), format!("standard output is not open ({e})")))?;
-        let out: Box<dyn Write> = Box::new(io::BufWriter::new(std::fs::File::from(out)));
+        let out = std::fs::File::from(out);
+        if reopened_by_runtime(&out) {
+            return Err(io::Error::other("standard output was closed"));
+        }
+        let out: Box<dyn Write> = Box::new(io::BufWriter::new(out));
         let err: Box<dyn Write> = Box::new(io::stderr());
         Ok(Streams {
             out: LineGuard::new(out, github_actions),
@@ -36,6 +40,23 @@ impl Streams {
             err: LineGuard::new(Box::new(err.clone()), github_actions),
         };
         (streams, out, err)
+    }
+}
+
+/// Rust's runtime reopens a closed standard output as `/dev/null`, read-write, before `main`;
+/// a shell's `>/dev/null` opens it write-only. So read-write `/dev/null` means "was closed".
+fn reopened_by_runtime(out: &std::fs::File) -> bool {
+    use rustix::fs::OFlags;
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let Ok(flags) = rustix::fs::fcntl_getfl(out) else {
+        return false;
+    };
+    if flags & OFlags::ACCMODE != OFlags::RDWR {
+        return false;
+    }
+    match (out.metadata(), std::fs::metadata("/dev/null")) {
+        (Ok(out), Ok(null)) => out.file_type().is_char_device() && out.rdev() == null.rdev(),
+        _ => false,
     }
 }
 

@@ -12,6 +12,10 @@ pub struct Project {
     dir: tempfile::TempDir,
 }
 
+/// What the binary may see of the test runner's environment: enough to find programs and a
+/// home directory, nothing that changes its behaviour.
+pub const ALLOWED_ENV: [&str; 4] = ["PATH", "HOME", "TMPDIR", "LANG"];
+
 /// What one run of the binary did.
 #[derive(Debug)]
 pub struct Output {
@@ -72,14 +76,21 @@ impl Project {
         self
     }
 
-    /// The binary, ready to run in `rel_cwd` (relative to the project root) with a clean env.
+    /// The binary, ready to run in `rel_cwd` (relative to the project root) with a cleared
+    /// environment plus [`ALLOWED_ENV`]: the tests behave the same on a developer's machine,
+    /// on a GitHub runner (`GITHUB_ACTIONS=true`, `CI=true`) and as root. A test that wants a
+    /// variable sets it on the returned command.
     pub fn command_in<S: AsRef<OsStr>>(&self, rel_cwd: &str, args: &[S]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_fanout"));
         command
             .args(args)
             .current_dir(self.join(rel_cwd))
-            .env_remove("GITHUB_OUTPUT")
-            .env_remove("GITHUB_STEP_SUMMARY")
+            .env_clear()
+            .envs(
+                ALLOWED_ENV
+                    .iter()
+                    .filter_map(|k| Some((k, std::env::var_os(k)?))),
+            )
             .env("NO_COLOR", "1");
         command
     }

@@ -110,9 +110,23 @@ pub fn pytest_collect(dir: &Path, args: &[&str]) -> OracleCollection {
 }
 
 /// The venv python, bootstrapping it once per target dir (safe across threads and processes).
+/// A failed bootstrap is remembered: every later oracle test fails at once with the same
+/// message instead of trying pip again.
 pub fn python() -> PathBuf {
-    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
-    PYTHON.get_or_init(bootstrap).clone()
+    static PYTHON: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    let result = PYTHON.get_or_init(|| {
+        std::panic::catch_unwind(bootstrap).map_err(|panic| {
+            panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_else(|| "bootstrapping the pytest venv failed".to_owned())
+        })
+    });
+    match result {
+        Ok(python) => python.clone(),
+        Err(message) => panic!("{message}"),
+    }
 }
 
 fn bootstrap() -> PathBuf {
@@ -166,6 +180,11 @@ fn bootstrap() -> PathBuf {
             "install",
             "--disable-pip-version-check",
             "-q",
+            // Fail fast and once when the package index cannot be reached.
+            "--retries",
+            "1",
+            "--timeout",
+            "15",
             "-r",
         ])
         .arg(&requirements_path)

@@ -129,14 +129,15 @@ impl Repo {
         command
             .args(&all)
             .current_dir(dir)
+            .env_clear()
+            .envs(
+                crate::e2e::project::ALLOWED_ENV
+                    .iter()
+                    .filter_map(|k| Some((k, std::env::var_os(k)?))),
+            )
             .env("NO_COLOR", "1")
             .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env_remove("CI")
-            .env_remove("GITHUB_ACTIONS")
-            .env_remove("GITHUB_EVENT_NAME")
-            .env_remove("GITHUB_BASE_REF")
-            .env_remove("CI_MERGE_REQUEST_DIFF_BASE_SHA");
+            .env("GIT_CONFIG_NOSYSTEM", "1");
         run(command)
     }
 

@@ -4,5 +4,6 @@ mod bad_input;
 mod exit;
 mod github;
 mod grouping;
+mod hijack;
 mod matrix;
 mod output;

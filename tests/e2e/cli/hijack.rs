@@ -1,0 +1,305 @@
+//! Output a pull request cannot hijack, output that fails loudly, and jobs that stay distinct.
+//! Each case is an attack or a fault found by review; the names say which.
+
+use crate::e2e::project::{run, Output, Project};
+use serde_json::Value;
+
+const GROUPED: &str = "import pytest\n\n@pytest.mark.group(1)\ndef test_it():\n    pass\n";
+
+/// Runs the binary as a GitHub Actions step would.
+fn on_github(p: &Project, args: &[&str]) -> Output {
+    let mut command = p.command_in("", args);
+    command.env("GITHUB_ACTIONS", "true").env("CI", "true");
+    run(command)
+}
+
+/// Lines the runner would read as workflow commands: `::` at the start after white space,
+/// or `##[` anywhere.
+fn commands(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter(|l| l.trim_start().starts_with("::") || l.contains("##["))
+        .collect()
+}
+
+#[test]
+fn a_file_name_cannot_print_workflow_commands() {
+    let p = Project::new();
+    p.file("tests/test_ok.py", GROUPED).file(
+        "tests/test_x\n::error title=pwned::owned\n##[add-mask]y.py",
+        "import pytest\n\ndef test_ungrouped():\n    pass\n",
+    );
+    for args in [
+        &["collect"][..],
+        &["collect", "--format", "json"],
+        &["matrix", "--backend", "json"],
+        &["matrix", "--backend", "github"],
+    ] {
+        let out = on_github(&p, args);
+        assert!(out.code == 1, "{args:?}: {}", out.describe());
+        assert!(
+            out.stderr
+                .contains("test_x\\n::error title=pwned::owned\\n##\\[add-mask]y.py"),
+            "the name is shown, escaped: {}",
+            out.describe()
+        );
+        assert_eq!(commands(&out.stdout), Vec::<&str>::new(), "{args:?}");
+        assert_eq!(commands(&out.stderr), Vec::<&str>::new(), "{args:?}");
+    }
+}
+
+#[test]
+fn check_annotations_are_the_only_commands() {
+    let p = Project::new();
+    p.file(
+        "tests/test_x\n::add-mask::secret.py",
+        "import pytest\n\ndef test_ungrouped():\n    pass\n",
+    );
+    let out = on_github(&p, &["check"]);
+    assert_eq!(out.code, 1, "{}", out.describe());
+    let found = commands(&out.stdout);
+    assert!(!found.is_empty(), "annotations: {}", out.describe());
+    for line in found {
+        assert!(
+            line.starts_with("::error file=tests/test_x%0A%3A%3Aadd-mask%3A%3Asecret.py,")
+                || line.starts_with("::warning ")
+                || line.starts_with("::error file=pyproject"),
+            "only fanout's own annotations, the path escaped: {line}"
+        );
+    }
+}
+
+#[test]
+fn a_symlink_name_cannot_write_markdown_into_the_step_summary() {
+    let p = Project::new();
+    p.file("tests/test_ok.py", GROUPED).dir("tests/sub");
+    std::os::unix::fs::symlink("..", p.join("tests/sub/x\n# pwned [link](http:e)"))
+        .expect("symlink");
+    let mut command = p.command_in("", &["matrix", "--backend", "github"]);
+    command
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_OUTPUT", p.join("out"))
+        .env("GITHUB_STEP_SUMMARY", p.join("summary.md"));
+    let out = run(command);
+    assert_eq!(out.code, 0, "{}", out.describe());
+    let summary = std::fs::read_to_string(p.join("summary.md")).expect("summary written");
+    assert!(
+        summary.contains("symlink") || summary.contains("x\\\\n"),
+        "{summary}"
+    );
+    let headings: Vec<&str> = summary.lines().filter(|l| l.starts_with('#')).collect();
+    assert_eq!(headings, ["### fanout: 1 job"], "{summary}");
+    assert!(!summary.contains("[link](http:e)"), "{summary}");
+}
+
+#[test]
+fn github_output_without_a_final_newline_is_not_glued_onto() {
+    let p = Project::new();
+    p.file("tests/test_ok.py", GROUPED)
+        .file("out", "earlier=kept");
+    let mut command = p.command_in("", &["matrix", "--backend", "github"]);
+    command.env("GITHUB_OUTPUT", p.join("out"));
+    let out = run(command);
+    assert_eq!(out.code, 0, "{}", out.describe());
+    let text = std::fs::read_to_string(p.join("out")).expect("outputs");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "earlier=kept", "{text}");
+    assert!(lines[1].starts_with("groups=["), "{text}");
+    assert_eq!(lines[2], "count=1", "{text}");
+}
+
+#[test]
+fn a_failed_step_summary_writes_no_groups() {
+    let p = Project::new();
+    p.file("tests/test_ok.py", GROUPED).dir("not-a-file");
+    let mut command = p.command_in("", &["matrix", "--backend", "github"]);
+    command
+        .env("GITHUB_OUTPUT", p.join("out"))
+        .env("GITHUB_STEP_SUMMARY", p.join("not-a-file"));
+    let out = run(command);
+    assert_eq!(out.code, 2, "{}", out.describe());
+    assert!(out.stderr.contains("error[output-error]"), "{}", out.stderr);
+    assert!(
+        !p.join("out").exists(),
+        "no groups= for later jobs to act on"
+    );
+}
+
+#[test]
+fn a_closed_or_full_stdout_is_an_error() {
+    let p = Project::new();
+    p.file("tests/test_ok.py", GROUPED);
+    let bin = env!("CARGO_BIN_EXE_fanout");
+    for redirect in [">&-", ">/dev/full"] {
+        let mut sh = std::process::Command::new("sh");
+        sh.args([
+            "-c",
+            &format!("exec \"$0\" matrix --backend json {redirect}"),
+            bin,
+        ])
+        .current_dir(p.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+        let out = run(sh);
+        assert_eq!(out.code, 2, "{redirect}: {}", out.describe());
+        assert!(
+            out.stderr.contains("output-error"),
+            "{redirect}: {}",
+            out.describe()
+        );
+    }
+}
+
+#[test]
+fn an_output_file_is_replaced_whole() {
+    let p = Project::new();
+    p.file("tests/test_ok.py", GROUPED).file("m.json", "old");
+    let out = p.run(&["matrix", "--backend", "json", "--output", "m.json"]);
+    assert_eq!(out.code, 0, "{}", out.describe());
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(p.join("m.json")).expect("written"))
+            .expect("JSON");
+    assert_eq!(doc["count"], 1);
+    let left: Vec<_> = std::fs::read_dir(p.path())
+        .expect("list")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".fanout-"))
+        .collect();
+    assert!(left.is_empty(), "no temporary file left behind");
+    // A destination that cannot be replaced leaves what was there.
+    p.dir("m-dir/keep");
+    let out = p.run(&["matrix", "--backend", "json", "--output", "m-dir"]);
+    assert_eq!(out.code, 2, "{}", out.describe());
+    assert!(p.join("m-dir/keep").is_dir());
+}
+
+#[test]
+fn one_job_name_for_two_ids_is_refused_naming_both() {
+    let p = Project::new();
+    p.file(
+        "tests/test_a.py",
+        r#"
+        import pytest
+
+        @pytest.mark.group(1)
+        def test_int():
+            pass
+
+        @pytest.mark.group("1")
+        def test_str():
+            pass
+        "#,
+    );
+    let out = p.run(&["matrix", "--backend", "json"]);
+    assert_eq!(out.code, 1, "{}", out.describe());
+    assert!(out.stdout.is_empty(), "{}", out.describe());
+    assert!(
+        out.stderr.contains("error[duplicate-job-name]")
+            && out.stderr.contains("(group 1)")
+            && out.stderr.contains("(group \"1\")"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn look_alike_ids_keep_distinct_artifact_names() {
+    let p = Project::new();
+    p.file(
+        "tests/test_a.py",
+        r#"
+        import pytest
+
+        @pytest.mark.group("a b")
+        def test_1():
+            pass
+
+        @pytest.mark.group("a_b")
+        def test_2():
+            pass
+
+        @pytest.mark.group("a+b")
+        def test_3():
+            pass
+
+        @pytest.mark.group("c")
+        def test_4():
+            pass
+        "#,
+    );
+    let out = p.run(&["matrix", "--backend", "json"]);
+    assert_eq!(out.code, 0, "{}", out.describe());
+    let doc: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let ids: Vec<&str> = doc["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .filter_map(|g| g["artifact_group_id"].as_str())
+        .collect();
+    let mut unique = ids.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), 4, "{ids:?}");
+    assert!(
+        ids.contains(&"tests_test_a.py_group_c"),
+        "untouched when unique: {ids:?}"
+    );
+    // The same input gives the same names.
+    let again = p.run(&["matrix", "--backend", "json"]);
+    assert_eq!(again.stdout, out.stdout);
+}
+
+#[test]
+fn runner_labels_must_be_names() {
+    for label in [r#""""#, r#""big\nbox""#, r#"["ok", "a\x00b"]"#] {
+        let p = Project::new();
+        p.file(
+            "tests/test_a.py",
+            &format!(
+                "import pytest\n\n@pytest.mark.group(1)\n@pytest.mark.runner({label})\ndef test_1():\n    pass\n"
+            ),
+        );
+        let out = p.run(&["matrix", "--backend", "json"]);
+        assert_eq!(out.code, 1, "{label}: {}", out.describe());
+        assert!(
+            out.stderr.contains("error[invalid-runner]"),
+            "{label}: {}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn a_node_id_of_any_length_is_listed() {
+    let p = Project::new();
+    let name = format!("test_{}", "x".repeat(70_000));
+    p.file(
+        "tests/test_a.py",
+        &format!("import pytest\n\n@pytest.mark.group(1)\ndef {name}():\n    pass\n"),
+    );
+    let out = p.run(&["collect"]);
+    assert_eq!(out.code, 0, "{}", &out.stderr);
+    assert!(out.stdout.contains(&format!("{name}  group 1 (function)")));
+}
+
+#[test]
+fn json_is_printed_whatever_fails() {
+    let p = Project::new();
+    p.file("tests/test_ok.py", GROUPED);
+    let out = p.run(&["collect", "--format", "json", "-m", "a and"]);
+    assert_eq!(out.code, 2, "{}", out.describe());
+    let doc: Value = serde_json::from_str(&out.stdout).expect("one JSON document");
+    assert_eq!(doc["diagnostics"][0]["code"], "invalid-mark-expression");
+    assert_eq!(doc["tests"], Value::Array(vec![]));
+    p.file("pyproject.toml", "[tool.pytest.ini_options\n");
+    for args in [
+        &["collect", "--format", "json"][..],
+        &["check", "--format", "json"],
+    ] {
+        let out = p.run(args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.describe());
+        let doc: Value = serde_json::from_str(&out.stdout).expect("one JSON document");
+        assert_eq!(doc["diagnostics"][0]["code"], "config-error", "{doc:#}");
+        assert_eq!(doc["diagnostics"][0]["path"], "pyproject.toml", "{doc:#}");
+        assert_eq!(doc["diagnostics"][0]["line"], 1, "{doc:#}");
+    }
+}
