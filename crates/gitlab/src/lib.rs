@@ -24,17 +24,18 @@
 //! - GitLab names a matrix job `<job>: [<every value>]` and refuses names over 255
 //!   characters, so the node ids are a job variable the matrix refers to.
 //! - An empty matrix writes one no-op job: GitLab rejects a child pipeline without jobs.
-//! - More than `max-jobs` jobs, or a file over [`lint::MAX_FILE_BYTES`], is refused and
+//! - More than `max-jobs` jobs, or a file over [`limits::MAX_FILE_BYTES`], is refused and
 //!   nothing is written.
 //!
 //! Settings: [`options::KEYS`], from `[tool.fanout.gitlab]` and `--backend-option`.
 
+pub mod limits;
 pub mod lint;
 pub mod options;
 pub mod pipeline;
 
+pub use limits::MAX_MATRIX_JOBS;
 pub use options::{GitlabOptions, TemplateSource};
-pub use pipeline::MAX_MATRIX_JOBS;
 
 use fanout_core::{Backend, BackendError, BackendRegistration, Diagnostic, Matrix, OutputContext};
 use serde::de::IgnoredAny;
@@ -131,10 +132,10 @@ pub fn render(
         text.push('\n');
     }
     text.push_str(&yaml);
-    if text.len() > lint::MAX_FILE_BYTES {
+    if text.len() > limits::MAX_FILE_BYTES {
         return Err(BackendError::TooLarge {
             bytes: text.len(),
-            limit: lint::MAX_FILE_BYTES,
+            limit: limits::MAX_FILE_BYTES,
             platform: PLATFORM,
             scope: "a child pipeline file",
         });

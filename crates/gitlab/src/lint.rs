@@ -5,26 +5,9 @@
 //!
 //! It is not GitLab's whole schema: keys it does not know are left alone.
 
-use crate::pipeline::{matrix_job_name, MAX_JOB_NAME_CHARS, MAX_MATRIX_JOBS};
+pub use crate::limits::MAX_FILE_BYTES;
+use crate::limits::{matrix_job_name, MAX_JOB_NAME_CHARS, MAX_MATRIX_JOBS, RESERVED_KEYS};
 use serde_json::{Map, Value};
-
-/// Bytes a CI file included from an artifact may have.
-pub const MAX_FILE_BYTES: usize = 5_000_000;
-
-/// Top-level keys that are not jobs.
-pub const RESERVED_KEYS: [&str; 11] = [
-    "default",
-    "include",
-    "stages",
-    "variables",
-    "workflow",
-    "image",
-    "services",
-    "cache",
-    "before_script",
-    "after_script",
-    "types",
-];
 
 const WHEN: [&str; 6] = [
     "on_success",

@@ -161,7 +161,7 @@ fn check_job_prefix(prefix: &str) -> Result<(), BackendError> {
             ),
         ));
     }
-    if crate::lint::RESERVED_KEYS.contains(&prefix) {
+    if crate::limits::RESERVED_KEYS.contains(&prefix) {
         return Err(invalid(
             "job-prefix",
             format!("`{prefix}` is a reserved top-level keyword in GitLab CI"),

@@ -1,14 +1,9 @@
 //! The child pipeline as a YAML tree, in the order it is written.
 
+use crate::limits::{matrix_job_name, MAX_JOB_NAME_CHARS, MAX_MATRIX_JOBS};
 use crate::options::{GitlabOptions, TemplateSource};
 use fanout_core::{BackendError, Matrix, MatrixEntry, Runner};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
-
-/// Jobs one `parallel:matrix` may expand to (GitLab's `PARALLEL_LIMIT`).
-pub const MAX_MATRIX_JOBS: usize = 200;
-/// Characters in a job name, at most; for a matrix job that is the name GitLab derives,
-/// `<job>: [<value>, <value>, ...]`.
-pub const MAX_JOB_NAME_CHARS: usize = 255;
 
 /// A YAML node. Mappings keep the order they are built in, so the output is deterministic and
 /// reads top-down (the matrix variables' order is also the order of values in GitLab's job names).
@@ -53,11 +48,6 @@ fn labels(entry: &MatrixEntry) -> Option<Vec<String>> {
         Runner::Label(label) => vec![label.clone()],
         Runner::Labels(labels) => labels.clone(),
     })
-}
-
-/// The name GitLab gives one job of a `parallel:matrix` (its `MatrixStrategy#name`).
-pub fn matrix_job_name(job: &str, values: &[&str]) -> String {
-    format!("{job}: [{}]", values.join(", "))
 }
 
 /// The job that runs when nothing was selected: GitLab rejects a child pipeline without jobs.

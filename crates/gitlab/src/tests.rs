@@ -174,7 +174,7 @@ fn over_max_jobs_is_refused() {
 #[test]
 fn over_five_megabytes_is_refused() {
     let mut m = matrix(1);
-    m.entries[0].node_ids = vec!["x".repeat(lint::MAX_FILE_BYTES)];
+    m.entries[0].node_ids = vec!["x".repeat(limits::MAX_FILE_BYTES)];
     let err = render(&m, &included(), None).expect_err("too large");
     assert!(
         matches!(
