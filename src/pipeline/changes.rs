@@ -78,11 +78,8 @@ pub fn select(
     let test_roots: Vec<_> = config
         .collect_paths
         .iter()
-        .map(|p| {
-            // A node id (`tests/test_a.py::test_x`) stands for its file.
-            let text = p.to_string_lossy();
-            canonical(&rootdir.join(text.split("::").next().unwrap_or(&text)))
-        })
+        // A node id (`tests/test_a.py::test_x`) stands for its file.
+        .map(|p| canonical(&rootdir.join(fanout_config::split_node_id(p).0)))
         .collect();
     let config_files: Vec<_> = config
         .inifile

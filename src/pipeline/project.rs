@@ -3,7 +3,7 @@
 
 use super::Failure;
 use crate::settings::ProjectArgs;
-use fanout_config::{FanoutSettings, PytestConfig, Ungrouped};
+use fanout_config::{split_node_id, FanoutSettings, PytestConfig};
 use fanout_core::matrix::UngroupedPolicy;
 use fanout_core::{Code, Diagnostic, TestItem};
 use fanout_pytest::walk::{relative_to, TestFile};
@@ -71,10 +71,7 @@ impl Project {
     }
 
     pub fn ungrouped_policy(&self) -> UngroupedPolicy {
-        match self.settings.ungrouped {
-            Ungrouped::Error => UngroupedPolicy::Error,
-            Ungrouped::WholeFile => UngroupedPolicy::WholeFile,
-        }
+        self.settings.ungrouped
     }
 
     pub fn rootdir(&self) -> &Path {
@@ -168,14 +165,5 @@ impl Project {
             "pytest looks for files matching {} under these paths; check the paths and `python_files`",
             self.config.ini.python_files.join(" ")
         ))
-    }
-}
-
-/// `file.py::Class::test` as (`file.py`, `Some("Class::test")`); a plain path as (path, None).
-fn split_node_id(path: &Path) -> (PathBuf, Option<String>) {
-    let text = path.to_string_lossy();
-    match text.split_once("::") {
-        Some((file, rest)) => (PathBuf::from(file), Some(rest.to_owned())),
-        None => (path.to_path_buf(), None),
     }
 }

@@ -151,39 +151,7 @@ fn toml_markers(text: &str) -> Vec<SectionMarkers> {
     out
 }
 
-/// iniconfig's view of a line, enough to find sections and keys.
-pub(crate) enum IniLine<'a> {
-    Blank,
-    Section(&'a str),
-    Key(&'a str, &'a str),
-    Continuation(&'a str),
-}
-
-pub(crate) fn ini_line(raw: &str) -> IniLine<'_> {
-    let line = raw.trim_end_matches(['\n', '\r']);
-    let stripped = line.trim();
-    if stripped.is_empty() || stripped.starts_with('#') || stripped.starts_with(';') {
-        return IniLine::Blank;
-    }
-    if line.starts_with(char::is_whitespace) {
-        return IniLine::Continuation(stripped);
-    }
-    if line.starts_with('[') {
-        let head = line.split(['#', ';']).next().unwrap_or("").trim_end();
-        if head.len() >= 2 && head.ends_with(']') {
-            return IniLine::Section(&head[1..head.len() - 1]);
-        }
-        return IniLine::Continuation(stripped);
-    }
-    let split = match line.split_once('=') {
-        Some((name, value)) if !name.contains(':') => Some((name, value)),
-        _ => line.split_once(':'),
-    };
-    match split {
-        Some((name, value)) => IniLine::Key(name.trim(), value.trim()),
-        None => IniLine::Continuation(stripped),
-    }
-}
+pub(crate) use fanout_config::ini::{classify as ini_line, IniLine};
 
 fn ini_markers(text: &str) -> Vec<SectionMarkers> {
     let mut out: Vec<SectionMarkers> = Vec::new();
@@ -218,7 +186,7 @@ fn ini_markers(text: &str) -> Vec<SectionMarkers> {
                     });
                 }
             }
-            IniLine::Continuation(value) => {
+            IniLine::Continuation(value) | IniLine::Unexpected(value) => {
                 if let (true, Some(current)) = (in_markers, out.last_mut()) {
                     current.entries.push(MarkerEntry {
                         name: marker_name(value),

@@ -3,8 +3,7 @@
 
 use crate::registration::FileUses;
 use crate::{relative, CheckInput};
-use fanout_config::Ungrouped;
-use fanout_core::matrix::{self, MatrixOptions, UngroupedPolicy};
+use fanout_core::matrix::{self, MatrixOptions};
 use fanout_core::{Code, Diagnostic, GroupId, TestItem};
 use fanout_pytest::MarkTarget;
 use std::collections::BTreeMap;
@@ -114,10 +113,7 @@ fn ids(tests: &[TestItem], files: &[FileUses], out: &mut Vec<Diagnostic>) {
 
 fn too_many_jobs(input: &CheckInput<'_>) -> Option<Diagnostic> {
     let max = input.settings.max_jobs?;
-    let ungrouped = match input.settings.ungrouped {
-        Ungrouped::Error => UngroupedPolicy::Error,
-        Ungrouped::WholeFile => UngroupedPolicy::WholeFile,
-    };
+    let ungrouped = input.settings.ungrouped;
     let (matrix, _) = matrix::build(input.tests, MatrixOptions { ungrouped });
     let jobs = matrix.entries.len();
     if jobs <= max {

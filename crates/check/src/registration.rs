@@ -333,7 +333,7 @@ fn ignored_registrations(
     out
 }
 
-use fanout_config::edit_distance as distance;
+use strsim::levenshtein as distance;
 
 /// The closest known name, when `name` looks like a misspelling of it.
 pub fn suggestion<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {

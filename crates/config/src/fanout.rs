@@ -2,28 +2,18 @@
 
 use std::path::{Path, PathBuf};
 
+use fanout_core::matrix::UngroupedPolicy;
 use serde::{Deserialize, Serialize};
 use toml::de::DeTable;
 
 use crate::error::{read_text, ConfigError, LineIndex, Location};
 use crate::toml_doc;
 
-/// What to do with tests that carry no `@pytest.mark.group(...)`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Ungrouped {
-    /// Report them as an error (default).
-    #[default]
-    Error,
-    /// Run their whole file in one job.
-    WholeFile,
-}
-
 /// `[tool.fanout]`; a missing table means all defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
 pub struct FanoutSettings {
-    pub ungrouped: Ungrouped,
+    pub ungrouped: UngroupedPolicy,
     pub known_markers: Vec<String>,
     pub max_jobs: Option<usize>,
     pub respect_gitignore: bool,
@@ -60,7 +50,7 @@ pub struct GitlabSettings {
 impl Default for FanoutSettings {
     fn default() -> Self {
         Self {
-            ungrouped: Ungrouped::Error,
+            ungrouped: UngroupedPolicy::Error,
             known_markers: Vec::new(),
             max_jobs: None,
             respect_gitignore: true,
@@ -158,7 +148,7 @@ fn parse(path: &Path, text: &str) -> Result<(FanoutSettings, Option<PathBuf>), C
 fn unknown_key(key: &str, at: Location) -> ConfigError {
     let suggestion = KEYS
         .iter()
-        .map(|k| (edit_distance(&key.replace('_', "-"), k), *k))
+        .map(|k| (strsim::levenshtein(&key.replace('_', "-"), k), *k))
         .min()
         .filter(|(d, _)| *d <= 3)
         .map_or_else(String::new, |(_, k)| format!("did you mean `{k}`? "));
@@ -173,23 +163,6 @@ fn unknown_key(key: &str, at: Location) -> ConfigError {
         suggestion,
         expected,
     }
-}
-
-/// Levenshtein distance between two names, for "did you mean" suggestions (here and in
-/// `fanout check`).
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

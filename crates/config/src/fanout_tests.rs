@@ -15,7 +15,7 @@ fn missing_table_means_defaults() {
 #[test]
 fn all_keys() {
     let (s, from) = settings("[tool.fanout]\nungrouped = 'whole-file'\nknown-markers = ['slow']\nmax-jobs = 8\nrespect-gitignore = false\n").unwrap();
-    assert_eq!(s.ungrouped, Ungrouped::WholeFile);
+    assert_eq!(s.ungrouped, fanout_core::matrix::UngroupedPolicy::WholeFile);
     assert_eq!(s.known_markers, ["slow"]);
     assert_eq!(s.max_jobs, Some(8));
     assert!(!s.respect_gitignore);

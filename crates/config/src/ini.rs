@@ -126,11 +126,23 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<IniDoc, ConfigError> {
     Ok(doc)
 }
 
-/// iniconfig's `_parseline` with `strip_inline_comments=False`.
-fn parse_line(raw: &str) -> Result<Option<Line>, String> {
+/// One line as iniconfig's `_parseline` (with `strip_inline_comments=False`) reads it. This
+/// is the one INI line reader: config loading and `fanout check --fix` both use it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IniLine<'a> {
+    /// Empty, or a `#`/`;` comment.
+    Blank,
+    Section(&'a str),
+    Key(&'a str, &'a str),
+    Continuation(&'a str),
+    /// Neither of the above: iniconfig rejects the file.
+    Unexpected(&'a str),
+}
+
+pub fn classify(raw: &str) -> IniLine<'_> {
     let first = raw.trim_start_matches(is_space).chars().next();
     if matches!(first, None | Some('#' | ';')) {
-        return Ok(None);
+        return IniLine::Blank;
     }
     let line = rstrip(raw);
     if line.starts_with('[') {
@@ -139,22 +151,31 @@ fn parse_line(raw: &str) -> Result<Option<Line>, String> {
             head = rstrip(head.split(c).next().unwrap_or(""));
         }
         if head.len() >= 2 && head.ends_with(']') {
-            return Ok(Some(Line::Section(head[1..head.len() - 1].to_string())));
+            return IniLine::Section(&head[1..head.len() - 1]);
         }
-        return Ok(Some(Line::Continuation(strip(line).to_string())));
+        return IniLine::Continuation(strip(line));
     }
     if line.starts_with(is_space) {
-        return Ok(Some(Line::Continuation(strip(line).to_string())));
+        return IniLine::Continuation(strip(line));
     }
     let split = match line.split_once('=') {
         Some((name, value)) if !name.contains(':') => Some((name, value)),
         _ => line.split_once(':'),
     };
-    let (name, value) = split.ok_or_else(|| format!("unexpected line: {}", str_repr(line)))?;
-    Ok(Some(Line::Value(
-        strip(name).to_string(),
-        strip(value).to_string(),
-    )))
+    match split {
+        Some((name, value)) => IniLine::Key(strip(name), strip(value)),
+        None => IniLine::Unexpected(line),
+    }
+}
+
+fn parse_line(raw: &str) -> Result<Option<Line>, String> {
+    Ok(Some(match classify(raw) {
+        IniLine::Blank => return Ok(None),
+        IniLine::Section(name) => Line::Section(name.to_owned()),
+        IniLine::Key(key, value) => Line::Value(key.to_owned(), value.to_owned()),
+        IniLine::Continuation(data) => Line::Continuation(data.to_owned()),
+        IniLine::Unexpected(line) => return Err(format!("unexpected line: {}", str_repr(line))),
+    }))
 }
 
 #[cfg(test)]

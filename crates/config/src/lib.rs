@@ -9,7 +9,7 @@ mod discovery;
 mod error;
 mod fanout;
 mod glob;
-mod ini;
+pub mod ini;
 mod loaders;
 mod paths;
 mod python;
@@ -20,7 +20,8 @@ mod value;
 use std::path::{Path, PathBuf};
 
 pub use error::{ConfigError, Location};
-pub use fanout::{edit_distance, load_fanout_settings, FanoutSettings, GitlabSettings, Ungrouped};
+pub use fanout::{load_fanout_settings, FanoutSettings, GitlabSettings};
+pub use paths::split_node_id;
 
 /// Which file pytest reads its config from and the values it takes from it.
 #[derive(Debug, Clone, PartialEq, Eq)]

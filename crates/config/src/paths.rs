@@ -22,9 +22,15 @@ pub(crate) fn abspath(base: &Path, p: &Path) -> PathBuf {
 
 /// The path part of a node id (`tests/test_a.py::TestX::test_y` -> `tests/test_a.py`).
 pub(crate) fn nodeid_path(arg: &Path) -> PathBuf {
-    match arg.to_str() {
-        Some(s) => PathBuf::from(s.split_once("::").map_or(s, |(path, _)| path)),
-        None => arg.to_path_buf(),
+    split_node_id(arg).0
+}
+
+/// A node-id argument split into its file and the rest: `file.py::Class::test` ->
+/// (`file.py`, `Some("Class::test")`); a plain path -> (path, `None`).
+pub fn split_node_id(arg: &Path) -> (PathBuf, Option<String>) {
+    match arg.to_str().and_then(|s| s.split_once("::")) {
+        Some((file, rest)) => (PathBuf::from(file), Some(rest.to_owned())),
+        None => (arg.to_path_buf(), None),
     }
 }
 

@@ -51,7 +51,9 @@ pub(crate) fn splitlines(s: &str) -> Vec<&str> {
 /// Why `shlex.split` refused a string (its `ValueError` message).
 pub(crate) type ShlexError = &'static str;
 
-/// `shlex.split(s)` (POSIX mode, no comments).
+/// `shlex.split(s)` (POSIX mode, no comments). Not the `shlex` crate: it reads `#` as the
+/// start of a comment, which Python's `shlex.split` (and so pytest's addopts) does not, and it
+/// loses Python's error messages. `shlex_agrees_with_python` checks this against Python.
 pub(crate) fn shlex_split(s: &str) -> Result<Vec<String>, ShlexError> {
     #[derive(PartialEq)]
     enum State {
@@ -198,6 +200,60 @@ mod tests {
         assert_eq!(shlex_split("a'b'c").unwrap(), ["abc"]);
         assert_eq!(shlex_split("'unclosed"), Err("No closing quotation"));
         assert_eq!(shlex_split("trailing\\"), Err("No escaped character"));
+    }
+
+    /// Asks the real Python `shlex.split` (python3 on PATH, which the project's tests need).
+    #[test]
+    fn shlex_agrees_with_python() {
+        let cases = [
+            "-p no:cacheprovider # not a comment",
+            "a#b #c '#d'",
+            "-m 'slow and not db' --ignore=a\\ b",
+            r#""a\"b\x" '' c#d"#,
+            "\"nested 'quotes'\" 'and \"these\"'",
+            "tab\tsep\nnewline  spaces",
+            "a\\\\b 'c\\d' \"e\\\\f\" \"g\\h\"",
+            "--x=\"1 2\"3 caf\u{e9} \u{2003}wide",
+            "'unclosed",
+            "\"unclosed",
+            "trailing\\",
+            "",
+        ];
+        let script = "import json, shlex, sys\n\
+            out = []\n\
+            for s in json.load(sys.stdin):\n\
+            \x20   try: out.append(shlex.split(s))\n\
+            \x20   except ValueError as e: out.append(str(e))\n\
+            json.dump(out, sys.stdout)\n";
+        let mut child = std::process::Command::new("python3")
+            .args(["-c", script])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("python3 on PATH");
+        let input = format!(
+            "[{}]",
+            cases
+                .iter()
+                .map(|c| format!("{c:?}")
+                    .replace("\\u{e9}", "\\u00e9")
+                    .replace("\\u{2003}", "\\u2003"))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), input.as_bytes())
+            .expect("write cases");
+        drop(child.stdin.take());
+        let out = child.wait_with_output().expect("python3 ran");
+        let python: Vec<serde_json::Value> =
+            serde_json::from_slice(&out.stdout).expect("python's answers");
+        for (case, expected) in cases.iter().zip(python) {
+            let ours = match shlex_split(case) {
+                Ok(words) => serde_json::json!(words),
+                Err(message) => serde_json::json!(message),
+            };
+            assert_eq!(ours, expected, "shlex.split({case:?})");
+        }
     }
 
     #[test]

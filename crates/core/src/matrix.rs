@@ -7,8 +7,9 @@ use crate::test_item::{Runner, TestItem};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// What to do with a file none of whose tests has a group.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// What to do with a file none of whose tests has a group: `ungrouped` in `[tool.fanout]`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum UngroupedPolicy {
     /// The file is an error: its tests would not run in any group.
     #[default]
