@@ -1,7 +1,8 @@
 //! The one error type of the pipeline: whatever stops a command early becomes a diagnostic
 //! with a stable code, rendered like every other (so `--format json` still prints JSON).
 
-use fanout_core::{BackendError, Code, Diagnostic, ExitStatus, MarkExpressionError};
+use fanout_core::{BackendError, Code, Diagnostic, ExitStatus};
+use fanout_pytest::markexpr::MarkExpressionError;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]

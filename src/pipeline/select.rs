@@ -4,8 +4,8 @@ use super::changes::{self, ChangeSelection};
 use super::{Collected, Failure, Project};
 use crate::environment::Environment;
 use crate::settings::SelectArgs;
-use fanout_core::markexpr::MarkExpression;
 use fanout_core::TestItem;
+use fanout_pytest::markexpr::MarkExpression;
 
 /// The tests that stay, and how many each step left out.
 pub struct Selected {

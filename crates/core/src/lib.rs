@@ -8,7 +8,6 @@ pub mod backend;
 pub mod diagnostic;
 pub mod escape;
 pub mod group;
-pub mod markexpr;
 pub mod matrix;
 pub mod shell_safety;
 pub mod test_item;
@@ -16,7 +15,6 @@ pub mod test_item;
 pub use backend::{Backend, BackendError, BackendOptions, BackendRegistration, OutputContext};
 pub use diagnostic::{Code, Diagnostic, ExitStatus, Severity};
 pub use group::{GroupId, GroupIdError};
-pub use markexpr::{MarkExpression, MarkExpressionError};
 pub use matrix::{Matrix, MatrixEntry, MatrixOptions};
 pub use test_item::{GroupSource, Mark, MarkValue, Runner, TestItem};
 

@@ -7,6 +7,7 @@
 mod classes;
 pub mod fnmatch;
 mod mark_uses;
+pub mod markexpr;
 mod marks;
 mod module;
 mod namespace;

@@ -18,7 +18,7 @@
 //! of non-ASCII digits (pytest calls `int()`, which accepts Unicode decimal digits such as `١٢` and
 //! crashes on `²`) is a syntax error "non-ASCII digits ... are not supported".
 
-use crate::test_item::{Mark, MarkValue};
+use fanout_core::{Mark, MarkValue};
 use std::str::FromStr;
 
 /// A parsed `-m` expression.
