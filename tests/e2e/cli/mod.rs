@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod exit;
+mod fixtures;
 mod github;
 mod grouping;
 mod hijack;
