@@ -73,20 +73,18 @@ pub fn run(args: &MatrixArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
     }
 }
 
-/// The backend's `[tool.fanout.<backend>]` table with `--backend-option`s on top.
+/// The backend's `[tool.fanout.<backend>]` table with `--backend-option`s on top; the backend
+/// reads them into its own typed settings.
 fn backend_options(
     backend: &str,
     settings: &fanout_config::FanoutSettings,
     cli: &[(String, String)],
 ) -> BackendOptions {
-    let table = match backend {
-        "gitlab" => serde_json::to_value(&settings.gitlab).ok(),
-        _ => None,
-    };
-    let mut options: BackendOptions = match table {
-        Some(serde_json::Value::Object(map)) => map.into_iter().collect(),
-        _ => BackendOptions::new(),
-    };
+    let mut options: BackendOptions = settings
+        .backends
+        .get(backend)
+        .map(|table| table.values.clone().into_iter().collect())
+        .unwrap_or_default();
     for (key, value) in cli {
         options.insert(key.clone(), serde_json::Value::String(value.clone()));
     }

@@ -11,6 +11,13 @@ pub enum Failure {
     CurrentDir(#[source] std::io::Error),
     #[error(transparent)]
     Config(#[from] fanout_config::ConfigError),
+    /// `[tool.fanout]` read, but a backend table in it is wrong.
+    #[error("{message}")]
+    Settings {
+        path: PathBuf,
+        line: u32,
+        message: String,
+    },
     #[error(transparent)]
     MarkExpression(#[from] MarkExpressionError),
     #[error("unknown backend `{name}`; available: {available}")]
@@ -47,7 +54,10 @@ impl Failure {
 
     fn code(&self) -> Code {
         match self {
-            Failure::Config(_) | Failure::ChangeGlob(_) | Failure::Fix(_) => Code::ConfigError,
+            Failure::Config(_)
+            | Failure::Settings { .. }
+            | Failure::ChangeGlob(_)
+            | Failure::Fix(_) => Code::ConfigError,
             Failure::MarkExpression(_) => Code::InvalidMarkExpression,
             Failure::Backend { source, .. } => match source {
                 BackendError::Io { .. } | BackendError::Stdout(_) => Code::OutputError,
@@ -85,11 +95,8 @@ impl Failure {
         if let Failure::Config(e) = self {
             if let Some(p) = e.path() {
                 // The error's text starts with its location; the diagnostic shows it once.
-                let shown = p.display().to_string();
-                path = p
-                    .strip_prefix(base)
-                    .map_or(shown.clone(), |r| r.to_string_lossy().replace('\\', "/"));
-                let mut prefix = shown;
+                path = shown(p, base);
+                let mut prefix = p.display().to_string();
                 if let Some(line) = e.line() {
                     prefix.push_str(&format!(":{line}"));
                     if let Some(column) = e.column() {
@@ -107,9 +114,23 @@ impl Failure {
                 d = d.at(line, e.column().unwrap_or(1));
             }
         }
+        if let Failure::Settings { path, line, .. } = self {
+            d.path = shown(path, base);
+            d = d.at(*line, 1).with_hint(
+                "see the backend's page in docs/ for its settings; `fanout backends` lists the backends",
+            );
+        }
         match self.hint() {
             Some(hint) => d.with_hint(hint),
             None => d,
         }
     }
+}
+
+/// `path` relative to `base` when it lies below it, else as it is.
+fn shown(path: &Path, base: &Path) -> String {
+    path.strip_prefix(base).map_or_else(
+        |_| path.display().to_string(),
+        |rel| rel.to_string_lossy().into_owned(),
+    )
 }

@@ -39,6 +39,9 @@ impl Project {
         let config = fanout_config::discover(&invocation_dir, &args.paths, &overrides)?;
         let (settings, settings_file) =
             fanout_config::load_fanout_settings(&config.rootdir, &invocation_dir)?;
+        if let Some(file) = &settings_file {
+            check_backend_tables(&settings, file)?;
+        }
         let collect_paths = config
             .collect_paths
             .iter()
@@ -166,4 +169,44 @@ impl Project {
             self.config.ini.python_files.join(" ")
         ))
     }
+}
+
+/// Every `[tool.fanout.<name>]` table names a backend of this binary, and that backend accepts
+/// its keys: checked on load, so every command reports a typo, not only `matrix`.
+fn check_backend_tables(settings: &FanoutSettings, file: &Path) -> Result<(), Failure> {
+    for (name, table) in &settings.backends {
+        let options = table.values.clone().into_iter().collect();
+        let mut line = table.line;
+        let problem = match fanout_core::backend::find(name) {
+            Some(backend) => match backend.backend.check_options(&options) {
+                Ok(()) => continue,
+                Err(e) => {
+                    if let fanout_core::BackendError::InvalidOption { key, .. } = &e {
+                        line = table.key_lines.get(key).copied().unwrap_or(line);
+                    }
+                    format!("[tool.fanout.{name}] {e}")
+                }
+            },
+            None => {
+                let names: Vec<&str> = fanout_core::backend::registered()
+                    .iter()
+                    .map(|b| b.name)
+                    .collect();
+                let near = names
+                    .iter()
+                    .find(|n| strsim::levenshtein(name, n) <= 2)
+                    .map_or_else(String::new, |n| format!("did you mean `{n}`? "));
+                format!(
+                    "[tool.fanout.{name}] is not a setting nor a backend of fanout; {near}backends: {}",
+                    names.join(", ")
+                )
+            }
+        };
+        return Err(Failure::Settings {
+            path: file.to_owned(),
+            line,
+            message: problem,
+        });
+    }
+    Ok(())
 }

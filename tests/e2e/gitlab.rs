@@ -445,3 +445,42 @@ fn other_ci_scripts_on_the_example_suite() {
         .expect("Buildkite JSON");
     assert_eq!(steps["steps"].as_array().map(Vec::len), Some(1));
 }
+
+#[test]
+fn backend_tables_are_checked_by_every_command() {
+    let p = Project::new();
+    p.file(
+        "tests/test_a.py",
+        "import pytest\n\n@pytest.mark.group(1)\ndef test_a():\n    pass\n",
+    );
+    for (text, line, words) in [
+        ("[tool.fanout.gitlab]\ntemplat = '.x'\n", 2, "templat"),
+        (
+            "[tool.fanout.gitlba]\ntemplate = '.x'\n",
+            1,
+            "did you mean `gitlab`",
+        ),
+        (
+            "[tool.fanout.json]\npretty = true\n",
+            2,
+            "this backend has no settings",
+        ),
+    ] {
+        p.file("pyproject.toml", text);
+        for command in [
+            &["collect"][..],
+            &["check"],
+            &["matrix", "--backend", "json"],
+        ] {
+            let out = p.run(command);
+            assert_eq!(out.code, 2, "{text:?} {command:?}: {}", out.describe());
+            let err = &out.stderr;
+            assert!(
+                err.contains(&format!("pyproject.toml:{line}:1: error[config-error]"))
+                    && err.contains(words),
+                "{text:?} {command:?}: {}",
+                out.describe()
+            );
+        }
+    }
+}

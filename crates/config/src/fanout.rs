@@ -3,15 +3,18 @@
 use std::path::{Path, PathBuf};
 
 use fanout_core::matrix::UngroupedPolicy;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use std::collections::BTreeMap;
 use toml::de::DeTable;
 
 use crate::error::{read_text, ConfigError, LineIndex, Location};
 use crate::toml_doc;
 
 /// `[tool.fanout]`; a missing table means all defaults.
+/// Unknown keys are refused before deserialising (with their position); sub-tables that are not
+/// settings are backend tables.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
+#[serde(rename_all = "kebab-case", default)]
 pub struct FanoutSettings {
     pub ungrouped: UngroupedPolicy,
     pub known_markers: Vec<String>,
@@ -21,30 +24,21 @@ pub struct FanoutSettings {
     pub ignore_changes: Vec<String>,
     /// `[tool.fanout.affects]`: a glob of changed paths -> globs of the test files it affects.
     pub affects: std::collections::BTreeMap<String, Vec<String>>,
-    /// `[tool.fanout.gitlab]`: the gitlab backend's settings (docs/gitlab.md).
-    pub gitlab: GitlabSettings,
+    /// `[tool.fanout.<backend>]` tables by backend name (docs/gitlab.md).
+    #[serde(skip)]
+    pub backends: BTreeMap<String, BackendTable>,
 }
 
-/// `[tool.fanout.gitlab]`. Handed to the gitlab backend as options (kebab-case keys), under
-/// `--backend-option KEY=VALUE`; the backend checks the values.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
-pub struct GitlabSettings {
-    /// The hidden job the generated jobs extend.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template: Option<String>,
-    /// A file of the repository that defines the template, `include:`d by the child pipeline.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub include: Option<String>,
-    /// A file whose YAML is copied into the child pipeline (instead of `include`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_file: Option<String>,
-    /// Name of the generated jobs (`<prefix> 1/2`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub job_prefix: Option<String>,
-    /// Refuse child pipelines with more jobs.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_jobs: Option<usize>,
+/// A `[tool.fanout.<backend>]` table, as written: the backend named by the table reads and
+/// checks it (fanout's settings are typed once, by their owner).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackendTable {
+    /// 1-based line of the table's header (or of its key, for an inline table).
+    pub line: u32,
+    /// 1-based line of each key.
+    pub key_lines: BTreeMap<String, u32>,
+    /// The table's keys and values.
+    pub values: BTreeMap<String, serde_json::Value>,
 }
 
 impl Default for FanoutSettings {
@@ -56,7 +50,7 @@ impl Default for FanoutSettings {
             respect_gitignore: true,
             ignore_changes: Vec::new(),
             affects: std::collections::BTreeMap::new(),
-            gitlab: GitlabSettings::default(),
+            backends: BTreeMap::new(),
         }
     }
 }
@@ -66,7 +60,6 @@ const KEYS: &[&str] = &[
     "known-markers",
     "max-jobs",
     "respect-gitignore",
-    "gitlab",
     "ignore-changes",
     "affects",
 ];
@@ -109,6 +102,7 @@ pub fn load_fanout_settings(
 
 fn parse(path: &Path, text: &str) -> Result<(FanoutSettings, Option<PathBuf>), ConfigError> {
     toml_doc::parse_str(path, text)?;
+    let mut backend_lines: BTreeMap<String, (u32, BTreeMap<String, u32>)> = BTreeMap::new();
     if let Ok(doc) = DeTable::parse(text) {
         let fanout = doc
             .get_ref()
@@ -117,13 +111,25 @@ fn parse(path: &Path, text: &str) -> Result<(FanoutSettings, Option<PathBuf>), C
             .and_then(|t| t.get("fanout"));
         if let Some(table) = fanout.and_then(|f| f.get_ref().as_table()) {
             let index = LineIndex::new(text);
-            for key in table.keys() {
-                if !KEYS.contains(&key.get_ref().as_ref()) {
-                    return Err(unknown_key(
-                        key.get_ref(),
-                        index.locate(path, key.span().start),
-                    ));
+            for (key, value) in table.iter() {
+                if KEYS.contains(&key.get_ref().as_ref()) {
+                    continue;
                 }
+                let at = index.locate(path, key.span().start);
+                if value.get_ref().as_table().is_none() {
+                    return Err(unknown_key(key.get_ref(), at));
+                }
+                let keys = value
+                    .get_ref()
+                    .as_table()
+                    .into_iter()
+                    .flat_map(|t| t.keys())
+                    .map(|k| {
+                        let line = index.locate(path, k.span().start).line.unwrap_or(1);
+                        (k.get_ref().to_string(), line)
+                    })
+                    .collect();
+                backend_lines.insert(key.get_ref().to_string(), (at.line.unwrap_or(1), keys));
             }
         }
     }
@@ -139,10 +145,59 @@ fn parse(path: &Path, text: &str) -> Result<(FanoutSettings, Option<PathBuf>), C
             "see the [tool.fanout] settings in fanout's README",
         )
     })?;
-    match project.tool.and_then(|t| t.fanout) {
-        Some(settings) => Ok((settings, Some(path.to_path_buf()))),
-        None => Ok((FanoutSettings::default(), None)),
+    let Some(mut settings) = project.tool.and_then(|t| t.fanout) else {
+        return Ok((FanoutSettings::default(), None));
+    };
+    if !backend_lines.is_empty() {
+        settings.backends = backend_tables(path, text, backend_lines)?;
     }
+    Ok((settings, Some(path.to_path_buf())))
+}
+
+/// The values of the `[tool.fanout.<backend>]` tables, as JSON values for their backends.
+fn backend_tables(
+    path: &Path,
+    text: &str,
+    lines: BTreeMap<String, (u32, BTreeMap<String, u32>)>,
+) -> Result<BTreeMap<String, BackendTable>, ConfigError> {
+    let doc: toml::Table = toml::from_str(text).map_err(|e| {
+        ConfigError::invalid(Location::file(path), e.message().to_owned(), "fix the TOML")
+    })?;
+    let fanout = doc
+        .get("tool")
+        .and_then(|t| t.get("fanout"))
+        .and_then(toml::Value::as_table);
+    let mut tables = BTreeMap::new();
+    for (name, (line, key_lines)) in lines {
+        let Some(table) = fanout
+            .and_then(|f| f.get(&name))
+            .and_then(toml::Value::as_table)
+        else {
+            continue;
+        };
+        let values = table
+            .iter()
+            .map(|(k, v)| {
+                let value = serde_json::to_value(v).map_err(|e| {
+                    ConfigError::invalid(
+                        Location::at(path, line, None),
+                        format!("[tool.fanout.{name}] {k}: {e}"),
+                        "use strings, numbers, booleans, arrays and tables",
+                    )
+                })?;
+                Ok((k.clone(), value))
+            })
+            .collect::<Result<_, ConfigError>>()?;
+        tables.insert(
+            name,
+            BackendTable {
+                line,
+                key_lines,
+                values,
+            },
+        );
+    }
+    Ok(tables)
 }
 
 fn unknown_key(key: &str, at: Location) -> ConfigError {
@@ -161,7 +216,7 @@ fn unknown_key(key: &str, at: Location) -> ConfigError {
         at,
         key: key.to_string(),
         suggestion,
-        expected,
+        expected: format!("{expected}, or a [tool.fanout.<backend>] table"),
     }
 }
 

@@ -20,7 +20,7 @@ mod value;
 use std::path::{Path, PathBuf};
 
 pub use error::{ConfigError, Location};
-pub use fanout::{load_fanout_settings, FanoutSettings, GitlabSettings};
+pub use fanout::{load_fanout_settings, BackendTable, FanoutSettings};
 pub use paths::split_node_id;
 
 /// Which file pytest reads its config from and the values it takes from it.

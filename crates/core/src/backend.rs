@@ -14,6 +14,19 @@ use std::path::{Path, PathBuf};
 pub type BackendOptions = BTreeMap<String, serde_json::Value>;
 
 pub trait Backend {
+    /// Checks the backend's `[tool.fanout.<backend>]` table when the settings are loaded, so
+    /// a typo is reported by every command, not only by `matrix`. The default: the backend
+    /// has no settings.
+    fn check_options(&self, options: &BackendOptions) -> Result<(), BackendError> {
+        match options.keys().next() {
+            None => Ok(()),
+            Some(key) => Err(BackendError::InvalidOption {
+                key: key.clone(),
+                message: "this backend has no settings".to_owned(),
+            }),
+        }
+    }
+
     /// Writes the matrix in the platform's format.
     fn write(
         &self,

@@ -154,6 +154,10 @@ pub fn render(
 }
 
 impl Backend for GitlabBackend {
+    fn check_options(&self, options: &fanout_core::BackendOptions) -> Result<(), BackendError> {
+        GitlabOptions::check_keys(options)
+    }
+
     fn write(
         &self,
         matrix: &Matrix,

@@ -52,9 +52,20 @@ fn string(key: &str, value: &Value) -> Result<String, BackendError> {
 }
 
 impl GitlabOptions {
+    /// Checks the keys and the type of each value, as far as that can be known before the
+    /// command line adds its options: for `[tool.fanout.gitlab]` when the settings are loaded.
+    pub fn check_keys(options: &BackendOptions) -> Result<(), BackendError> {
+        Self::read(options).map(drop)
+    }
+
     /// Reads and checks the options; unknown keys are errors (a typo would otherwise be
     /// silently ignored).
     pub fn from_options(options: &BackendOptions) -> Result<Self, BackendError> {
+        let read = Self::read(options)?;
+        read.finish()
+    }
+
+    fn read(options: &BackendOptions) -> Result<Read, BackendError> {
         let mut template = DEFAULT_TEMPLATE.to_owned();
         let mut job_prefix = DEFAULT_JOB_PREFIX.to_owned();
         let mut max_jobs = DEFAULT_MAX_JOBS;
@@ -91,6 +102,34 @@ impl GitlabOptions {
                 }
             }
         }
+        Ok(Read {
+            template,
+            job_prefix,
+            max_jobs,
+            include,
+            template_file,
+        })
+    }
+}
+
+/// The options as read, before the rules that need all of them.
+struct Read {
+    template: String,
+    job_prefix: String,
+    max_jobs: usize,
+    include: Option<String>,
+    template_file: Option<String>,
+}
+
+impl Read {
+    fn finish(self) -> Result<GitlabOptions, BackendError> {
+        let Read {
+            template,
+            job_prefix,
+            max_jobs,
+            include,
+            template_file,
+        } = self;
         let source = match (include, template_file) {
             (Some(_), Some(_)) => {
                 return Err(invalid(
