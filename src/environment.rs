@@ -26,6 +26,11 @@ impl Environment {
             .filter(|v| !v.is_empty())
     }
 
+    /// Every variable, for libraries that take the environment as a map.
+    pub fn vars(&self) -> &BTreeMap<String, String> {
+        &self.vars
+    }
+
     /// For libraries that take a look-up function.
     pub fn lookup(&self, name: &str) -> Option<String> {
         self.get(name).map(str::to_owned)

@@ -3,6 +3,7 @@
 
 use super::Context;
 use crate::cli::{CheckArgs, CheckFormat};
+use crate::environment::Environment;
 use crate::pipeline::{self, Collected, Failure, Project};
 use crate::render::github::workflow_command;
 use crate::render::human::{self, Paint};
@@ -23,7 +24,7 @@ pub fn run(args: &CheckArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
         return explain(name, cx, format, Paint::new(style.color_stderr));
     }
     let project_args = settings::check_project(args);
-    let (project, collected, report) = match check(&project_args) {
+    let (project, collected, report) = match check(&project_args, cx.env) {
         Ok(found) => found,
         Err(failure) => return fail(&failure, format, cx),
     };
@@ -67,15 +68,18 @@ pub fn run(args: &CheckArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
         Paint::new(style.color_stderr),
     )?;
     // Report what is left, as the next plain run would.
-    match check(&project_args) {
+    match check(&project_args, cx.env) {
         Ok((project, _, report)) => emit(&project, &report, format, cx, out_paint),
         Err(failure) => fail(&failure, format, cx),
     }
 }
 
 /// Load, collect (no `-m`: check looks at every test), grouping rules, then the checks.
-fn check(args: &settings::ProjectArgs) -> Result<(Project, Collected, Report), Failure> {
-    let project = Project::load(args)?;
+fn check(
+    args: &settings::ProjectArgs,
+    env: &Environment,
+) -> Result<(Project, Collected, Report), Failure> {
+    let project = Project::load(args, env)?;
     let mut collected = project.collect();
     collected.diagnostics.extend(matrix::check_grouping(
         &collected.tests,

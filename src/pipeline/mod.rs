@@ -37,7 +37,7 @@ pub fn select(
     select_args: &SelectArgs,
     env: &Environment,
 ) -> Result<Selection, Failure> {
-    let project = Project::load(project_args)?;
+    let project = Project::load(project_args, env)?;
     let collected = project.collect();
     let (selected, mut diagnostics) = select::select(&project, collected, select_args, env)?;
     diagnostics.extend(matrix::check_grouping(

@@ -2,6 +2,7 @@
 //! Stage 2, collect: every test under those paths, before any selection.
 
 use super::Failure;
+use crate::environment::Environment;
 use crate::settings::ProjectArgs;
 use fanout_config::{split_node_id, FanoutSettings, PytestConfig};
 use fanout_core::matrix::UngroupedPolicy;
@@ -30,11 +31,12 @@ pub struct Collected {
 }
 
 impl Project {
-    pub fn load(args: &ProjectArgs) -> Result<Self, Failure> {
+    pub fn load(args: &ProjectArgs, env: &Environment) -> Result<Self, Failure> {
         let invocation_dir = std::env::current_dir().map_err(Failure::CurrentDir)?;
         let overrides = fanout_config::Overrides {
             rootdir: args.rootdir.clone(),
             inifile: args.config_file.clone(),
+            vars: env.vars().clone(),
         };
         let config = fanout_config::discover(&invocation_dir, &args.paths, &overrides)?;
         let (settings, settings_file) =

@@ -137,7 +137,7 @@ pub(crate) fn determine_setup(
         config = found_config;
     }
     if let Some(arg) = rootdir_arg {
-        let expanded = expandvars(&arg.to_string_lossy());
+        let expanded = expandvars(&arg.to_string_lossy(), &overrides.vars);
         let path = abspath(invocation_dir, Path::new(&expanded));
         if !path.is_dir() {
             return Err(ConfigError::RootdirNotFound { path });

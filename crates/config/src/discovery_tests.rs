@@ -116,6 +116,7 @@ fn inifile_override() {
     let over = Overrides {
         rootdir: None,
         inifile: Some(PathBuf::from("ci/custom.ini")),
+        ..Overrides::default()
     };
     let s = determine_setup(&root, &[], &over).unwrap();
     assert_eq!(
@@ -126,6 +127,7 @@ fn inifile_override() {
     let over = Overrides {
         rootdir: None,
         inifile: Some(PathBuf::from("ci/odd.yaml")),
+        ..Overrides::default()
     };
     assert!(matches!(
         determine_setup(&root, &[], &over),
@@ -134,6 +136,7 @@ fn inifile_override() {
     let over = Overrides {
         rootdir: None,
         inifile: Some(PathBuf::from("nope.ini")),
+        ..Overrides::default()
     };
     assert!(matches!(
         determine_setup(&root, &[], &over),
@@ -142,6 +145,7 @@ fn inifile_override() {
     let over = Overrides {
         rootdir: None,
         inifile: Some(PathBuf::from("ci")),
+        ..Overrides::default()
     };
     assert!(matches!(
         determine_setup(&root, &[], &over),
@@ -155,6 +159,7 @@ fn rootdir_override_keeps_located_inifile() {
     let over = Overrides {
         rootdir: Some(PathBuf::from("other")),
         inifile: None,
+        ..Overrides::default()
     };
     let s = determine_setup(&root, &[], &over).unwrap();
     assert_eq!(
@@ -164,6 +169,7 @@ fn rootdir_override_keeps_located_inifile() {
     let over = Overrides {
         rootdir: Some(PathBuf::from("missing")),
         inifile: None,
+        ..Overrides::default()
     };
     assert!(matches!(
         determine_setup(&root, &[], &over),

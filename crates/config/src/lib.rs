@@ -82,6 +82,9 @@ pub enum ArgsSource {
 pub struct Overrides {
     pub rootdir: Option<PathBuf>,
     pub inifile: Option<PathBuf>,
+    /// The environment `--rootdir` is expanded with (`$VAR`, as pytest's `expandvars`): the
+    /// caller's snapshot, so nothing here reads the process environment.
+    pub vars: std::collections::BTreeMap<String, String>,
 }
 
 /// Finds pytest's rootdir and config file and reads the values collection depends on, for a
