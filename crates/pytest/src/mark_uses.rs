@@ -37,9 +37,13 @@ pub enum MarkTarget {
 }
 
 /// The marks of a module's source, in source order; `None` when it does not parse (collection
-/// reports that).
+/// reports that). Runs on a big stack ([`crate::source::with_parse_stack`]).
 pub fn mark_uses(source: &str) -> Option<Vec<MarkUse>> {
-    let parsed = ruff_python_parser::parse_module(source).ok()?;
+    crate::source::with_parse_stack(|| mark_uses_here(source)).flatten()
+}
+
+fn mark_uses_here(source: &str) -> Option<Vec<MarkUse>> {
+    let parsed = crate::source::parse(source).ok()?;
     let body = &parsed.syntax().body;
     let module = Namespace::of_body(body);
     let bindings = Bindings::new(body, &module);
