@@ -17,7 +17,7 @@ pub struct FunctionSpan {
 
 /// The function spans of `source`, or `None` when it does not parse.
 pub fn function_spans(source: &str) -> Option<Vec<FunctionSpan>> {
-    let parsed = ruff_python_parser::parse_module(source).ok()?;
+    let parsed = fanout_pytest::source::parse(source).ok()?;
     let lines = LineStarts::new(source);
     let mut out = Vec::new();
     walk(&parsed.syntax().body, "", &lines, &mut out);
