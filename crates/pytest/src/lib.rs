@@ -124,19 +124,11 @@ fn collect_parsed(
     let body = &parsed.syntax().body;
     let module = Namespace::of_body(body);
     let bindings = Bindings::new(body, &module);
-    let mut collector = ModuleCollector {
-        rel_path,
-        test_root,
-        index: &index,
-        bindings: &bindings,
-        module: &module,
-        rules: Rules {
-            python_classes: request.python_classes,
-            python_functions: request.python_functions,
-        },
-        tests: Vec::new(),
-        diagnostics: Vec::new(),
+    let rules = Rules {
+        python_classes: request.python_classes,
+        python_functions: request.python_functions,
     };
+    let mut collector = ModuleCollector::new(rel_path, test_root, &index, &bindings, rules);
     collector.collect();
     (collector.tests, collector.diagnostics)
 }

@@ -24,6 +24,8 @@ pub struct ModuleCollector<'a> {
     pub bindings: &'a Bindings<'a>,
     pub module: &'a Namespace<'a>,
     pub rules: Rules<'a>,
+    /// The module's `pytestmark`, read once for all its tests.
+    module_marks: Vec<MarkRef<'a>>,
     pub tests: Vec<TestItem>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -44,6 +46,27 @@ struct ClassNode<'a> {
 }
 
 impl<'a> ModuleCollector<'a> {
+    pub fn new(
+        rel_path: &'a str,
+        test_root: &'a str,
+        index: &'a LineIndex<'a>,
+        bindings: &'a Bindings<'a>,
+        rules: Rules<'a>,
+    ) -> Self {
+        let module = bindings.module;
+        ModuleCollector {
+            rel_path,
+            test_root,
+            index,
+            bindings,
+            module,
+            rules,
+            module_marks: pytestmark(module, bindings),
+            tests: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
     pub fn collect(&mut self) {
         // PyCollector.collect: a module with `__test__ = False` yields nothing.
         if classes::dunder_test(self.module) == Some(false) {
@@ -214,9 +237,7 @@ impl<'a> ModuleCollector<'a> {
         // Base classes' marks come first, as pytest's get_unpacked_marks(consider_mro=True).
         let mut marks = Vec::new();
         for (class, ns) in mro.classes.iter().zip(&namespaces).rev() {
-            if let Some(Binding::Value(Some(value))) = ns.get("pytestmark") {
-                marks.extend(self.bindings.mark_list(value));
-            }
+            marks.extend(pytestmark(ns, self.bindings));
             marks.extend(
                 class
                     .decorator_list
@@ -327,10 +348,6 @@ impl<'a> ModuleCollector<'a> {
             .filter_map(|d| self.bindings.mark(&d.expression))
             .collect();
         let param_groups = params::param_groups(&function_marks, self.bindings);
-        let module_marks = match self.module.get("pytestmark") {
-            Some(Binding::Value(Some(value))) => self.bindings.mark_list(value),
-            _ => Vec::new(),
-        };
         let mut levels = vec![Level {
             source: GroupSource::Function,
             what: format!("function `{name}`"),
@@ -344,7 +361,7 @@ impl<'a> ModuleCollector<'a> {
         levels.push(Level {
             source: GroupSource::Module,
             what: "the module".into(),
-            marks: module_marks,
+            marks: self.module_marks.clone(),
         });
         let group = resolve::group(self, &levels, &param_groups);
         let runner = resolve::runner(self, &levels);
@@ -374,5 +391,13 @@ impl<'a> ModuleCollector<'a> {
             marks,
             test_root: self.test_root.to_owned(),
         });
+    }
+}
+
+/// The marks of a namespace's `pytestmark`.
+fn pytestmark<'a>(ns: &Namespace<'a>, bindings: &Bindings<'a>) -> Vec<MarkRef<'a>> {
+    match ns.get("pytestmark") {
+        Some(Binding::Value(Some(value))) => bindings.mark_list(value),
+        _ => Vec::new(),
     }
 }
