@@ -32,9 +32,10 @@ pub type Chain = Vec<PathBuf>;
 impl ImportGraph {
     pub fn build(tree: &Tree, rootdir: &Path) -> Self {
         let mut roots: Vec<PathBuf> = vec![rootdir.to_path_buf()];
+        let mut seen: HashSet<PathBuf> = roots.iter().cloned().collect();
         for file in &tree.python_files {
             let base = basedir(tree, file);
-            if !roots.contains(&base) {
+            if seen.insert(base.clone()) {
                 roots.push(base);
             }
         }
