@@ -6,6 +6,7 @@
 //! [`TestItem`]s with the closest `group` mark.
 
 mod classes;
+mod diagnostics;
 pub mod fnmatch;
 mod mark_uses;
 mod marks;
@@ -130,7 +131,7 @@ fn collect_parsed(
     };
     let mut collector = ModuleCollector::new(rel_path, test_root, &index, &bindings, rules);
     collector.collect();
-    (collector.tests, collector.diagnostics)
+    (collector.tests, collector.diagnostics.into_vec())
 }
 
 /// A doctest text file is one item named after the file, when it holds an example

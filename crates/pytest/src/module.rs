@@ -1,12 +1,13 @@
 //! Collecting the tests of one parsed module, as pytest's python plugin would.
 
 use crate::classes::{self, ClassKind};
+use crate::diagnostics::FileDiagnostics;
 use crate::marks::{Bindings, MarkRef};
 use crate::namespace::{Binding, Namespace};
 use crate::params;
-use crate::resolve::{self, Level};
+use crate::resolve::{self, Level, Resolver};
 use crate::source::LineIndex;
-use fanout_core::{Code, Diagnostic, GroupSource, Mark, TestItem};
+use fanout_core::{Code, GroupSource, Mark, TestItem};
 use ruff_python_ast::{StmtClassDef, StmtFunctionDef};
 use ruff_text_size::{Ranged, TextRange};
 use std::collections::HashSet;
@@ -27,7 +28,7 @@ pub struct ModuleCollector<'a> {
     /// The module's `pytestmark`, read once for all its tests.
     module_marks: Vec<MarkRef<'a>>,
     pub tests: Vec<TestItem>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: FileDiagnostics<'a>,
 }
 
 /// What pytest calls as a test: a `def`, or a lambda bound to a test name.
@@ -63,7 +64,7 @@ impl<'a> ModuleCollector<'a> {
             rules,
             module_marks: pytestmark(module, bindings),
             tests: Vec::new(),
-            diagnostics: Vec::new(),
+            diagnostics: FileDiagnostics::new(rel_path, index),
         }
     }
 
@@ -137,7 +138,7 @@ impl<'a> ModuleCollector<'a> {
                 continue;
             }
             if self.test_like(name) {
-                let d = self.warning(
+                let d = self.diagnostics.warning(
                     Code::ImportedTest,
                     *range,
                     format!("`{name}` is imported into this test module; if it is a test function or class, pytest collects it here and fanout does not see it"),
@@ -150,7 +151,7 @@ impl<'a> ModuleCollector<'a> {
     fn warn_alternatives(&mut self, ns: &Namespace<'a>) {
         for (name, range) in ns.alternative_defs() {
             if self.test_like(name) {
-                let d = self.warning(
+                let d = self.diagnostics.warning(
                     Code::ConditionalTest,
                     *range,
                     format!("`{name}` is defined in an `elif`/`else` branch; fanout assumes the first branch runs and leaves it out"),
@@ -162,22 +163,10 @@ impl<'a> ModuleCollector<'a> {
         }
     }
 
-    pub fn warning(&self, code: Code, range: TextRange, message: String) -> Diagnostic {
-        let mut d = self.diagnostic(code, range, message);
-        d.severity = fanout_core::Severity::Warning;
-        d
-    }
-
     /// A name pytest would take for a test function or class.
     fn test_like(&self, name: &str) -> bool {
         classes::name_matches(name, self.rules.python_functions)
             || classes::name_matches(name, self.rules.python_classes)
-    }
-
-    pub fn diagnostic(&self, code: Code, range: TextRange, message: String) -> Diagnostic {
-        let (line, column) = self.index.position(range.start());
-        let severity_error = Diagnostic::error(code, self.rel_path, message).at(line, column);
-        severity_error.with_source_line(self.index.line_text(line))
     }
 
     fn class(&mut self, def: &'a StmtClassDef, name: &'a str, chain: &mut Vec<ClassNode<'a>>) {
@@ -202,7 +191,7 @@ impl<'a> ModuleCollector<'a> {
             return;
         }
         if kind == ClassKind::Plain && classes::generates_init(def) {
-            let d = self.warning(
+            let d = self.diagnostics.warning(
                 Code::ClassNotCollected,
                 def.name.range(),
                 format!(
@@ -219,7 +208,7 @@ impl<'a> ModuleCollector<'a> {
                     .iter()
                     .any(|ns| matches!(ns.get(m), Some(Binding::Function(_))))
             }) {
-                let d = self.warning(
+                let d = self.diagnostics.warning(
                     Code::ClassNotCollected,
                     def.name.range(),
                     format!(
@@ -312,13 +301,13 @@ impl<'a> ModuleCollector<'a> {
             .collect::<Vec<_>>()
             .join(", ");
         let d = if has_tests {
-            self.warning(
+            self.diagnostics.warning(
                 Code::UnresolvedBase,
                 def.name.range(),
                 format!("class `{name}` inherits from {bases}, defined elsewhere: tests it inherits are not listed, so the matrix names the class and pytest runs them"),
             )
         } else {
-            self.diagnostic(
+            self.diagnostics.error(
                 Code::UnresolvedBase,
                 def.name.range(),
                 format!("class `{name}` inherits from {bases}, defined elsewhere, and has no test fanout can see: its inherited tests would be in no job"),
@@ -363,8 +352,12 @@ impl<'a> ModuleCollector<'a> {
             what: "the module".into(),
             marks: self.module_marks.clone(),
         });
-        let group = resolve::group(self, &levels, &param_groups);
-        let runner = resolve::runner(self, &levels);
+        let mut resolver = Resolver {
+            bindings: self.bindings,
+            diagnostics: &mut self.diagnostics,
+        };
+        let group = resolve::group(&mut resolver, &levels, &param_groups);
+        let runner = resolve::runner(&mut resolver, &levels);
         let marks: Vec<Mark> = levels
             .iter()
             .flat_map(|l| l.marks.iter())
