@@ -54,16 +54,26 @@ fn collection_time_by_tests_in_one_file() {
         let text = module_with_tests(n);
         let (collected, elapsed) = time_collect(&text);
         assert_eq!(collected, n);
+        // What the checks around ruff's parser cost.
+        let start = Instant::now();
+        let ruff_only = ruff_python_parser::parse_module(&text).is_ok();
+        let ruff_elapsed = start.elapsed();
+        let start = Instant::now();
+        let checked = fanout_pytest::source::parse(&text).is_ok();
+        let checked_elapsed = start.elapsed();
+        assert!(ruff_only && checked);
         let start = Instant::now();
         let uses = mark_uses(&text).map(|u| u.len());
         let uses_elapsed = start.elapsed();
         assert_eq!(uses, Some(n + 1));
         eprintln!(
-            "{n:>7} tests, {:>5} KB: collect_source {:>7.3} s ({:.2} µs per test), mark_uses {:>7.3} s",
+            "{n:>7} tests, {:>5} KB: collect_source {:>7.3} s ({:.2} µs per test), mark_uses {:>7.3} s, parse: ruff {:>6.3} s, checked {:>6.3} s",
             text.len() / 1024,
             elapsed.as_secs_f64(),
             elapsed.as_secs_f64() * 1e6 / n as f64,
             uses_elapsed.as_secs_f64(),
+            ruff_elapsed.as_secs_f64(),
+            checked_elapsed.as_secs_f64(),
         );
     }
 }
