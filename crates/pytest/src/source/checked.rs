@@ -57,10 +57,10 @@ pub fn parse(text: &str) -> Result<Parsed<ModModule>, ParseFailure> {
 fn parse_here(text: &str) -> Result<Parsed<ModModule>, ParseFailure> {
     prescan::check(text)?;
     let parsed = ruff_python_parser::parse_unchecked_source(text, PySourceType::Python);
-    if let Some(offset) = depth::too_deep(parsed.syntax()) {
+    if let Some(failure) = depth::check(parsed.syntax()) {
         // Dropping the tree recurses once per level and could overflow even this stack.
         std::mem::forget(parsed);
-        return Err(ParseFailure::too_deep(offset.to_usize()));
+        return Err(failure);
     }
     let indentation_error = indentation::check(text, parsed.tokens()).err();
     let syntax_error = parsed.errors().iter().map(|e| ParseFailure {

@@ -75,6 +75,26 @@ fn cases() -> Vec<(&'static str, String, bool)> {
             true,
         ),
         (
+            "a field in a format spec",
+            "x = 1\ny = f'{x:{x}}'\n".into(),
+            true,
+        ),
+        (
+            "a format spec in a format spec",
+            "x = 1\ny = f'{x:{x:{x}}}'\n".into(),
+            false,
+        ),
+        (
+            "150 fields nested in format specs",
+            format!("x = 1\ny = f'{}{}'\n", "{x:".repeat(150), "}".repeat(150)),
+            false,
+        ),
+        (
+            "an f-string in a format spec",
+            "x = 1\ny = f'{x:{f\"{x:{x}}\"}}'\n".into(),
+            true,
+        ),
+        (
             "tab in a comment line",
             "if 1:\n    x = 1\n\t# c\n    y = 2\n".into(),
             true,
@@ -104,6 +124,8 @@ fn failures_say_what_cpython_says() {
     let message = |text: &str| rejected(text).unwrap_or_default();
     assert!(message(&chain("+", 5001)).contains("RecursionError: maximum recursion depth"));
     assert_eq!(message(&nested(201)), "too many nested parentheses");
+    let spec = message("x = 1\ny = f'{x:{x:{x}}}'\n");
+    assert_eq!(spec, "f-string: expressions nested too deeply");
     let tab_error = message("if x:\n\tpass\n        pass\n");
     assert!(
         tab_error.starts_with("inconsistent use of tabs"),
@@ -126,6 +148,7 @@ fn hundred_thousand_terms_are_rejected_without_overflowing() {
         nested(100_000),
         format!("x = {}\n", "lambda: ".repeat(100_000)),
         format!("x = a{}\n", ".b".repeat(100_000)),
+        format!("x = f'{}{}'\n", "{x:".repeat(100_000), "}".repeat(100_000)),
     ] {
         assert!(rejected(&text).is_some(), "{}", &text[..40]);
     }

@@ -1,27 +1,35 @@
 //! How deeply a module's statements and expressions nest, found by a walk whose own recursion
 //! stops at the limit.
 
+use super::ParseFailure;
 use ruff_python_ast::visitor::source_order::{SourceOrderVisitor, TraversalSignal};
 use ruff_python_ast::{AnyNodeRef, ModModule};
-use ruff_text_size::{Ranged, TextSize};
+use ruff_text_size::Ranged;
 
 /// CPython 3.11 compiles up to about 3 × its recursion limit of 1000 nested levels, less the
 /// frames of whoever imports: 2000 imports, 3000 is "maximum recursion depth exceeded".
 pub const MAX_DEPTH: usize = 3000;
 
-/// Where nesting first goes beyond [`MAX_DEPTH`], if it does.
-pub fn too_deep(module: &ModModule) -> Option<TextSize> {
+/// The first place nesting goes beyond what CPython compiles, if any: [`MAX_DEPTH`] levels,
+/// or a replacement field in a format spec in a format spec of the same f-string.
+pub fn check(module: &ModModule) -> Option<ParseFailure> {
     let mut walk = DepthWalk {
         depth: 0,
-        exceeded_at: None,
+        fields: 0,
+        outer_fields: Vec::new(),
+        failure: None,
     };
     walk.visit_body(&module.body);
-    walk.exceeded_at
+    walk.failure
 }
 
 struct DepthWalk {
     depth: usize,
-    exceeded_at: Option<TextSize>,
+    /// Replacement fields open in the innermost f-string (more than one: in a format spec),
+    /// and in each f-string around it.
+    fields: usize,
+    outer_fields: Vec<usize>,
+    failure: Option<ParseFailure>,
 }
 
 /// The nodes CPython's compiler recurses on.
@@ -29,15 +37,35 @@ fn nests(node: AnyNodeRef<'_>) -> bool {
     node.is_statement() || node.is_expression() || node.is_pattern()
 }
 
+fn is_interpolated_string(node: AnyNodeRef<'_>) -> bool {
+    matches!(
+        node,
+        AnyNodeRef::ExprFString(_) | AnyNodeRef::ExprTString(_)
+    )
+}
+
 impl<'a> SourceOrderVisitor<'a> for DepthWalk {
     fn enter_node(&mut self, node: AnyNodeRef<'a>) -> TraversalSignal {
-        if self.exceeded_at.is_some() {
+        if self.failure.is_some() {
             return TraversalSignal::Skip;
         }
+        let offset = node.start().to_usize();
         if nests(node) {
             self.depth += 1;
             if self.depth > MAX_DEPTH {
-                self.exceeded_at = Some(node.start());
+                self.failure = Some(ParseFailure::too_deep(offset));
+                return TraversalSignal::Skip;
+            }
+        }
+        if is_interpolated_string(node) {
+            self.outer_fields.push(self.fields);
+            self.fields = 0;
+        }
+        if matches!(node, AnyNodeRef::InterpolatedElement(_)) {
+            self.fields += 1;
+            if self.fields > 2 {
+                let message = "f-string: expressions nested too deeply".into();
+                self.failure = Some(ParseFailure::at(offset, message));
                 return TraversalSignal::Skip;
             }
         }
@@ -47,6 +75,12 @@ impl<'a> SourceOrderVisitor<'a> for DepthWalk {
     fn leave_node(&mut self, node: AnyNodeRef<'a>) {
         if nests(node) {
             self.depth = self.depth.saturating_sub(1);
+        }
+        if is_interpolated_string(node) {
+            self.fields = self.outer_fields.pop().unwrap_or(0);
+        }
+        if matches!(node, AnyNodeRef::InterpolatedElement(_)) {
+            self.fields = self.fields.saturating_sub(1);
         }
     }
 }

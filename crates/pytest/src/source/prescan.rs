@@ -1,6 +1,7 @@
 //! Checks on the raw text, before parsing, for input CPython rejects and ruff's parser would
-//! recurse on without bound: brackets nested more than 200 deep, long runs of prefix operators
-//! (`- - - x`, `not not x`), and a second byte-order mark.
+//! recurse on without bound: brackets nested more than 200 deep (also as replacement fields in
+//! one f-string), long runs of prefix operators (`- - - x`, `not not x`), and a second
+//! byte-order mark.
 //!
 //! Strings and comments are skipped with CPython 3.11's rules (an f-string is one string). A text
 //! this misreads is accepted, never rejected: the parser still runs on a big stack.
@@ -23,7 +24,7 @@ pub fn check(text: &str) -> Result<(), ParseFailure> {
         match b {
             b'#' => i = line_end(bytes, i),
             b'\'' | b'"' => {
-                i = string_end(bytes, i);
+                i = string_end(bytes, i, false)?;
                 prefix_run = 0;
             }
             b' ' | b'\t' | b'\x0c' | b'\r' | b'\n' | b'\\' => i += 1,
@@ -54,7 +55,14 @@ pub fn check(text: &str) -> Result<(), ParseFailure> {
             }
             _ if is_word_byte(b) => {
                 let end = word_end(bytes, i);
-                if matches!(&bytes[i..end], b"not" | b"await") {
+                let word = &bytes[i..end];
+                if matches!(bytes.get(end), Some(b'\'' | b'"')) && is_string_prefix(word) {
+                    let interpolated = word.iter().any(|b| matches!(b, b'f' | b'F' | b't' | b'T'));
+                    i = string_end(bytes, end, interpolated)?;
+                    prefix_run = 0;
+                    continue;
+                }
+                if matches!(word, b"not" | b"await") {
                     prefix_run += 1;
                     if prefix_run > MAX_DEPTH {
                         return Err(ParseFailure::too_deep(i));
@@ -92,22 +100,42 @@ fn line_end(bytes: &[u8], start: usize) -> usize {
         .map_or(bytes.len(), |p| start + p)
 }
 
+fn is_string_prefix(word: &[u8]) -> bool {
+    word.len() <= 2 && word.iter().all(|b| b"rRbBuUfFtT".contains(b))
+}
+
 /// The offset after the string literal opening at `start`; an unterminated one ends at its
-/// line's end (single quotes) or at the end of the text (triple quotes).
-fn string_end(bytes: &[u8], start: usize) -> usize {
+/// line's end (single quotes) or at the end of the text (triple quotes). In an f-string,
+/// replacement fields nest like brackets (`{{` and `}}` outside any field are braces).
+fn string_end(bytes: &[u8], start: usize, interpolated: bool) -> Result<usize, ParseFailure> {
     let quote = bytes[start];
     let triple = bytes[start..].starts_with(&[quote; 3]);
     let mut i = start + if triple { 3 } else { 1 };
+    let mut fields = 0usize;
     while let Some(&b) = bytes.get(i) {
         match b {
             b'\\' => i += 2,
-            b'\n' | b'\r' if !triple => return i,
-            _ if b == quote && !triple => return i + 1,
-            _ if triple && bytes[i..].starts_with(&[quote; 3]) => return i + 3,
+            b'\n' | b'\r' if !triple => return Ok(i),
+            _ if b == quote && !triple => return Ok(i + 1),
+            _ if triple && bytes[i..].starts_with(&[quote; 3]) => return Ok(i + 3),
+            b'{' | b'}' if interpolated && fields == 0 && bytes.get(i + 1) == Some(&b) => i += 2,
+            b'{' if interpolated => {
+                fields += 1;
+                // A field and its expression's brackets; CPython allows 2 levels of fields.
+                if fields > MAX_BRACKETS + 2 {
+                    let message = "f-string: expressions nested too deeply".into();
+                    return Err(ParseFailure::at(i, message));
+                }
+                i += 1;
+            }
+            b'}' if interpolated => {
+                fields = fields.saturating_sub(1);
+                i += 1;
+            }
             _ => i += 1,
         }
     }
-    bytes.len()
+    Ok(bytes.len())
 }
 
 #[cfg(test)]
@@ -165,5 +193,17 @@ mod tests {
         );
         assert_eq!(failure("x = 1\ny\u{feff} = 2\n").map(|f| f.1), Some(7));
         assert_eq!(failure("x = '\u{feff}'  # \u{feff}\n"), None);
+    }
+
+    #[test]
+    fn replacement_fields_nest_like_brackets_in_f_strings_only() {
+        let fields = |prefix: &str, n: usize| {
+            format!("x = {prefix}'{}{}'\n", "{x:".repeat(n), "}".repeat(n))
+        };
+        assert_eq!(failure(&fields("f", 202)), None);
+        assert!(failure(&fields("rf", 203)).is_some_and(|f| f.0.contains("nested too deeply")));
+        assert_eq!(failure(&fields("", 300)), None);
+        assert_eq!(failure(&fields("b", 300)), None);
+        assert_eq!(failure(&format!("x = f'{}'\n", "{{".repeat(300))), None);
     }
 }
