@@ -42,8 +42,8 @@ impl std::fmt::Display for ParseFailure {
 impl std::error::Error for ParseFailure {}
 
 /// Parses a module's text (one leading byte-order mark allowed, as in a file). Never panics
-/// or overflows the stack: the parse runs on a big stack ([`stack::with_parse_stack`]), and
-/// the tree it returns nests at most [`depth::MAX_DEPTH`] levels, which recursive visitors and
+/// or overflows the stack: the parse runs on a big stack ([`super::with_parse_stack`]), and
+/// the tree it returns nests at most [`super::MAX_DEPTH`] levels, which recursive visitors and
 /// `Drop` handle on an ordinary 2 MB stack.
 pub fn parse(text: &str) -> Result<Parsed<ModModule>, ParseFailure> {
     stack::with_parse_stack(|| parse_here(text)).unwrap_or_else(|| {
