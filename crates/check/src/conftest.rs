@@ -15,9 +15,14 @@ pub struct ConftestFacts {
     pub plugins: Vec<String>,
 }
 
-/// `None` when the file does not parse (pytest would fail on it too).
+/// `None` when the file does not parse (pytest would fail on it too). The visit recurses on
+/// nesting, so it runs on a big stack, as the parse does.
 pub fn read(source: &str) -> Option<ConftestFacts> {
-    let parsed = ruff_python_parser::parse_module(source).ok()?;
+    fanout_pytest::source::with_parse_stack(|| read_here(source)).flatten()
+}
+
+fn read_here(source: &str) -> Option<ConftestFacts> {
+    let parsed = fanout_pytest::source::parse(source).ok()?;
     let mut finder = Finder {
         source,
         facts: ConftestFacts::default(),
@@ -101,5 +106,16 @@ def pytest_configure(config):
         assert_eq!(facts.plugins, ["pytest_operator_groups", "x.y"]);
         assert_eq!(read("pytest_plugins = 'a'\n").unwrap().plugins, ["a"]);
         assert!(read("def (:").is_none());
+    }
+
+    #[test]
+    fn deep_sources_are_read_or_rejected_without_overflowing() {
+        let deep =
+            |terms: usize| format!("x = {}1\npytest_plugins = ['a']\n", "1 + ".repeat(terms));
+        assert_eq!(
+            read(&deep(2900)).map(|f| f.plugins),
+            Some(vec!["a".to_owned()])
+        );
+        assert!(read(&deep(100_000)).is_none());
     }
 }

@@ -6,12 +6,18 @@ use crate::{relative, CheckInput};
 use fanout_core::matrix::{self, MatrixOptions};
 use fanout_core::{Code, Diagnostic, GroupId, TestItem};
 use fanout_pytest::MarkTarget;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 pub fn grouping(input: &CheckInput<'_>, files: &[FileUses]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // Looked up once per group mark: a set, so a file of 100k tests is not 100k² comparisons.
+    let collected: HashSet<(&str, u32)> = input
+        .tests
+        .iter()
+        .map(|t| (t.path.as_str(), t.line))
+        .collect();
     for file in files {
-        marks(input.tests, file, &mut out);
+        marks(&collected, file, &mut out);
     }
     ids(input.tests, files, &mut out);
     if let Some(d) = too_many_jobs(input) {
@@ -20,12 +26,11 @@ pub fn grouping(input: &CheckInput<'_>, files: &[FileUses]) -> Vec<Diagnostic> {
     out
 }
 
-fn marks(tests: &[TestItem], file: &FileUses, out: &mut Vec<Diagnostic>) {
+fn marks(collected: &HashSet<(&str, u32)>, file: &FileUses, out: &mut Vec<Diagnostic>) {
     for u in file.uses.iter().filter(|u| u.name == "group") {
         let d = match &u.target {
             MarkTarget::Function { name, line } => {
-                let collected = tests.iter().any(|t| t.path == file.rel && t.line == *line);
-                if collected {
+                if collected.contains(&(file.rel.as_str(), *line)) {
                     continue;
                 }
                 Diagnostic::warning(
@@ -85,13 +90,13 @@ fn ids(tests: &[TestItem], files: &[FileUses], out: &mut Vec<Diagnostic>) {
                 .with_hint("number groups from 1"),
             ));
         }
-        let ints: Vec<i64> = tests
+        let ints: HashSet<String> = tests
             .iter()
-            .filter_map(|t| t.group.as_ref()?.as_int())
+            .filter_map(|t| Some(t.group.as_ref()?.as_int()?.to_string()))
             .collect();
-        let clash = tests.iter().find(|t| {
-            matches!(&t.group, Some(GroupId::Str(s)) if ints.iter().any(|n| n.to_string() == *s))
-        });
+        let clash = tests
+            .iter()
+            .find(|t| matches!(&t.group, Some(GroupId::Str(s)) if ints.contains(s)));
         if let Some(t) = clash {
             let id = t
                 .group

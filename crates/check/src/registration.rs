@@ -54,19 +54,23 @@ pub struct FileUses {
 }
 
 pub fn read_uses(files: &[(PathBuf, String)]) -> Vec<FileUses> {
-    files
-        .iter()
-        .filter_map(|(abs, rel)| {
-            // Unreadable and unparsable files are reported by collection.
-            let text = std::fs::read_to_string(abs).ok()?;
-            let uses = fanout_pytest::mark_uses(&text)?;
-            Some(FileUses {
-                rel: rel.clone(),
-                text,
-                uses,
+    let read_all = || -> Vec<FileUses> {
+        files
+            .iter()
+            .filter_map(|(abs, rel)| {
+                // Unreadable and unparsable files are reported by collection.
+                let text = std::fs::read_to_string(abs).ok()?;
+                let uses = fanout_pytest::mark_uses(&text)?;
+                Some(FileUses {
+                    rel: rel.clone(),
+                    text,
+                    uses,
+                })
             })
-        })
-        .collect()
+            .collect()
+    };
+    // One big-stack thread for all files; without it, each parse starts its own.
+    fanout_pytest::source::with_parse_stack(read_all).unwrap_or_else(read_all)
 }
 
 fn read(path: &Path) -> Option<String> {

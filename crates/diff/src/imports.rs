@@ -32,20 +32,27 @@ pub type Chain = Vec<PathBuf>;
 impl ImportGraph {
     pub fn build(tree: &Tree, rootdir: &Path) -> Self {
         let mut roots: Vec<PathBuf> = vec![rootdir.to_path_buf()];
+        let mut seen: HashSet<PathBuf> = roots.iter().cloned().collect();
         for file in &tree.python_files {
             let base = basedir(tree, file);
-            if !roots.contains(&base) {
+            if seen.insert(base.clone()) {
                 roots.push(base);
             }
         }
-        let files = tree
-            .python_files
-            .par_iter()
-            .map(|file| (file.clone(), file_imports(tree, file, &roots)))
-            .collect::<Vec<_>>()
-            .into_iter()
-            .collect();
-        Self { files }
+        let read_all = || {
+            tree.python_files
+                .par_iter()
+                .map(|file| (file.clone(), file_imports(tree, file, &roots)))
+                .collect::<Vec<_>>()
+        };
+        // Threads with parse-sized stacks parse in place instead of starting one per file.
+        let files = match fanout_pytest::source::parse_pool() {
+            Ok(pool) => pool.install(read_all),
+            Err(_) => read_all(),
+        };
+        Self {
+            files: files.into_iter().collect(),
+        }
     }
 
     /// Every file that depends on one of `changed`, directly or transitively, with the chain
@@ -162,7 +169,7 @@ fn file_imports(tree: &Tree, file: &Path, roots: &[PathBuf]) -> FileImports {
         out.unknown = Some("it cannot be read as UTF-8 text".into());
         return out;
     };
-    let Ok(parsed) = ruff_python_parser::parse_module(&text) else {
+    let Ok(parsed) = fanout_pytest::source::parse(&text) else {
         out.unknown = Some("it does not parse".into());
         return out;
     };

@@ -62,3 +62,17 @@ fn relative_imports_plugins_and_packages() {
     assert!(hit.contains_key(&conftest));
     assert!(graph.dependents(&BTreeSet::new()).is_empty());
 }
+
+#[test]
+fn a_file_too_deep_to_import_does_not_parse() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = fs::canonicalize(dir.path()).expect("canonical");
+    let deep = format!("import helpers\nx = {}1\n", "1 + ".repeat(100_000));
+    let a = write(&root, "tests/test_a.py", &deep);
+    let tree = Tree::walk(&[root.join("tests")]);
+    let graph = ImportGraph::build(&tree, &root);
+    assert_eq!(
+        graph.files[&a].unknown.as_deref(),
+        Some("it does not parse")
+    );
+}

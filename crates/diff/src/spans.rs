@@ -17,7 +17,7 @@ pub struct FunctionSpan {
 
 /// The function spans of `source`, or `None` when it does not parse.
 pub fn function_spans(source: &str) -> Option<Vec<FunctionSpan>> {
-    let parsed = ruff_python_parser::parse_module(source).ok()?;
+    let parsed = fanout_pytest::source::parse(source).ok()?;
     let lines = LineStarts::new(source);
     let mut out = Vec::new();
     walk(&parsed.syntax().body, "", &lines, &mut out);
@@ -87,6 +87,7 @@ pub fn touched(old: &str, new: &str) -> Option<Touched> {
     let input = InternedInput::new(old, new);
     let diff = Diff::compute(Algorithm::Histogram, &input);
     let mut functions: Vec<FunctionSpan> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut any = false;
     for hunk in diff.hunks() {
         any = true;
@@ -94,7 +95,7 @@ pub fn touched(old: &str, new: &str) -> Option<Touched> {
         let old_fn = containing(&old_spans, &hunk.before);
         match (old_fn, new_fn) {
             (Some(o), Some(n)) if o.qualname == n.qualname => {
-                if !functions.contains(n) {
+                if seen.insert(n.start) {
                     functions.push(n.clone());
                 }
             }
@@ -114,18 +115,21 @@ pub fn touched(old: &str, new: &str) -> Option<Touched> {
 
 /// The span holding the 0-based line range `lines`; an empty range is an insertion point
 /// before line `lines.start` (0-based), inside a span when it falls between its first and
-/// last line (an insertion right after the last line extends the body).
+/// last line (an insertion right after the last line extends the body). Spans come in source
+/// order and do not overlap, so the candidate is the last one starting at or before `first`.
 fn containing<'s>(
     spans: &'s [FunctionSpan],
     lines: &std::ops::Range<u32>,
 ) -> Option<&'s FunctionSpan> {
-    if lines.is_empty() {
-        // Between 1-based lines `lines.start` and `lines.start + 1`.
-        let after = lines.start;
-        return spans.iter().find(|s| s.start <= after && after <= s.end);
-    }
-    let (first, last) = (lines.start + 1, lines.end);
-    spans.iter().find(|s| s.start <= first && last <= s.end)
+    // An insertion lies between 1-based lines `lines.start` and `lines.start + 1`.
+    let (first, last) = if lines.is_empty() {
+        (lines.start, lines.start)
+    } else {
+        (lines.start + 1, lines.end)
+    };
+    let after = spans.partition_point(|s| s.start <= first);
+    let span = spans.get(after.checked_sub(1)?)?;
+    (last <= span.end).then_some(span)
 }
 
 #[cfg(test)]

@@ -58,3 +58,14 @@ fn same_text_touches_nothing_and_bad_syntax_is_unknown() {
     assert_eq!(touched(OLD, OLD), Some(Touched::Nothing));
     assert_eq!(touched(OLD, "def (:\n"), None);
 }
+
+#[test]
+fn deep_sources_have_spans_or_none_without_overflowing() {
+    // Parsed on a big stack; the tree comes back at most 3000 levels deep, which walking and
+    // dropping on this 2 MB test thread handle.
+    let deep = |terms: usize| format!("x = {}1\ndef test_a():\n    pass\n", "1 + ".repeat(terms));
+    let spans = function_spans(&deep(2900)).map(|s| s.len());
+    assert_eq!(spans, Some(1));
+    assert_eq!(function_spans(&deep(100_000)), None);
+    assert_eq!(function_spans("if 1:\n\tx = 1\n        y = 2\n"), None);
+}

@@ -2,9 +2,11 @@
 //! and the group each test belongs to, from the source alone.
 //!
 //! Files are found with pytest's own rules ([`walk`]), parsed in parallel with
-//! `ruff_python_parser`, and resolved to [`TestItem`]s with the closest `group` mark.
+//! [`source::parse`] (ruff's parser, held to what CPython 3.11 imports), and resolved to
+//! [`TestItem`]s with the closest `group` mark.
 
 mod classes;
+mod diagnostics;
 pub mod fnmatch;
 mod mark_uses;
 pub mod markexpr;
@@ -47,16 +49,24 @@ pub struct Collection {
 /// diagnostics; the other files are still collected.
 pub fn collect(request: &CollectRequest<'_>) -> Collection {
     let (files, mut diagnostics) = walk::find_test_files(request.paths, &request.walk);
-    let per_file: Vec<(Vec<TestItem>, Vec<Diagnostic>)> = files
-        .par_iter()
-        .map(|file| match read_source(&file.abs, &file.rel) {
-            Ok(text) if file.doctest => {
-                (doctest_item(file, &text).into_iter().collect(), Vec::new())
-            }
-            Ok(text) => collect_source(&file.rel, &file.test_root, &text, request),
-            Err(d) => (Vec::new(), vec![d]),
-        })
-        .collect();
+    let collect_files = || -> Vec<(Vec<TestItem>, Vec<Diagnostic>)> {
+        files
+            .par_iter()
+            .map(|file| match read_source(&file.abs, &file.rel) {
+                Ok(text) if file.doctest => {
+                    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+                    (doctest_item(file, text).into_iter().collect(), Vec::new())
+                }
+                Ok(text) => collect_source(&file.rel, &file.test_root, &text, request),
+                Err(d) => (Vec::new(), vec![d]),
+            })
+            .collect()
+    };
+    // Without the big-stack pool, each parse starts a big-stack thread of its own.
+    let per_file = match source::parse_pool() {
+        Ok(pool) => pool.install(collect_files),
+        Err(_) => collect_files(),
+    };
     let mut tests = Vec::new();
     for (file_tests, file_diagnostics) in per_file {
         tests.extend(file_tests);
@@ -71,22 +81,41 @@ pub fn collect(request: &CollectRequest<'_>) -> Collection {
     }
 }
 
-/// Collects the tests of one module's source text.
+/// Collects the tests of one module's source text (as read: one byte-order mark allowed).
+/// Runs on a big stack ([`source::with_parse_stack`]).
 pub fn collect_source(
     rel_path: &str,
     test_root: &str,
     text: &str,
     request: &CollectRequest<'_>,
 ) -> (Vec<TestItem>, Vec<Diagnostic>) {
-    let index = LineIndex::new(text);
-    let parsed = match ruff_python_parser::parse_module(text) {
-        Ok(parsed) => parsed,
-        Err(err) => {
-            let (line, column) = index.position(err.location.start());
+    source::with_parse_stack(|| collect_parsed(rel_path, test_root, text, request)).unwrap_or_else(
+        || {
             let d = Diagnostic::error(
                 Code::SyntaxError,
                 rel_path,
-                format!("cannot parse this file: {}", err.error),
+                "fanout could not start a thread to parse this file",
+            );
+            (Vec::new(), vec![d])
+        },
+    )
+}
+
+fn collect_parsed(
+    rel_path: &str,
+    test_root: &str,
+    text: &str,
+    request: &CollectRequest<'_>,
+) -> (Vec<TestItem>, Vec<Diagnostic>) {
+    let index = LineIndex::new(text);
+    let parsed = match source::parse(text) {
+        Ok(parsed) => parsed,
+        Err(failure) => {
+            let (line, column) = index.position(failure.offset);
+            let d = Diagnostic::error(
+                Code::SyntaxError,
+                rel_path,
+                format!("cannot parse this file: {}", failure.message),
             )
             .at(line, column)
             .with_source_line(index.line_text(line))
@@ -97,21 +126,13 @@ pub fn collect_source(
     let body = &parsed.syntax().body;
     let module = Namespace::of_body(body);
     let bindings = Bindings::new(body, &module);
-    let mut collector = ModuleCollector {
-        rel_path,
-        test_root,
-        index: &index,
-        bindings: &bindings,
-        module: &module,
-        rules: Rules {
-            python_classes: request.python_classes,
-            python_functions: request.python_functions,
-        },
-        tests: Vec::new(),
-        diagnostics: Vec::new(),
+    let rules = Rules {
+        python_classes: request.python_classes,
+        python_functions: request.python_functions,
     };
+    let mut collector = ModuleCollector::new(rel_path, test_root, &index, &bindings, rules);
     collector.collect();
-    (collector.tests, collector.diagnostics)
+    (collector.tests, collector.diagnostics.into_vec())
 }
 
 /// A doctest text file is one item named after the file, when it holds an example
@@ -143,9 +164,14 @@ fn read_source(path: &std::path::Path, rel: &str) -> Result<String, Diagnostic> 
         Diagnostic::error(Code::IoError, rel, format!("cannot read this file: {e}"))
             .with_hint("check that the file exists and is readable")
     })?;
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-    String::from_utf8(bytes.to_vec()).map_err(|e| {
-        let valid = &bytes[..e.utf8_error().valid_up_to()];
+    // The byte-order mark stays: `source::parse` allows one and rejects a second, as CPython.
+    String::from_utf8(bytes).map_err(|e| {
+        let bom = if e.as_bytes().starts_with(b"\xef\xbb\xbf") {
+            3
+        } else {
+            0
+        };
+        let valid = &e.as_bytes()[bom..e.utf8_error().valid_up_to().max(bom)];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
         Diagnostic::error(
             Code::InvalidUtf8,

@@ -5,8 +5,9 @@ use crate::marks::Bindings;
 use crate::namespace::Namespace;
 use crate::source::LineIndex;
 use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{Expr, Stmt};
+use ruff_python_ast::{Decorator, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
+use std::collections::HashSet;
 
 /// One mark as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,7 +24,7 @@ pub struct MarkUse {
 }
 
 /// What a mark applies to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MarkTarget {
     /// A decorator of a function defined at module or class level; `line` is the line of the
     /// function's name, as in [`fanout_core::TestItem::line`].
@@ -37,15 +38,21 @@ pub enum MarkTarget {
 }
 
 /// The marks of a module's source, in source order; `None` when it does not parse (collection
-/// reports that).
+/// reports that). Runs on a big stack ([`crate::source::with_parse_stack`]).
 pub fn mark_uses(source: &str) -> Option<Vec<MarkUse>> {
-    let parsed = ruff_python_parser::parse_module(source).ok()?;
+    crate::source::with_parse_stack(|| mark_uses_here(source)).flatten()
+}
+
+fn mark_uses_here(source: &str) -> Option<Vec<MarkUse>> {
+    let parsed = crate::source::parse(source).ok()?;
     let body = &parsed.syntax().body;
     let module = Namespace::of_body(body);
     let bindings = Bindings::new(body, &module);
     let index = LineIndex::new(source);
     let mut regions = Vec::new();
     targets(body, None, &index, &mut regions);
+    // Disjoint, so sorted by start the one holding a range is the last starting before it.
+    regions.sort_by_key(|r| r.range.start());
     let mut finder = Finder {
         bindings: &bindings,
         found: Vec::new(),
@@ -56,10 +63,12 @@ pub fn mark_uses(source: &str) -> Option<Vec<MarkUse>> {
         (line, column, index.line_text(line).to_owned())
     };
     let target_of = |range: TextRange| {
-        regions
-            .iter()
-            .find(|(r, _): &&(TextRange, MarkTarget)| r.contains_range(range))
-            .map_or(MarkTarget::Other, |(_, t)| t.clone())
+        let after = regions.partition_point(|r| r.range.start() <= range.start());
+        after
+            .checked_sub(1)
+            .and_then(|i| regions.get(i))
+            .filter(|r| r.range.contains_range(range))
+            .map_or(MarkTarget::Other, |r| r.target.clone())
     };
     let mut uses: Vec<MarkUse> = finder
         .found
@@ -77,24 +86,27 @@ pub fn mark_uses(source: &str) -> Option<Vec<MarkUse>> {
         })
         .collect();
     // Decorators that are aliases of marks: `@slow`, `@group1`, `@group1(...)`.
-    for (range, target) in &regions {
-        if uses.iter().any(|u| u.target == *target && !u.via_alias) {
+    let written: HashSet<MarkTarget> = uses.iter().map(|u| u.target.clone()).collect();
+    for region in &regions {
+        if written.contains(&region.target) {
             continue;
         }
-        let Some(expr) = decorator_at(body, *range) else {
+        let Some((expr, mark)) = region
+            .decorator
+            .and_then(|expr| Some((expr, bindings.mark(expr)?)))
+        else {
             continue;
         };
-        if let Some(mark) = bindings.mark(expr) {
-            let (line, column, source_line) = at(expr.range());
-            uses.push(MarkUse {
-                name: mark.name.to_owned(),
-                line,
-                column,
-                source_line,
-                target: target.clone(),
-                via_alias: true,
-            });
-        }
+        // At the decorator, not at the alias's definition where `mark.range` points.
+        let (line, column, source_line) = at(expr.range());
+        uses.push(MarkUse {
+            name: mark.name.to_owned(),
+            line,
+            column,
+            source_line,
+            target: region.target.clone(),
+            via_alias: true,
+        });
     }
     uses.sort_by_key(|u| (u.line, u.column));
     Some(uses)
@@ -116,33 +128,41 @@ impl<'a> Visitor<'a> for Finder<'a, '_> {
     }
 }
 
-/// The regions (decorator expressions, `pytestmark` values) whose marks apply to a function, a
-/// class or the module.
-fn targets(
-    body: &[Stmt],
+/// Where marks apply to a function, a class or the module: a decorator expression or a
+/// `pytestmark` value.
+struct Region<'a> {
+    range: TextRange,
+    target: MarkTarget,
+    decorator: Option<&'a Expr>,
+}
+
+/// The regions of a body, in source order.
+fn targets<'a>(
+    body: &'a [Stmt],
     class: Option<&str>,
     index: &LineIndex<'_>,
-    out: &mut Vec<(TextRange, MarkTarget)>,
+    out: &mut Vec<Region<'a>>,
 ) {
+    let decorators = |list: &'a [Decorator], target: MarkTarget| {
+        list.iter().map(move |d| Region {
+            range: d.expression.range(),
+            target: target.clone(),
+            decorator: Some(&d.expression),
+        })
+    };
     for stmt in body {
         match stmt {
             Stmt::FunctionDef(def) => {
                 let (line, _) = index.position(def.name.range().start());
-                for d in &def.decorator_list {
-                    let target = MarkTarget::Function {
-                        name: def.name.to_string(),
-                        line,
-                    };
-                    out.push((d.expression.range(), target));
-                }
+                let name = def.name.to_string();
+                out.extend(decorators(
+                    &def.decorator_list,
+                    MarkTarget::Function { name, line },
+                ));
             }
             Stmt::ClassDef(def) => {
-                for d in &def.decorator_list {
-                    let target = MarkTarget::Class {
-                        name: def.name.to_string(),
-                    };
-                    out.push((d.expression.range(), target));
-                }
+                let name = def.name.to_string();
+                out.extend(decorators(&def.decorator_list, MarkTarget::Class { name }));
                 targets(&def.body, Some(def.name.as_str()), index, out);
             }
             Stmt::Assign(assign) => {
@@ -154,7 +174,11 @@ fn targets(
                     let target = class.map_or(MarkTarget::Module, |name| MarkTarget::Class {
                         name: name.to_owned(),
                     });
-                    out.push((assign.value.range(), target));
+                    out.push(Region {
+                        range: assign.value.range(),
+                        target,
+                        decorator: None,
+                    });
                 }
             }
             Stmt::If(s) => {
@@ -171,37 +195,6 @@ fn targets(
             _ => {}
         }
     }
-}
-
-/// The decorator expression with exactly this range, searched where [`targets`] looks.
-fn decorator_at(body: &[Stmt], range: TextRange) -> Option<&Expr> {
-    for stmt in body {
-        let found = match stmt {
-            Stmt::FunctionDef(def) => def
-                .decorator_list
-                .iter()
-                .map(|d| &d.expression)
-                .find(|e| e.range() == range),
-            Stmt::ClassDef(def) => def
-                .decorator_list
-                .iter()
-                .map(|d| &d.expression)
-                .find(|e| e.range() == range)
-                .or_else(|| decorator_at(&def.body, range)),
-            Stmt::If(s) => decorator_at(&s.body, range).or_else(|| {
-                s.elif_else_clauses
-                    .iter()
-                    .find_map(|c| decorator_at(&c.body, range))
-            }),
-            Stmt::Try(s) => decorator_at(&s.body, range).or_else(|| decorator_at(&s.orelse, range)),
-            Stmt::With(s) => decorator_at(&s.body, range),
-            _ => None,
-        };
-        if found.is_some() {
-            return found;
-        }
-    }
-    None
 }
 
 #[cfg(test)]

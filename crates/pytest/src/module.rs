@@ -1,12 +1,13 @@
 //! Collecting the tests of one parsed module, as pytest's python plugin would.
 
 use crate::classes::{self, ClassKind};
+use crate::diagnostics::FileDiagnostics;
 use crate::marks::{Bindings, MarkRef};
 use crate::namespace::{Binding, Namespace};
 use crate::params;
-use crate::resolve::{self, Level};
+use crate::resolve::{self, Level, Resolver};
 use crate::source::LineIndex;
-use fanout_core::{Code, Diagnostic, GroupSource, Mark, TestItem};
+use fanout_core::{Code, GroupSource, Mark, TestItem};
 use ruff_python_ast::{StmtClassDef, StmtFunctionDef};
 use ruff_text_size::{Ranged, TextRange};
 use std::collections::HashSet;
@@ -24,8 +25,10 @@ pub struct ModuleCollector<'a> {
     pub bindings: &'a Bindings<'a>,
     pub module: &'a Namespace<'a>,
     pub rules: Rules<'a>,
+    /// The module's `pytestmark`, read once for all its tests.
+    module_marks: Vec<MarkRef<'a>>,
     pub tests: Vec<TestItem>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: FileDiagnostics<'a>,
 }
 
 /// What pytest calls as a test: a `def`, or a lambda bound to a test name.
@@ -44,6 +47,27 @@ struct ClassNode<'a> {
 }
 
 impl<'a> ModuleCollector<'a> {
+    pub fn new(
+        rel_path: &'a str,
+        test_root: &'a str,
+        index: &'a LineIndex<'a>,
+        bindings: &'a Bindings<'a>,
+        rules: Rules<'a>,
+    ) -> Self {
+        let module = bindings.module;
+        ModuleCollector {
+            rel_path,
+            test_root,
+            index,
+            bindings,
+            module,
+            rules,
+            module_marks: pytestmark(module, bindings),
+            tests: Vec::new(),
+            diagnostics: FileDiagnostics::new(rel_path, index),
+        }
+    }
+
     pub fn collect(&mut self) {
         // PyCollector.collect: a module with `__test__ = False` yields nothing.
         if classes::dunder_test(self.module) == Some(false) {
@@ -114,7 +138,7 @@ impl<'a> ModuleCollector<'a> {
                 continue;
             }
             if self.test_like(name) {
-                let d = self.warning(
+                let d = self.diagnostics.warning(
                     Code::ImportedTest,
                     *range,
                     format!("`{name}` is imported into this test module; if it is a test function or class, pytest collects it here and fanout does not see it"),
@@ -127,7 +151,7 @@ impl<'a> ModuleCollector<'a> {
     fn warn_alternatives(&mut self, ns: &Namespace<'a>) {
         for (name, range) in ns.alternative_defs() {
             if self.test_like(name) {
-                let d = self.warning(
+                let d = self.diagnostics.warning(
                     Code::ConditionalTest,
                     *range,
                     format!("`{name}` is defined in an `elif`/`else` branch; fanout assumes the first branch runs and leaves it out"),
@@ -139,22 +163,10 @@ impl<'a> ModuleCollector<'a> {
         }
     }
 
-    pub fn warning(&self, code: Code, range: TextRange, message: String) -> Diagnostic {
-        let mut d = self.diagnostic(code, range, message);
-        d.severity = fanout_core::Severity::Warning;
-        d
-    }
-
     /// A name pytest would take for a test function or class.
     fn test_like(&self, name: &str) -> bool {
         classes::name_matches(name, self.rules.python_functions)
             || classes::name_matches(name, self.rules.python_classes)
-    }
-
-    pub fn diagnostic(&self, code: Code, range: TextRange, message: String) -> Diagnostic {
-        let (line, column) = self.index.position(range.start());
-        let severity_error = Diagnostic::error(code, self.rel_path, message).at(line, column);
-        severity_error.with_source_line(self.index.line_text(line))
     }
 
     fn class(&mut self, def: &'a StmtClassDef, name: &'a str, chain: &mut Vec<ClassNode<'a>>) {
@@ -179,7 +191,7 @@ impl<'a> ModuleCollector<'a> {
             return;
         }
         if kind == ClassKind::Plain && classes::generates_init(def) {
-            let d = self.warning(
+            let d = self.diagnostics.warning(
                 Code::ClassNotCollected,
                 def.name.range(),
                 format!(
@@ -196,7 +208,7 @@ impl<'a> ModuleCollector<'a> {
                     .iter()
                     .any(|ns| matches!(ns.get(m), Some(Binding::Function(_))))
             }) {
-                let d = self.warning(
+                let d = self.diagnostics.warning(
                     Code::ClassNotCollected,
                     def.name.range(),
                     format!(
@@ -214,9 +226,7 @@ impl<'a> ModuleCollector<'a> {
         // Base classes' marks come first, as pytest's get_unpacked_marks(consider_mro=True).
         let mut marks = Vec::new();
         for (class, ns) in mro.classes.iter().zip(&namespaces).rev() {
-            if let Some(Binding::Value(Some(value))) = ns.get("pytestmark") {
-                marks.extend(self.bindings.mark_list(value));
-            }
+            marks.extend(pytestmark(ns, self.bindings));
             marks.extend(
                 class
                     .decorator_list
@@ -291,13 +301,13 @@ impl<'a> ModuleCollector<'a> {
             .collect::<Vec<_>>()
             .join(", ");
         let d = if has_tests {
-            self.warning(
+            self.diagnostics.warning(
                 Code::UnresolvedBase,
                 def.name.range(),
                 format!("class `{name}` inherits from {bases}, defined elsewhere: tests it inherits are not listed, so the matrix names the class and pytest runs them"),
             )
         } else {
-            self.diagnostic(
+            self.diagnostics.error(
                 Code::UnresolvedBase,
                 def.name.range(),
                 format!("class `{name}` inherits from {bases}, defined elsewhere, and has no test fanout can see: its inherited tests would be in no job"),
@@ -327,10 +337,6 @@ impl<'a> ModuleCollector<'a> {
             .filter_map(|d| self.bindings.mark(&d.expression))
             .collect();
         let param_groups = params::param_groups(&function_marks, self.bindings);
-        let module_marks = match self.module.get("pytestmark") {
-            Some(Binding::Value(Some(value))) => self.bindings.mark_list(value),
-            _ => Vec::new(),
-        };
         let mut levels = vec![Level {
             source: GroupSource::Function,
             what: format!("function `{name}`"),
@@ -344,10 +350,14 @@ impl<'a> ModuleCollector<'a> {
         levels.push(Level {
             source: GroupSource::Module,
             what: "the module".into(),
-            marks: module_marks,
+            marks: self.module_marks.clone(),
         });
-        let group = resolve::group(self, &levels, &param_groups);
-        let runner = resolve::runner(self, &levels);
+        let mut resolver = Resolver {
+            bindings: self.bindings,
+            diagnostics: &mut self.diagnostics,
+        };
+        let group = resolve::group(&mut resolver, &levels, &param_groups);
+        let runner = resolve::runner(&mut resolver, &levels);
         let marks: Vec<Mark> = levels
             .iter()
             .flat_map(|l| l.marks.iter())
@@ -374,5 +384,13 @@ impl<'a> ModuleCollector<'a> {
             marks,
             test_root: self.test_root.to_owned(),
         });
+    }
+}
+
+/// The marks of a namespace's `pytestmark`.
+fn pytestmark<'a>(ns: &Namespace<'a>, bindings: &Bindings<'a>) -> Vec<MarkRef<'a>> {
+    match ns.get("pytestmark") {
+        Some(Binding::Value(Some(value))) => bindings.mark_list(value),
+        _ => Vec::new(),
     }
 }

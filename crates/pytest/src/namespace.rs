@@ -7,6 +7,7 @@
 //! [`Namespace::alternative_defs`]) so the caller can warn about them.
 
 use ruff_python_ast::{Expr, Stmt, StmtClassDef, StmtFunctionDef};
+use std::collections::HashMap;
 
 #[derive(Clone, Copy)]
 pub enum Binding<'a> {
@@ -19,16 +20,19 @@ pub enum Binding<'a> {
 
 #[derive(Default)]
 pub struct Namespace<'a> {
-    entries: Vec<(&'a str, Binding<'a>)>,
+    /// In `__dict__` order; `None` once the name is deleted (a later binding goes to the end).
+    entries: Vec<(&'a str, Option<Binding<'a>>)>,
+    /// Where each bound name is in `entries`.
+    index: HashMap<&'a str, usize>,
     /// How often each name is bound: constants bound more than once are not resolved.
-    counts: std::collections::HashMap<&'a str, usize>,
+    counts: HashMap<&'a str, usize>,
     /// Functions and classes defined in `elif`/`else` branches, not bound.
     alternative_defs: Vec<(&'a str, ruff_text_size::TextRange)>,
     /// Names bound by `from module import name`, which pytest collects like local
     /// definitions when they are functions or classes.
     imported: Vec<(&'a str, ruff_text_size::TextRange)>,
-    /// `name.attr = value` statements, e.g. `test_x.__test__ = False`.
-    attributes: Vec<(&'a str, &'a str, &'a Expr)>,
+    /// The last `name.attr = value` of each pair, e.g. `test_x.__test__ = False`.
+    attributes: HashMap<(&'a str, &'a str), &'a Expr>,
     /// Depth of `elif`/`else` branches being read.
     in_alternative: usize,
 }
@@ -42,14 +46,14 @@ impl<'a> Namespace<'a> {
 
     /// Bindings in `__dict__` order.
     pub fn iter(&self) -> impl Iterator<Item = (&'a str, Binding<'a>)> + '_ {
-        self.entries.iter().copied()
+        self.entries
+            .iter()
+            .filter_map(|&(name, binding)| Some((name, binding?)))
     }
 
     pub fn get(&self, name: &str) -> Option<Binding<'a>> {
-        self.entries
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, b)| *b)
+        let &i = self.index.get(name)?;
+        self.entries.get(i)?.1
     }
 
     /// The value of a name bound exactly once by a plain assignment.
@@ -76,11 +80,7 @@ impl<'a> Namespace<'a> {
 
     /// The value last assigned to `name.attr` at this level.
     pub fn attribute(&self, name: &str, attr: &str) -> Option<&'a Expr> {
-        self.attributes
-            .iter()
-            .rev()
-            .find(|(n, a, _)| *n == name && *a == attr)
-            .map(|(_, _, v)| *v)
+        self.attributes.get(&(name, attr)).copied()
     }
 
     pub fn contains(&self, name: &str) -> bool {
@@ -99,9 +99,12 @@ impl<'a> Namespace<'a> {
                 return;
             }
         }
-        match self.entries.iter_mut().find(|(n, _)| *n == name) {
-            Some(entry) => entry.1 = binding,
-            None => self.entries.push((name, binding)),
+        match self.index.get(name) {
+            Some(&i) => self.entries[i].1 = Some(binding),
+            None => {
+                self.index.insert(name, self.entries.len());
+                self.entries.push((name, Some(binding)));
+            }
         }
     }
 
@@ -120,7 +123,7 @@ impl<'a> Namespace<'a> {
                     if let Expr::Attribute(a) = target {
                         if let Expr::Name(n) = &*a.value {
                             self.attributes
-                                .push((n.id.as_str(), a.attr.as_str(), &assign.value));
+                                .insert((n.id.as_str(), a.attr.as_str()), &assign.value);
                         }
                     }
                 }
@@ -190,7 +193,9 @@ impl<'a> Namespace<'a> {
                     if let Expr::Name(name) = target {
                         let name = name.id.as_str();
                         *self.counts.entry(name).or_default() += 1;
-                        self.entries.retain(|(n, _)| *n != name);
+                        if let Some(i) = self.index.remove(name) {
+                            self.entries[i].1 = None;
+                        }
                     }
                 }
             }
@@ -206,5 +211,37 @@ impl<'a> Namespace<'a> {
             Expr::Starred(s) => self.bind_target(&s.value, None),
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dict_order_first_binding_position_last_value_and_del() {
+        let parsed =
+            crate::source::parse("a = 1\nb = 2\na = 3\ndel b\nc = 4\nb = 5\nb.x = 6\nb.x = 7\n")
+                .expect("parses");
+        let ns = Namespace::of_body(&parsed.syntax().body);
+        let names: Vec<&str> = ns.iter().map(|(name, _)| name).collect();
+        assert_eq!(names, ["a", "c", "b"]);
+        let value = |name| match ns.get(name) {
+            Some(Binding::Value(Some(Expr::NumberLiteral(n)))) => match &n.value {
+                ruff_python_ast::Number::Int(i) => i.as_u8(),
+                _ => None,
+            },
+            _ => None,
+        };
+        assert_eq!(
+            (value("a"), value("b"), value("c")),
+            (Some(3), Some(5), Some(4))
+        );
+        assert!(ns.constant("a").is_none(), "bound twice");
+        assert!(matches!(
+            ns.attribute("b", "x"),
+            Some(Expr::NumberLiteral(_))
+        ));
+        assert!(ns.get("d").is_none());
     }
 }

@@ -1,7 +1,7 @@
 //! The closest `group` and `runner` marks of a test, as pytest's `get_closest_marker`.
 
+use crate::diagnostics::FileDiagnostics;
 use crate::marks::{Bindings, MarkRef};
-use crate::module::ModuleCollector;
 use crate::params::ParamGroups;
 use crate::values;
 use fanout_core::{Code, GroupId, GroupSource, Mark, Runner};
@@ -14,11 +14,17 @@ pub struct Level<'a> {
     pub marks: Vec<MarkRef<'a>>,
 }
 
+/// What resolving reads and reports to: the module's mark bindings and its diagnostics.
+pub struct Resolver<'r, 'a> {
+    pub bindings: &'r Bindings<'a>,
+    pub diagnostics: &'r mut FileDiagnostics<'a>,
+}
+
 /// Ok(None): no group anywhere. Err(()): a problem was reported as a diagnostic.
 pub type GroupOutcome = Result<Option<(GroupId, GroupSource)>, ()>;
 
 pub fn group(
-    c: &mut ModuleCollector<'_>,
+    c: &mut Resolver<'_, '_>,
     levels: &[Level<'_>],
     params: &ParamGroups<'_>,
 ) -> GroupOutcome {
@@ -50,7 +56,8 @@ pub fn group(
                     message.push_str(" (for a class hierarchy, the base class's mark comes first)");
                 }
                 let d = c
-                    .diagnostic(Code::DuplicateGroupMark, second.range, message)
+                    .diagnostics
+                    .error(Code::DuplicateGroupMark, second.range, message)
                     .with_hint("keep one group mark per function, class or module");
                 c.diagnostics.push(d);
                 return Err(());
@@ -61,7 +68,7 @@ pub fn group(
 }
 
 fn param_group(
-    c: &mut ModuleCollector<'_>,
+    c: &mut Resolver<'_, '_>,
     level: &Level<'_>,
     decorator_groups: &[&MarkRef<'_>],
     per_parametrize: &[Vec<Vec<MarkRef<'_>>>],
@@ -73,9 +80,9 @@ fn param_group(
         .next()
         .map(|m| m.range)
         .unwrap_or_default();
-    let fail = |c: &mut ModuleCollector<'_>, message: String| {
+    let fail = |c: &mut Resolver<'_, '_>, message: String| {
         let d = c
-            .diagnostic(Code::ParameterGroups, first_param_mark, message)
+            .diagnostics.error(Code::ParameterGroups, first_param_mark, message)
             .with_hint("fanout's jobs are per test function: give the function one group, or split it into one function per group");
         c.diagnostics.push(d);
         Err(())
@@ -140,17 +147,14 @@ fn param_group(
     }
 }
 
-fn resolve_one(
-    c: &mut ModuleCollector<'_>,
-    mark: &MarkRef<'_>,
-    source: GroupSource,
-) -> GroupOutcome {
+fn resolve_one(c: &mut Resolver<'_, '_>, mark: &MarkRef<'_>, source: GroupSource) -> GroupOutcome {
     match values::group_id(mark, c.bindings) {
         Ok((id, range)) => match id.validate() {
             Ok(()) => Ok(Some((id, source))),
             Err(e) => {
                 let d = c
-                    .diagnostic(Code::InvalidGroupId, range, e.to_string())
+                    .diagnostics
+                    .error(Code::InvalidGroupId, range, e.to_string())
                     .with_hint("use letters, digits, spaces and `_ . - + @ , =` in group ids");
                 c.diagnostics.push(d);
                 Err(())
@@ -161,16 +165,19 @@ fn resolve_one(
             Err(())
         }
         Err(problem) => {
-            let d = c.diagnostic(Code::InvalidGroupMark, problem.range, problem.message);
+            let d = c
+                .diagnostics
+                .error(Code::InvalidGroupMark, problem.range, problem.message);
             c.diagnostics.push(d);
             Err(())
         }
     }
 }
 
-fn report_dynamic(c: &mut ModuleCollector<'_>, range: TextRange, message: String) {
+fn report_dynamic(c: &mut Resolver<'_, '_>, range: TextRange, message: String) {
     let d = c
-        .diagnostic(
+        .diagnostics
+        .error(
             Code::DynamicGroupId,
             range,
             format!("group id cannot be known without running the code: {message}"),
@@ -180,7 +187,7 @@ fn report_dynamic(c: &mut ModuleCollector<'_>, range: TextRange, message: String
 }
 
 /// The closest `runner` mark's labels; a bad value is reported and treated as none.
-pub fn runner(c: &mut ModuleCollector<'_>, levels: &[Level<'_>]) -> Option<Runner> {
+pub fn runner(c: &mut Resolver<'_, '_>, levels: &[Level<'_>]) -> Option<Runner> {
     let mark = levels
         .iter()
         .flat_map(|l| l.marks.iter())
@@ -188,7 +195,9 @@ pub fn runner(c: &mut ModuleCollector<'_>, levels: &[Level<'_>]) -> Option<Runne
     match values::runner(mark, c.bindings) {
         Ok(runner) => Some(runner),
         Err(problem) => {
-            let d = c.diagnostic(Code::InvalidRunner, problem.range, problem.message);
+            let d = c
+                .diagnostics
+                .error(Code::InvalidRunner, problem.range, problem.message);
             c.diagnostics.push(d);
             None
         }

@@ -1,4 +1,15 @@
-//! Byte offsets to 1-based lines and columns, and the source line for diagnostics.
+//! Source text: the one checked parse entry point ([`parse`]) and byte offsets to 1-based lines
+//! and columns for diagnostics.
+
+mod checked;
+mod depth;
+mod indentation;
+mod prescan;
+mod stack;
+
+pub use checked::{parse, ParseFailure};
+pub use depth::MAX_DEPTH;
+pub use stack::{parse_pool, with_parse_stack, PARSE_STACK_SIZE};
 
 use ruff_text_size::TextSize;
 
@@ -9,7 +20,9 @@ pub struct LineIndex<'src> {
 
 impl<'src> LineIndex<'src> {
     pub fn new(source: &'src str) -> Self {
-        let mut starts = vec![0];
+        // A byte-order mark is not a column of line 1.
+        let first = if source.starts_with('\u{feff}') { 3 } else { 0 };
+        let mut starts = vec![first];
         starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
         LineIndex { source, starts }
     }
@@ -56,5 +69,14 @@ mod tests {
         assert_eq!(idx.line_text(2), "\u{e9}x = 1");
         assert_eq!(idx.line_text(3), "last");
         assert_eq!(idx.line_text(9), "");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_column() {
+        let idx = LineIndex::new("\u{feff}x = 1\ny");
+        assert_eq!(idx.position(TextSize::from(3)), (1, 1));
+        assert_eq!(idx.position(TextSize::from(0)), (1, 1));
+        assert_eq!(idx.line_text(1), "x = 1");
+        assert_eq!(idx.position(TextSize::from(9)), (2, 1));
     }
 }

@@ -218,3 +218,41 @@ fn imported_test_names_are_flagged() {
         "from helpers import test_shared, TestBase, wait_for\nfrom pytest import TestReport\n";
     assert_eq!(codes(text), [("imported-test", 1), ("imported-test", 1)]);
 }
+
+#[test]
+fn sources_cpython_cannot_import_are_syntax_errors_not_aborts() {
+    let deep_plus = format!("x = {}1\ndef test_a(): pass\n", "1+".repeat(100_000));
+    let deep_minus = format!("x = {}1\ndef test_a(): pass\n", "-".repeat(100_000));
+    let brackets = format!("x = {}1{}\n", "(".repeat(100_000), ")".repeat(100_000));
+    for text in [
+        deep_plus.as_str(),
+        &deep_minus,
+        &brackets,
+        "\u{feff}\u{feff}def test_a(): pass\n",
+        "def test_a():\n\tx = 1\n        return x\n",
+    ] {
+        let (tests, diagnostics) = collect_text(text);
+        assert!(tests.is_empty());
+        assert_eq!(
+            diagnostics
+                .iter()
+                .map(|d| d.code.as_str())
+                .collect::<Vec<_>>(),
+            ["syntax-error"],
+            "{diagnostics:?}"
+        );
+        assert_eq!(mark_uses(text), None);
+    }
+}
+
+#[test]
+fn deep_sources_cpython_imports_are_collected() {
+    let text = format!(
+        "import pytest\n\n@pytest.mark.parametrize('x', [{}1])\n@pytest.mark.group(1)\ndef test_a(x): pass\n",
+        "1 + ".repeat(2900)
+    );
+    assert_eq!(groups(&text), [("test_a".to_owned(), Some("1".to_owned()))]);
+    assert_eq!(mark_uses(&text).map(|u| u.len()), Some(2));
+    let bom = collect_text("\u{feff}import pytest\n@pytest.mark.group(1)\ndef test_a(): pass\n");
+    assert_eq!((bom.0.len(), bom.1.len(), bom.0[0].line), (1, 0, 3));
+}

@@ -1,0 +1,83 @@
+//! The one way fanout parses Python: ruff's parser, bracketed by the checks that make it reject
+//! what CPython 3.11 cannot import, and run on a stack deep enough for what it accepts.
+
+use super::{depth, indentation, prescan, stack};
+use ruff_python_ast::{ModModule, PySourceType};
+use ruff_python_parser::Parsed;
+use ruff_text_size::TextSize;
+
+/// Why a source text cannot be imported, and where: a syntax error as CPython would report it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseFailure {
+    pub message: String,
+    /// Byte offset in the text.
+    pub offset: TextSize,
+}
+
+impl ParseFailure {
+    pub(super) fn at(offset: usize, message: String) -> Self {
+        ParseFailure {
+            message,
+            offset: TextSize::try_from(offset).unwrap_or(TextSize::new(u32::MAX)),
+        }
+    }
+
+    pub(super) fn too_deep(offset: usize) -> Self {
+        Self::at(
+            offset,
+            format!(
+                "nested more than {} levels deep; CPython stops with \"RecursionError: maximum recursion depth exceeded during compilation\"",
+                depth::MAX_DEPTH
+            ),
+        )
+    }
+}
+
+impl std::fmt::Display for ParseFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ParseFailure {}
+
+/// Parses a module's text (one leading byte-order mark allowed, as in a file). Never panics
+/// or overflows the stack: the parse runs on a big stack ([`super::with_parse_stack`]), and
+/// the tree it returns nests at most [`super::MAX_DEPTH`] levels, which recursive visitors and
+/// `Drop` handle on an ordinary 2 MB stack.
+pub fn parse(text: &str) -> Result<Parsed<ModModule>, ParseFailure> {
+    stack::with_parse_stack(|| parse_here(text)).unwrap_or_else(|| {
+        Err(ParseFailure::at(
+            0,
+            "fanout could not start a thread to parse this file".into(),
+        ))
+    })
+}
+
+fn parse_here(text: &str) -> Result<Parsed<ModModule>, ParseFailure> {
+    prescan::check(text)?;
+    let parsed = ruff_python_parser::parse_unchecked_source(text, PySourceType::Python);
+    if let Some(failure) = depth::check(parsed.syntax()) {
+        // Dropping the tree recurses once per level and could overflow even this stack.
+        std::mem::forget(parsed);
+        return Err(failure);
+    }
+    let indentation_error = indentation::check(text, parsed.tokens()).err();
+    let syntax_error = parsed.errors().iter().map(|e| ParseFailure {
+        message: e.error.to_string(),
+        offset: e.location.start(),
+    });
+    // The first problem in the file, as CPython reports it; on a tie, the indentation's.
+    match indentation_error
+        .into_iter()
+        .chain(syntax_error)
+        .min_by_key(|f| f.offset)
+    {
+        Some(failure) => Err(failure),
+        None => Ok(parsed),
+    }
+}
+
+#[cfg(test)]
+#[path = "checked_tests.rs"]
+mod tests;
