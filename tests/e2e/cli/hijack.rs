@@ -303,3 +303,88 @@ fn json_is_printed_whatever_fails() {
         assert_eq!(doc["diagnostics"][0]["line"], 1, "{doc:#}");
     }
 }
+
+#[test]
+fn files_cpython_cannot_import_are_errors_not_crashes() {
+    let p = Project::new();
+    let terms = vec!["1"; 50_000].join(" + ");
+    p.file("tests/test_ok.py", GROUPED)
+        .file("tests/test_sum.py", &format!("{GROUPED}\nx = {terms}\n"))
+        .file(
+            "tests/test_parens.py",
+            &format!(
+                "{GROUPED}\ny = {}1{}\n",
+                "(".repeat(100_000),
+                ")".repeat(100_000)
+            ),
+        )
+        .file(
+            "tests/test_unary.py",
+            &format!("{GROUPED}\nz = {}1\n", "-".repeat(100_000)),
+        )
+        .file(
+            "tests/test_tabs.py",
+            "import pytest\n\nif True:\n        x = 1\n\ty = 2\n",
+        )
+        .bytes(
+            "tests/test_bom.py",
+            format!("\u{feff}\u{feff}{GROUPED}").as_bytes(),
+        );
+    let out = p.run(&["collect", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.describe());
+    let doc: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let mut broken: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "syntax-error")
+        .filter_map(|d| d["path"].as_str())
+        .collect();
+    broken.sort_unstable();
+    assert_eq!(
+        broken,
+        [
+            "tests/test_bom.py",
+            "tests/test_parens.py",
+            "tests/test_sum.py",
+            "tests/test_tabs.py",
+            "tests/test_unary.py"
+        ],
+        "{}",
+        out.describe()
+    );
+    let ids: Vec<&str> = doc["tests"]
+        .as_array()
+        .expect("tests")
+        .iter()
+        .filter_map(|t| t["node_id"].as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        ["tests/test_ok.py::test_it"],
+        "the other files are still collected"
+    );
+}
+
+#[test]
+fn one_file_of_many_tests_is_collected_whole() {
+    let p = Project::new();
+    let mut text = String::from("import pytest\n\npytestmark = pytest.mark.slow\n\n");
+    for i in 0..20_000 {
+        text.push_str(&format!(
+            "@pytest.mark.group({})\ndef test_{i}():\n    pass\n\n",
+            i % 7
+        ));
+    }
+    p.file("tests/test_many.py", &text);
+    let out = p.run(&["matrix", "--backend", "json", "-m", "slow"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let tests: usize = doc["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| g["node_ids"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert_eq!((doc["count"].as_u64(), tests), (Some(7), 20_000));
+}
