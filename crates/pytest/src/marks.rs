@@ -4,7 +4,7 @@
 use crate::namespace::Namespace;
 use ruff_python_ast::{Arguments, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 /// A mark as written: its name, its call arguments (None for a bare `pytest.mark.NAME`),
 /// and where it is.
@@ -28,9 +28,9 @@ const ALIAS_DEPTH: usize = 8;
 impl<'a> Bindings<'a> {
     pub fn new(body: &'a [Stmt], module: &'a Namespace<'a>) -> Self {
         let mut b = Bindings {
-            pytest: HashSet::new(),
-            mark: HashSet::new(),
-            fixture: HashSet::new(),
+            pytest: HashSet::default(),
+            mark: HashSet::default(),
+            fixture: HashSet::default(),
             module,
         };
         b.scan(body);

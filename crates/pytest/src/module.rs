@@ -10,7 +10,7 @@ use crate::source::LineIndex;
 use fanout_core::{Code, GroupSource, Mark, TestItem};
 use ruff_python_ast::{StmtClassDef, StmtFunctionDef};
 use ruff_text_size::{Ranged, TextRange};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 /// The ini options that decide what is a test.
 pub struct Rules<'c> {
@@ -245,7 +245,7 @@ impl<'a> ModuleCollector<'a> {
         if let Some(ns) = namespaces.first() {
             self.warn_alternatives(ns);
         }
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut per_class = Vec::new();
         for ns in &namespaces {
             let mut members = Vec::new();

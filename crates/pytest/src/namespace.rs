@@ -7,7 +7,7 @@
 //! [`Namespace::alternative_defs`]) so the caller can warn about them.
 
 use ruff_python_ast::{Expr, Stmt, StmtClassDef, StmtFunctionDef};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 #[derive(Clone, Copy)]
 pub enum Binding<'a> {

@@ -4,7 +4,7 @@ use crate::marks::{Bindings, MarkRef};
 use ruff_python_ast::visitor::{walk_expr, Visitor};
 use ruff_python_ast::Expr;
 use ruff_text_size::{Ranged, TextRange};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 pub enum ParamGroups<'a> {
     /// No parameter carries a group mark.
@@ -99,7 +99,7 @@ pub fn first_group_mark<'a>(expr: &'a Expr, b: &Bindings<'a>) -> Option<TextRang
     let mut finder = GroupFinder {
         b,
         found: None,
-        followed: HashSet::new(),
+        followed: HashSet::default(),
     };
     finder.visit_expr(expr);
     finder.found

@@ -23,7 +23,7 @@ impl<'src> LineIndex<'src> {
         // A byte-order mark is not a column of line 1.
         let first = if source.starts_with('\u{feff}') { 3 } else { 0 };
         let mut starts = vec![first];
-        starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1));
         LineIndex { source, starts }
     }
 

@@ -54,15 +54,29 @@ pub fn parse(text: &str) -> Result<Parsed<ModModule>, ParseFailure> {
     })
 }
 
+/// Tokens in one logical line below which a module needs no depth walk: each level of nesting
+/// inside a logical line takes at least one of its tokens, and statements nest one level per
+/// indentation (at most 99), so such a module nests well under [`depth::MAX_DEPTH`].
+const SHALLOW_LINE_TOKENS: usize = 2000;
+
+/// Replacement fields open at once in one f-string from which the walk checks format-spec
+/// nesting (CPython allows two).
+const NESTED_FIELDS: usize = 3;
+
 fn parse_here(text: &str) -> Result<Parsed<ModModule>, ParseFailure> {
-    prescan::check(text)?;
+    let scan = prescan::check(text)?;
     let parsed = ruff_python_parser::parse_unchecked_source(text, PySourceType::Python);
-    if let Some(failure) = depth::check(parsed.syntax()) {
-        // Dropping the tree recurses once per level and could overflow even this stack.
-        std::mem::forget(parsed);
-        return Err(failure);
-    }
     let indentation_error = indentation::check(text, parsed.tokens()).err();
+    let may_be_deep = indentation_error.is_some()
+        || scan.max_fields >= NESTED_FIELDS
+        || longest_logical_line(parsed.tokens()) >= SHALLOW_LINE_TOKENS;
+    if may_be_deep {
+        if let Some(failure) = depth::check(parsed.syntax()) {
+            // Dropping the tree recurses once per level and could overflow even this stack.
+            std::mem::forget(parsed);
+            return Err(failure);
+        }
+    }
     let syntax_error = parsed.errors().iter().map(|e| ParseFailure {
         message: e.error.to_string(),
         offset: e.location.start(),
@@ -81,3 +95,19 @@ fn parse_here(text: &str) -> Result<Parsed<ModModule>, ParseFailure> {
 #[cfg(test)]
 #[path = "checked_tests.rs"]
 mod tests;
+
+/// The most tokens in one logical line (brackets and backslashes join physical lines).
+fn longest_logical_line(tokens: &[ruff_python_ast::token::Token]) -> usize {
+    use ruff_python_ast::token::TokenKind;
+    let mut longest = 0;
+    let mut current = 0;
+    for token in tokens {
+        if token.kind() == TokenKind::Newline {
+            longest = longest.max(current);
+            current = 0;
+        } else {
+            current += 1;
+        }
+    }
+    longest.max(current)
+}

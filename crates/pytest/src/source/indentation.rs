@@ -73,7 +73,7 @@ pub fn check(text: &str, tokens: &[Token]) -> Result<(), ParseFailure> {
 /// The start and indentation of the line holding `offset`, when only whitespace precedes it.
 fn indentation(text: &str, offset: usize) -> Option<(usize, Indent)> {
     let before = text.get(..offset)?;
-    let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let line_start = memchr::memrchr2(b'\n', b'\r', before.as_bytes()).map_or(0, |i| i + 1);
     let line = before[line_start..].trim_start_matches('\u{feff}');
     let mut indent = Indent { col: 0, alt: 0 };
     for c in line.chars() {

@@ -14,7 +14,15 @@ const MAX_BRACKETS: usize = 200;
 
 const BOM: &[u8] = "\u{feff}".as_bytes();
 
-pub fn check(text: &str) -> Result<(), ParseFailure> {
+/// What the scan saw that decides whether the tree needs a depth walk.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Scan {
+    /// The most replacement fields open at once in one f-string or t-string.
+    pub max_fields: usize,
+}
+
+pub fn check(text: &str) -> Result<Scan, ParseFailure> {
+    let mut scan = Scan::default();
     let bytes = text.as_bytes();
     let mut i = if bytes.starts_with(BOM) { BOM.len() } else { 0 };
     let mut brackets = 0usize;
@@ -24,10 +32,16 @@ pub fn check(text: &str) -> Result<(), ParseFailure> {
         match b {
             b'#' => i = line_end(bytes, i),
             b'\'' | b'"' => {
-                i = string_end(bytes, i, false)?;
+                i = string_end(bytes, i, false, &mut scan)?;
                 prefix_run = 0;
             }
-            b' ' | b'\t' | b'\x0c' | b'\r' | b'\n' | b'\\' => i += 1,
+            b' ' | b'\t' | b'\x0c' | b'\r' | b'\n' | b'\\' => {
+                // Indentation comes in runs.
+                i += 1;
+                while bytes.get(i) == Some(&b' ') {
+                    i += 1;
+                }
+            }
             b'(' | b'[' | b'{' => {
                 brackets += 1;
                 if brackets > MAX_BRACKETS {
@@ -47,7 +61,7 @@ pub fn check(text: &str) -> Result<(), ParseFailure> {
                 }
                 i += 1;
             }
-            _ if bytes[i..].starts_with(BOM) => {
+            0xEF if bytes[i..].starts_with(BOM) => {
                 return Err(ParseFailure::at(
                     i,
                     "invalid non-printable character U+FEFF".into(),
@@ -58,7 +72,7 @@ pub fn check(text: &str) -> Result<(), ParseFailure> {
                 let word = &bytes[i..end];
                 if matches!(bytes.get(end), Some(b'\'' | b'"')) && is_string_prefix(word) {
                     let interpolated = word.iter().any(|b| matches!(b, b'f' | b'F' | b't' | b'T'));
-                    i = string_end(bytes, end, interpolated)?;
+                    i = string_end(bytes, end, interpolated, &mut scan)?;
                     prefix_run = 0;
                     continue;
                 }
@@ -78,26 +92,38 @@ pub fn check(text: &str) -> Result<(), ParseFailure> {
             }
         }
     }
-    Ok(())
+    Ok(scan)
 }
 
+/// Bytes of identifiers and keywords (any non-ASCII byte counts: Unicode identifiers).
+const WORD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+        b += 1;
+    }
+    table
+};
+
 fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+    WORD[usize::from(b)]
 }
 
 fn word_end(bytes: &[u8], start: usize) -> usize {
     let mut end = start;
-    while bytes.get(end).is_some_and(|&b| is_word_byte(b)) && !bytes[end..].starts_with(BOM) {
+    while let Some(&b) = bytes.get(end) {
+        if !is_word_byte(b) || (b == 0xEF && bytes[end..].starts_with(BOM)) {
+            break;
+        }
         end += 1;
     }
     end.max(start + 1)
 }
 
 fn line_end(bytes: &[u8], start: usize) -> usize {
-    bytes[start..]
-        .iter()
-        .position(|&b| b == b'\n' || b == b'\r')
-        .map_or(bytes.len(), |p| start + p)
+    memchr::memchr2(b'\n', b'\r', &bytes[start..]).map_or(bytes.len(), |p| start + p)
 }
 
 fn is_string_prefix(word: &[u8]) -> bool {
@@ -107,12 +133,35 @@ fn is_string_prefix(word: &[u8]) -> bool {
 /// The offset after the string literal opening at `start`; an unterminated one ends at its
 /// line's end (single quotes) or at the end of the text (triple quotes). In an f-string,
 /// replacement fields nest like brackets (`{{` and `}}` outside any field are braces).
-fn string_end(bytes: &[u8], start: usize, interpolated: bool) -> Result<usize, ParseFailure> {
+fn string_end(
+    bytes: &[u8],
+    start: usize,
+    interpolated: bool,
+    scan: &mut Scan,
+) -> Result<usize, ParseFailure> {
     let quote = bytes[start];
     let triple = bytes[start..].starts_with(&[quote; 3]);
     let mut i = start + if triple { 3 } else { 1 };
     let mut fields = 0usize;
     while let Some(&b) = bytes.get(i) {
+        if !interpolated && b != quote && b != b'\\' && b != b'\n' && b != b'\r' {
+            // Most of a plain string: jump to the next byte that can end or escape it.
+            let rest = &bytes[i..];
+            let next = if triple {
+                memchr::memchr2(quote, b'\\', rest)
+            } else {
+                memchr::memchr3(quote, b'\\', b'\n', rest)
+            };
+            let skip = next.unwrap_or(rest.len());
+            // A lone `\r` ends a line too: look for it only in what was skipped.
+            let skip = if triple {
+                skip
+            } else {
+                memchr::memchr(b'\r', &rest[..skip]).unwrap_or(skip)
+            };
+            i += skip.max(1);
+            continue;
+        }
         match b {
             b'\\' => i += 2,
             b'\n' | b'\r' if !triple => return Ok(i),
@@ -121,6 +170,7 @@ fn string_end(bytes: &[u8], start: usize, interpolated: bool) -> Result<usize, P
             b'{' | b'}' if interpolated && fields == 0 && bytes.get(i + 1) == Some(&b) => i += 2,
             b'{' if interpolated => {
                 fields += 1;
+                scan.max_fields = scan.max_fields.max(fields);
                 // A field and its expression's brackets; CPython allows 2 levels of fields.
                 if fields > MAX_BRACKETS + 2 {
                     let message = "f-string: expressions nested too deeply".into();
