@@ -268,10 +268,11 @@ fn fnv1a(text: &str) -> u32 {
 /// The node ids to run a group: a test's own, or the class it sits in when that class
 /// inherits tests fanout cannot see (pytest then runs those too).
 fn node_ids(members: &[&TestItem]) -> Vec<String> {
-    let mut ids: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::with_capacity(members.len());
+    let mut ids: Vec<String> = Vec::with_capacity(members.len());
     for t in members {
         let id = t.unseen_in.as_ref().unwrap_or(&t.node_id);
-        if !ids.contains(id) {
+        if seen.insert(id.as_str()) {
             ids.push(id.clone());
         }
     }
