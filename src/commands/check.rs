@@ -99,7 +99,7 @@ fn check(
         test_files: &files,
     };
     let mut report = fanout_check::check(&input);
-    pipeline::finish(&mut report.diagnostics, &project);
+    pipeline::finish(&mut report.diagnostics);
     Ok((project, collected, report))
 }
 

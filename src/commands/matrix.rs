@@ -31,7 +31,7 @@ pub fn run(args: &MatrixArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
     let (matrix, job_diagnostics) = pipeline::jobs(&selection);
     let mut diagnostics = selection.diagnostics.clone();
     diagnostics.extend(job_diagnostics);
-    pipeline::finish(&mut diagnostics, &selection.project);
+    pipeline::finish(&mut diagnostics);
     let err = &mut cx.streams.err;
     if let Some(changes) = &selection.selected.changes {
         for (label, text) in changes.notes() {

@@ -12,7 +12,6 @@ mod changes;
 mod failure;
 mod project;
 mod select;
-mod sources;
 
 pub use changes::ChangeSelection;
 pub use failure::Failure;
@@ -44,7 +43,7 @@ pub fn select(
         &selected.tests,
         project.ungrouped_policy(),
     ));
-    finish(&mut diagnostics, &project);
+    finish(&mut diagnostics);
     Ok(Selection {
         project,
         selected,
@@ -78,12 +77,12 @@ pub fn jobs(selection: &Selection) -> (Matrix, Vec<Diagnostic>) {
             .with_hint("merge small groups, select fewer tests with -m, or raise max-jobs"),
         );
     }
-    finish(&mut diagnostics, project);
+    finish(&mut diagnostics);
     (matrix, diagnostics)
 }
 
-/// Diagnostics in file and position order, with the source line each points at.
-pub fn finish(diagnostics: &mut [Diagnostic], project: &Project) {
+/// Diagnostics in file and position order. Each carries its source line from when the file
+/// was parsed: nothing is read twice.
+pub fn finish(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    sources::fill_source_lines(diagnostics, project.rootdir());
 }

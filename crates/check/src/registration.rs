@@ -31,6 +31,8 @@ pub struct Ignored {
     pub rel: String,
     pub section: String,
     pub line: u32,
+    /// The text of that line, for the snippet.
+    pub source_line: String,
     pub names: Vec<String>,
     pub reason: String,
 }
@@ -224,6 +226,7 @@ impl Registry {
                     ),
                 )
                 .at(i.line, 1)
+                .with_source_line(&i.source_line)
                 .with_hint(format!(
                     "{target}, or run `fanout check --fix` to register the ones the tests use"
                 ))
@@ -324,10 +327,16 @@ fn ignored_registrations(
                 } else {
                     "pytest reads no config file for this run".to_owned()
                 };
+                let source_line = text
+                    .lines()
+                    .nth((found.line as usize).saturating_sub(1))
+                    .unwrap_or_default()
+                    .to_owned();
                 out.push(Ignored {
                     rel: rel.clone(),
                     section: found.section,
                     line: found.line,
+                    source_line,
                     names: found.entries.into_iter().map(|e| e.name).collect(),
                     reason,
                 });

@@ -66,6 +66,7 @@ pub fn check_grouping(tests: &[TestItem], policy: UngroupedPolicy) -> Vec<Diagno
                         "pytest's doctest plugin collects this file, and doctests cannot carry a group mark",
                     )
                     .at(file_tests[0].line, 1)
+                    .with_source_line(&*file_tests[0].def_line)
                     .with_hint(
                         "set `ungrouped = \"whole-file\"` in [tool.fanout] to run it as one job, rename it, \
                          or add `-p no:doctest` to addopts if it is not a test",
@@ -83,6 +84,7 @@ pub fn check_grouping(tests: &[TestItem], policy: UngroupedPolicy) -> Vec<Diagno
                         ),
                     )
                     .at(first.line, 1)
+                    .with_source_line(&*first.def_line)
                     .with_hint(
                         "add @pytest.mark.group(ID) to the tests, or set `ungrouped = \"whole-file\"` \
                          in [tool.fanout] to run the file as one job",
@@ -108,6 +110,7 @@ pub fn check_grouping(tests: &[TestItem], policy: UngroupedPolicy) -> Vec<Diagno
                     ),
                 )
                 .at(test.line, 1)
+                .with_source_line(&*test.def_line)
                 .with_hint("add @pytest.mark.group(ID) to this test, its class or the module"),
             );
         }
@@ -162,6 +165,7 @@ pub fn build(tests: &[TestItem], options: MatrixOptions) -> (Matrix, Vec<Diagnos
                             ),
                         )
                         .at(members[0].line, 1)
+                        .with_source_line(&*members[0].def_line)
                         .with_hint("use letters, digits, spaces and `_ . - + @ , =` in group ids"),
                     );
                     continue;
@@ -213,10 +217,10 @@ fn shared_job_name(entries: &[MatrixEntry], tests: &[TestItem]) -> Option<Diagno
             ),
             None => format!("`{}` (whole file)", e.path_to_test_file),
         };
-        let line = tests
+        let test = tests
             .iter()
-            .find(|t| entry.node_ids.first() == Some(&t.node_id))
-            .map_or(0, |t| t.line);
+            .find(|t| entry.node_ids.first() == Some(&t.node_id));
+        let line = test.map_or(0, |t| t.line);
         return Some(
             Diagnostic::error(
                 Code::DuplicateJobName,
@@ -229,6 +233,7 @@ fn shared_job_name(entries: &[MatrixEntry], tests: &[TestItem]) -> Option<Diagno
                 ),
             )
             .at(line, if line > 0 { 1 } else { 0 })
+            .with_source_line(test.map_or("", |t| &*t.def_line))
             .with_hint("give one of them another group id (`1` and `\"1\"` read the same in CI), or rename one of the files"),
         );
     }
@@ -299,6 +304,7 @@ fn check_unseen_classes(path: &str, file_tests: &[&TestItem]) -> Option<Diagnost
                     ),
                 )
                 .at(other.line, 1)
+                    .with_source_line(&*other.def_line)
                 .with_hint("give the class one group (a class-level mark), or define its base class in the test module"),
             );
         }
@@ -366,6 +372,7 @@ fn agreed_runner(path: &str, members: &[&TestItem]) -> Result<Option<Runner>, Di
                 format!("`{}` asks for a runner label that {why}", t.node_id),
             )
             .at(t.line, 1)
+                    .with_source_line(&*t.def_line)
             .with_hint("runner labels are non-empty names without control characters, e.g. `ubuntu-latest`"));
         }
     }
@@ -383,6 +390,7 @@ fn agreed_runner(path: &str, members: &[&TestItem]) -> Result<Option<Runner>, Di
             ),
         )
         .at(other.line, 1)
+                    .with_source_line(&*other.def_line)
         .with_hint("give the tests of the group the same @pytest.mark.runner(...), or put it on one test only"));
     }
     Ok(first.runner.clone())
@@ -399,6 +407,7 @@ mod tests {
             class: None,
             function: function.into(),
             line,
+            def_line: format!("def {function}():").into(),
             group,
             group_source: None,
             group_error: false,

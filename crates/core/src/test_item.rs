@@ -72,6 +72,9 @@ pub struct TestItem {
     pub function: String,
     /// 1-based line of the `def`.
     pub line: u32,
+    /// The text of that line as parsed, for diagnostics that point at the test once the file
+    /// is no longer at hand (so a snippet never shows a file changed since).
+    pub def_line: Box<str>,
     pub group: Option<GroupId>,
     pub group_source: Option<GroupSource>,
     /// The test has a group mark whose id could not be resolved (reported as a diagnostic);

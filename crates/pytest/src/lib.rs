@@ -148,6 +148,7 @@ fn doctest_item(file: &walk::TestFile, text: &str) -> Option<TestItem> {
         class: None,
         function: name,
         line: u32::try_from(first_example + 1).unwrap_or(u32::MAX),
+        def_line: text.lines().nth(first_example).unwrap_or_default().into(),
         group: None,
         group_source: None,
         group_error: false,

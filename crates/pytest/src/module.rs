@@ -369,6 +369,7 @@ impl<'a> ModuleCollector<'a> {
             class,
             function: name.to_owned(),
             line,
+            def_line: self.index.line_text(line).into(),
             group_error: group.is_err(),
             doctest: false,
             unseen_in: chain.iter().position(|c| c.opaque).map(|i| {
