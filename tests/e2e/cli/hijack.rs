@@ -177,17 +177,7 @@ fn one_job_name_for_two_ids_is_refused_naming_both() {
     let p = Project::new();
     p.file(
         "tests/test_a.py",
-        r#"
-        import pytest
-
-        @pytest.mark.group(1)
-        def test_int():
-            pass
-
-        @pytest.mark.group("1")
-        def test_str():
-            pass
-        "#,
+        include_str!("../../fixtures/diagnostics/duplicate_job_name.py"),
     );
     let out = p.run(&["matrix", "--backend", "json"]);
     assert_eq!(out.code, 1, "{}", out.describe());
