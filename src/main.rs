@@ -17,6 +17,7 @@ use fanout_json as _;
 
 use clap::Parser;
 use fanout_core::ExitStatus;
+use fanout_core::{Code, Diagnostic, SCHEMA_VERSION};
 use std::io::Write;
 
 // The parser allocates an AST node per expression; glibc's malloc spends a quarter of the run
@@ -26,7 +27,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let env = environment::Environment::capture();
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => usage_error(e),
+    };
     let mut streams = match output::Streams::open(env.github_actions()) {
         Ok(streams) => streams,
         Err(e) => {
@@ -60,4 +64,25 @@ fn main() {
         }
     };
     std::process::exit(status.code());
+}
+
+/// A command line clap refuses. `--help` and `--version` print as usual; a real error asked for
+/// with `--format json` is also one JSON document on stdout, as every other failure is.
+fn usage_error(error: clap::Error) -> ! {
+    let asked_json = std::env::args().collect::<Vec<_>>().windows(2).any(|w| {
+        (w[0] == "--format" && w[1] == "json") || w[1] == "--format=json" || w[0] == "--format=json"
+    });
+    if asked_json && error.use_stderr() {
+        let rendered = error.render().to_string();
+        let first = rendered.lines().next().unwrap_or_default();
+        let message = first.strip_prefix("error: ").unwrap_or(first).to_owned();
+        let d = Diagnostic::error(Code::UsageError, "", message)
+            .with_hint("`fanout --help` lists the commands and their options");
+        let doc = serde_json::json!({"schema": SCHEMA_VERSION, "tests": [], "diagnostics": [d]});
+        let mut out = std::io::stdout().lock();
+        // Nothing else can be done if stdout is gone; clap's own message follows on stderr.
+        let _ = serde_json::to_writer_pretty(&mut out, &doc)
+            .and_then(|()| writeln!(out).map_err(serde_json::Error::io));
+    }
+    error.exit()
 }

@@ -280,6 +280,16 @@ fn json_is_printed_whatever_fails() {
     let doc: Value = serde_json::from_str(&out.stdout).expect("one JSON document");
     assert_eq!(doc["diagnostics"][0]["code"], "invalid-mark-expression");
     assert_eq!(doc["tests"], Value::Array(vec![]));
+    let out = p.run(&["collect", "--format", "json", "--no-such-option"]);
+    assert_eq!(out.code, 2, "{}", out.describe());
+    let doc: Value = serde_json::from_str(&out.stdout).expect("one JSON document");
+    assert_eq!(doc["diagnostics"][0]["code"], "usage-error");
+    assert!(
+        doc["diagnostics"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("--no-such-option")),
+        "{doc:#}"
+    );
     p.file("pyproject.toml", "[tool.pytest.ini_options\n");
     for args in [
         &["collect", "--format", "json"][..],
