@@ -214,7 +214,20 @@ pub fn select(
         .any(|(t, _)| matches!(t, Target::Everything | Target::Unsure(_)));
     if !everything {
         for (abs, rel, old_id, what) in modified_tests {
-            targets.push(test_file_change(repo, &abs, &rel, old_id, &what));
+            let test_lines: BTreeSet<u32> = project
+                .tests
+                .iter()
+                .filter(|t| t.path == rel)
+                .map(|t| t.line)
+                .collect();
+            targets.push(test_file_change(
+                repo,
+                &abs,
+                &rel,
+                old_id,
+                &what,
+                &test_lines,
+            ));
         }
     }
     let everything = targets
@@ -307,13 +320,17 @@ fn show(path: &Path, rootdir: &Path) -> String {
         .replace('\\', "/")
 }
 
-/// A modified test file: only the changed test functions when the hunks stay inside them.
+/// A modified test file: only the changed tests when every hunk stays inside the body of a
+/// collected test that no other code of the file refers to; any other change (a fixture, a
+/// helper, `setup_method`, a hook, a decorator, module level) is code the file's tests may use,
+/// so the whole file runs.
 fn test_file_change(
     repo: &gix::Repository,
     abs: &Path,
     rel: &str,
     old_id: Option<gix::ObjectId>,
     what: &str,
+    test_lines: &BTreeSet<u32>,
 ) -> (Target, String) {
     let whole = |why: &str| {
         (
@@ -353,6 +370,22 @@ fn test_file_change(
             format!("{what}, but its text is the same"),
         ),
         Some(Touched::Functions(spans)) => {
+            if let Some(other) = spans.iter().find(|s| !test_lines.contains(&s.start)) {
+                return whole(&format!(
+                    "`{}` changed, which is not a collected test but code its tests may use (a fixture, helper, setup or hook)",
+                    other.qualname
+                ));
+            }
+            match crate::spans::referenced_elsewhere(&new, &spans) {
+                None => return unsure("one of its versions does not parse"),
+                Some(used) if !used.is_empty() => {
+                    return whole(&format!(
+                        "`{}` changed, and other code of the file refers to it",
+                        used.join("`, `")
+                    ))
+                }
+                Some(_) => {}
+            }
             let names: Vec<String> = spans.iter().map(|s| s.qualname.clone()).collect();
             let lines = spans.iter().map(|s| s.start).collect();
             (

@@ -66,6 +66,44 @@ impl LineStarts {
     }
 }
 
+/// The functions of `spans` whose name `source` uses outside their own body (a call, a
+/// reference, `self.name`): code elsewhere depends on them. `None` when it does not parse.
+pub fn referenced_elsewhere(source: &str, spans: &[FunctionSpan]) -> Option<Vec<String>> {
+    use ruff_python_ast::visitor::source_order::{walk_expr, SourceOrderVisitor};
+    use ruff_python_ast::Expr;
+
+    struct Names<'a> {
+        uses: Vec<(&'a str, TextSize)>,
+    }
+    impl<'a> SourceOrderVisitor<'a> for Names<'a> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            match expr {
+                Expr::Name(name) => self.uses.push((name.id.as_str(), name.start())),
+                Expr::Attribute(attr) => self.uses.push((attr.attr.as_str(), attr.attr.start())),
+                _ => {}
+            }
+            walk_expr(self, expr);
+        }
+    }
+
+    let parsed = fanout_pytest::source::parse(source).ok()?;
+    let lines = LineStarts::new(source);
+    let mut names = Names { uses: Vec::new() };
+    names.visit_body(&parsed.syntax().body);
+    let found = spans
+        .iter()
+        .filter(|span| {
+            let name = span.qualname.rsplit("::").next().unwrap_or(&span.qualname);
+            names.uses.iter().any(|(used, at)| {
+                let line = lines.line(*at);
+                *used == name && (line < span.start || line > span.end)
+            })
+        })
+        .map(|span| span.qualname.clone())
+        .collect();
+    Some(found)
+}
+
 /// Where a change between two versions of a test module lies.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Touched {

@@ -304,3 +304,64 @@ fn a_test_file_whose_old_version_does_not_parse_selects_everything() {
     let strict = repo.affected(&["--base", "main", "--no-include-worktree", "--strict"]);
     assert_eq!(strict.code, 2, "{}", strict.describe());
 }
+
+/// tests/test_a.py with a fixture, a helper, a class with `setup_method` and a test that calls
+/// another test, committed on the base branch; then `edit` is applied on the feature branch.
+fn in_file_code(edit: (&str, &str)) -> crate::e2e::project::Output {
+    let repo = Repo::new();
+    repo.write(
+        "tests/test_a.py",
+        "import pytest\n\n\n@pytest.fixture\ndef db():\n    return 1\n\n\ndef helper():\n    return 2\n\n\n@pytest.mark.group(1)\ndef test_one(db):\n    assert db\n\n\n@pytest.mark.group(2)\ndef test_two():\n    assert helper()\n\n\n@pytest.mark.group(3)\nclass TestC:\n    def setup_method(self):\n        self.x = 3\n\n    def test_c(self):\n        assert self.x\n\n\n@pytest.mark.group(4)\ndef test_four():\n    assert 4\n\n\n@pytest.mark.group(5)\ndef test_five():\n    test_four()\n",
+    );
+    repo.commit_all("in-file code");
+    repo.git(&["branch", "-q", "-f", "main"]);
+    repo.replace("tests/test_a.py", edit.0, edit.1);
+    repo.commit_all("edit");
+    checked(&repo)
+}
+
+const ALL_OF_A: &[&str] = &[
+    "tests/test_a.py group 1",
+    "tests/test_a.py group 2",
+    "tests/test_a.py group 3",
+    "tests/test_a.py group 4",
+    "tests/test_a.py group 5",
+];
+
+#[test]
+fn a_fixture_helper_or_setup_change_in_a_test_file_selects_the_whole_file() {
+    for (edit, name) in [
+        (("return 1", "return 10"), "db"),
+        (("return 2", "return 20"), "helper"),
+        (("self.x = 3", "self.x = 30"), "TestC::setup_method"),
+    ] {
+        let out = in_file_code(edit);
+        assert_eq!(selected(&out), jobs(ALL_OF_A), "{name}: {}", out.describe());
+        assert!(
+            out.stdout
+                .contains(&format!("`{name}` changed, which is not a collected test")),
+            "{name}: {}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn a_test_that_another_test_calls_selects_the_whole_file() {
+    let out = in_file_code(("assert 4", "assert 40"));
+    assert_eq!(selected(&out), jobs(ALL_OF_A), "{}", out.describe());
+    assert!(
+        out.stdout
+            .contains("`test_four` changed, and other code of the file refers to it"),
+        "{}",
+        out.stdout
+    );
+    // A test nothing refers to still selects only its own group.
+    let out = in_file_code(("assert self.x", "assert self.x + 0"));
+    assert_eq!(
+        selected(&out),
+        jobs(&["tests/test_a.py group 3"]),
+        "{}",
+        out.describe()
+    );
+}
