@@ -110,6 +110,11 @@ impl Project {
         if !self.node_filters.is_empty() {
             tests.retain(|t| self.node_filter_keeps(t));
         }
+        // pytest's `--deselect PREFIX` (addopts, PYTEST_ADDOPTS): node ids starting with it.
+        let deselect = &self.config.ini.deselect;
+        if !deselect.is_empty() {
+            tests.retain(|t| !deselect.iter().any(|d| t.node_id.starts_with(d.as_str())));
+        }
         let mut diagnostics = collection.diagnostics;
         if self.config.ini.doctest_modules {
             diagnostics.push(self.doctest_modules_warning());

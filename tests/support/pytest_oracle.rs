@@ -65,6 +65,15 @@ impl OracleCollection {
 
 /// Runs `python -m pytest --collect-only -q -p dump_collection [args]` in `dir` with the pinned pytest.
 pub fn pytest_collect(dir: &Path, args: &[&str]) -> OracleCollection {
+    pytest_collect_with_addopts(dir, args, None)
+}
+
+/// [`pytest_collect`] with `PYTEST_ADDOPTS` set to `env_addopts`.
+pub fn pytest_collect_with_addopts(
+    dir: &Path,
+    args: &[&str],
+    env_addopts: Option<&str>,
+) -> OracleCollection {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
         "pytest-oracle-{}-{}.json",
@@ -88,7 +97,7 @@ pub fn pytest_collect(dir: &Path, args: &[&str]) -> OracleCollection {
         .env("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
         .env("FANOUT_ORACLE_OUT", &out)
         .env("PY_COLORS", "0")
-        .env_remove("PYTEST_ADDOPTS")
+        .env("PYTEST_ADDOPTS", env_addopts.unwrap_or(""))
         .env_remove("PYTEST_PLUGINS")
         .env_remove("PYTHONHOME")
         .output()

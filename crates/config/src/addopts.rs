@@ -111,6 +111,10 @@ pub(crate) struct Addopts {
     pub disabled_plugins: Vec<String>,
     /// `-o key=value`, `--strict-markers` (`strict_markers=true`), `--strict` (`strict=true`), in order.
     pub overrides: Vec<String>,
+    /// `--deselect` node id prefixes.
+    pub deselect: Vec<String>,
+    /// The last `-k` expression, which fanout does not model.
+    pub keyword: Option<String>,
 }
 
 /// What was wrong with the arguments (argparse's complaint).
@@ -152,6 +156,8 @@ impl Addopts {
             ("--ignore", Some(v)) => self.ignore.push(v),
             ("--ignore-glob", Some(v)) => self.ignore_glob.push(v),
             ("-m", Some(v)) => self.markexpr = Some(v),
+            ("--deselect", Some(v)) => self.deselect.push(v),
+            ("-k", Some(v)) => self.keyword = Some(v),
             ("-o" | "--override-ini", Some(v)) => self.overrides.push(v),
             ("--collect-in-virtualenv", _) => self.collect_in_virtualenv = true,
             ("--doctest-glob", Some(v)) => self.doctest_glob.push(v),

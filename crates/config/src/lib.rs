@@ -49,7 +49,7 @@ pub struct IniValues {
     pub norecursedirs: Vec<String>,
     /// Raw `name(args): description` lines.
     pub markers: Vec<String>,
-    /// shlex-split.
+    /// shlex-split: the ini file's `addopts`, then `PYTEST_ADDOPTS` (pytest's order).
     pub addopts: Vec<String>,
     /// `--collect-in-virtualenv` in addopts.
     pub collect_in_virtualenv: bool,
@@ -57,8 +57,10 @@ pub struct IniValues {
     pub ignore: Vec<String>,
     /// `--ignore-glob` values from addopts.
     pub ignore_glob: Vec<String>,
-    /// The last `-m` in addopts.
+    /// The last `-m` in addopts (then `PYTEST_ADDOPTS`).
     pub markexpr: Option<String>,
+    /// `--deselect` node id prefixes from addopts and `PYTEST_ADDOPTS`.
+    pub deselect: Vec<String>,
     /// `strict_markers` (from the file, `-o`, or `--strict-markers` in addopts), else `strict`.
     pub strict_markers: bool,
     /// Files pytest's doctest plugin collects: `--doctest-glob` values, default `test*.txt`;
@@ -97,8 +99,12 @@ pub fn discover(
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
     let invocation_dir = paths::abspath(&cwd, invocation_dir);
     let mut setup = discovery::determine_setup(&invocation_dir, args, overrides)?;
-    let (ini, addopts_args, pyargs) =
-        settings::ini_values(&mut setup.config, setup.inifile.as_deref(), &invocation_dir)?;
+    let (ini, addopts_args, pyargs) = settings::ini_values(
+        &mut setup.config,
+        setup.inifile.as_deref(),
+        &invocation_dir,
+        overrides.vars.get("PYTEST_ADDOPTS").map(String::as_str),
+    )?;
     let all_args: Vec<PathBuf> = addopts_args
         .iter()
         .map(PathBuf::from)

@@ -129,23 +129,38 @@ fn or_default(list: Option<Vec<String>>, default: &[&str]) -> Vec<String> {
 }
 
 /// Reads addopts, applies its `-o` overrides (as pytest does, one level deep), then the rest.
+/// `env_addopts` is `PYTEST_ADDOPTS`, which pytest applies after the ini file's `addopts`.
 pub(crate) fn ini_values(
     cfg: &mut ConfigDict,
     inifile: Option<&Path>,
     invocation_dir: &Path,
+    env_addopts: Option<&str>,
 ) -> Result<(IniValues, Vec<String>, bool), ConfigError> {
-    let addopts = get_list(cfg, "addopts", IniType::Args)?.unwrap_or_default();
+    let mut addopts = get_list(cfg, "addopts", IniType::Args)?.unwrap_or_default();
     let addopts_at = cfg.get("addopts").map_or_else(
         || Location::file(inifile.unwrap_or(invocation_dir)),
         |v| v.value.at.clone(),
     );
-    let parsed = Addopts::parse(&addopts).map_err(|why| {
-        ConfigError::invalid(
-            addopts_at.clone(),
-            format!("addopts: {why}"),
-            "fix the addopts value",
-        )
-    })?;
+    let invalid = |at: &Location, source: &str, why: String| {
+        let hint = if source == "addopts" {
+            "fix the addopts value"
+        } else {
+            "fix the PYTEST_ADDOPTS environment variable"
+        };
+        ConfigError::invalid(at.clone(), format!("{source}: {why}"), hint)
+    };
+    // pytest checks each list on its own, then reads them as one: ini first, then the
+    // environment, so a later `-m` wins.
+    let mut parsed =
+        Addopts::parse(&addopts).map_err(|why| invalid(&addopts_at, "addopts", why))?;
+    if let Some(env) = env_addopts.filter(|e| !e.trim().is_empty()) {
+        let env_at = Location::file(Path::new("PYTEST_ADDOPTS"));
+        let words =
+            shlex_split(env).map_err(|why| invalid(&env_at, "PYTEST_ADDOPTS", why.into()))?;
+        Addopts::parse(&words).map_err(|why| invalid(&env_at, "PYTEST_ADDOPTS", why))?;
+        addopts.extend(words);
+        parsed = Addopts::parse(&addopts).map_err(|why| invalid(&env_at, "PYTEST_ADDOPTS", why))?;
+    }
     for assignment in &parsed.overrides {
         let Some((key, value)) = assignment.split_once('=') else {
             let message = format!(
@@ -165,6 +180,16 @@ pub(crate) fn ini_values(
                 mode: Mode::Ini,
             },
         );
+    }
+    if let Some(expr) = &parsed.keyword {
+        return Err(ConfigError::invalid(
+            addopts_at.clone(),
+            format!(
+                "-k {} in addopts or PYTEST_ADDOPTS selects tests by name, which fanout does not model: its jobs would list tests pytest then deselects",
+                crate::python::str_repr(expr)
+            ),
+            "remove -k from addopts; select with -m (marks) or node ids instead",
+        ));
     }
     let strict_markers = match get_bool(cfg, "strict_markers")? {
         Some(b) => b,
@@ -188,6 +213,7 @@ pub(crate) fn ini_values(
         ignore: parsed.ignore,
         ignore_glob: parsed.ignore_glob,
         markexpr: parsed.markexpr,
+        deselect: parsed.deselect,
         strict_markers,
         doctest_glob: if parsed.disabled_plugins.iter().any(|p| p == "doctest") {
             Vec::new()

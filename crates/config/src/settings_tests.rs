@@ -34,7 +34,7 @@ fn toml_cfg(body: &str) -> ConfigDict {
 }
 
 fn values(mut cfg: ConfigDict) -> Result<IniValues, ConfigError> {
-    ini_values(&mut cfg, Some(Path::new("tox.ini")), Path::new("/")).map(|(v, _, _)| v)
+    ini_values(&mut cfg, Some(Path::new("tox.ini")), Path::new("/"), None).map(|(v, _, _)| v)
 }
 
 #[test]

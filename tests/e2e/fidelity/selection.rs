@@ -96,3 +96,55 @@ fn marker_expressions_match_keyword_arguments() {
         assert_matches_pytest(&p, &["-m", expr]);
     }
 }
+
+/// `PYTEST_ADDOPTS` comes after the ini file's `addopts` (its `-m` wins) and its `--deselect`
+/// drops node ids, in fanout as in pytest.
+#[test]
+fn pytest_addopts_from_the_environment_select_as_pytest_does() {
+    let p = marked_suite();
+    p.file(
+        "pyproject.toml",
+        "[tool.pytest.ini_options]\naddopts = \"-m 'not slow'\"\n",
+    );
+    for env in [
+        "",
+        "-m 'smoke or slow'",
+        "-m juju3 --deselect tests/test_marked.py::test_juju3_unstable",
+        "--deselect tests/test_module_marked.py",
+    ] {
+        let mut command = p.command_in("", &["collect", "--format", "json"]);
+        command.env("PYTEST_ADDOPTS", env);
+        let out = crate::e2e::project::run(command);
+        assert!(out.code <= 1, "{env:?}: {}", out.describe());
+        let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+        let mut ours: Vec<&str> = doc["tests"]
+            .as_array()
+            .expect("tests")
+            .iter()
+            .filter_map(|t| t["node_id"].as_str())
+            .collect();
+        let oracle =
+            crate::support::pytest_oracle::pytest_collect_with_addopts(&p.path(), &[], Some(env));
+        let mut theirs = oracle.node_ids();
+        ours.sort_unstable();
+        theirs.sort_unstable();
+        assert_eq!(
+            ours, theirs,
+            "PYTEST_ADDOPTS={env:?} (left fanout, right pytest)"
+        );
+    }
+}
+
+#[test]
+fn k_in_addopts_is_refused_not_ignored() {
+    let p = marked_suite();
+    let mut command = p.command_in("", &["matrix", "--backend", "json"]);
+    command.env("PYTEST_ADDOPTS", "-k smoke");
+    let out = crate::e2e::project::run(command);
+    assert_eq!(out.code, 2, "{}", out.describe());
+    assert!(
+        out.stderr.contains("error[config-error]") && out.stderr.contains("-k 'smoke'"),
+        "{}",
+        out.stderr
+    );
+}
