@@ -65,6 +65,28 @@ impl ChangeSelection {
     }
 }
 
+/// Every `[tool.fanout.affects]` entry must name some collected test file: an entry whose
+/// targets match none would turn a change into an empty selection, a green run of nothing.
+pub fn check_affects(
+    project: &Project,
+    test_paths: &std::collections::BTreeSet<&str>,
+) -> Result<(), Failure> {
+    for (source, targets) in &project.settings.affects {
+        let globs = fanout_diff::PathGlobs::new(targets)?;
+        if test_paths.iter().any(|p| globs.matches(p)) {
+            continue;
+        }
+        return Err(Failure::Settings {
+            path: project.settings_file.clone().unwrap_or_default(),
+            line: 0,
+            message: format!(
+                "[tool.fanout.affects] `{source}` = {targets:?} matches no collected test file, so a change to `{source}` would select nothing"
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// Compares with the base and decides which of `tests` the change affects.
 pub fn select(
     project: &Project,

@@ -116,8 +116,8 @@ impl Failure {
         }
         if let Failure::Settings { path, line, .. } = self {
             d.path = shown(path, base);
-            d = d.at(*line, 1).with_hint(
-                "see the backend's page in docs/ for its settings; `fanout backends` lists the backends",
+            d = d.at(*line, u32::from(*line > 0)).with_hint(
+                "fix the table in [tool.fanout]; docs/configuration.md lists the settings and `fanout backends` the backends",
             );
         }
         match self.hint() {

@@ -36,6 +36,11 @@ pub fn select(
         files,
     } = collected;
     let before = tests.len();
+    let test_paths: std::collections::BTreeSet<&str> =
+        tests.iter().map(|t| t.path.as_str()).collect();
+    if args.changes.is_some() {
+        changes::check_affects(project, &test_paths)?;
+    }
     if let Some(expr) = &markexpr {
         tests.retain(|t| expr.matches(&t.marks));
     }

@@ -175,7 +175,15 @@ pub fn select(
             }
             let name = rel.rsplit('/').next().unwrap_or(&rel);
             let parent = abs.parent().unwrap_or(&abs).to_path_buf();
-            if name == "conftest.py" {
+            if name == "__init__.py" && !matches!(event, Event::Modified(_)) {
+                targets.push((
+                    Target::Dir(parent.clone()),
+                    format!("{what}: an added or removed __init__.py changes how pytest imports the modules of its directory and below, and their node ids"),
+                ));
+                // Their importers too: every module below is now imported another way.
+                modules.extend(python_files_below(&parent));
+                modules.insert(abs);
+            } else if name == "conftest.py" {
                 targets.push((
                     Target::Dir(parent),
                     format!("{what}: a conftest.py applies to its directory and below"),
@@ -302,6 +310,30 @@ pub fn select(
         }
     }
     Ok(selection)
+}
+
+/// The `.py` files in `dir` and below (hidden and `__pycache__` directories skipped).
+fn python_files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&current) else {
+            continue;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            match entry.file_type() {
+                Ok(t) if t.is_dir() && !name.starts_with('.') && name != "__pycache__" => {
+                    stack.push(path);
+                }
+                Ok(t) if t.is_file() && name.ends_with(".py") => found.push(path),
+                _ => {}
+            }
+        }
+    }
+    found
 }
 
 fn verb(kind: ChangeKind) -> &'static str {

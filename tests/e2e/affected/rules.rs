@@ -65,7 +65,7 @@ fn a_new_test_file_selects_all_its_groups_and_a_deleted_one_nothing() {
         "tests/test_new.py",
         "import pytest\n\n\n@pytest.mark.group(7)\ndef test_n():\n    pass\n",
     );
-    repo.git(&["rm", "-q", "tests/db/test_db.py"]);
+    repo.git(&["rm", "-q", "tests/api/test_b.py"]);
     repo.commit_all("add and delete");
     let out = checked(&repo);
     assert_eq!(
@@ -363,5 +363,53 @@ fn a_test_that_another_test_calls_selects_the_whole_file() {
         jobs(&["tests/test_a.py group 3"]),
         "{}",
         out.describe()
+    );
+}
+
+#[test]
+fn adding_or_removing_an_init_py_selects_its_directory_and_below() {
+    let repo = Repo::new();
+    repo.write("tests/api/__init__.py", "");
+    repo.commit_all("make api a package");
+    let out = checked(&repo);
+    assert_eq!(
+        selected(&out),
+        jobs(&["tests/api/test_b.py group 1"]),
+        "{}",
+        out.describe()
+    );
+    assert!(
+        out.stdout.contains("an added or removed __init__.py"),
+        "{}",
+        out.stdout
+    );
+    // Removing one: helpers/ is imported by tests/api/test_b.py.
+    let repo = Repo::new();
+    repo.git(&["rm", "-q", "tests/helpers/__init__.py"]);
+    repo.commit_all("no longer a package");
+    let out = checked(&repo);
+    assert_eq!(
+        selected(&out),
+        jobs(&["tests/api/test_b.py group 1"]),
+        "{}",
+        out.describe()
+    );
+}
+
+#[test]
+fn an_affects_entry_that_matches_no_test_file_is_a_config_error() {
+    let repo = Repo::new();
+    repo.replace("pyproject.toml", "\"tests/db/**\"", "\"tests/dbb/**\"");
+    repo.write("src/db/core.py", "Y = 2\n");
+    repo.commit_all("typo in affects");
+    let out = repo.affected(&["--base", "main", "--no-include-worktree"]);
+    assert_eq!(out.code, 2, "{}", out.describe());
+    assert!(
+        out.stderr.contains("error[config-error]")
+            && out
+                .stderr
+                .contains("`src/db/**` = [\"tests/dbb/**\"] matches no collected test file"),
+        "{}",
+        out.stderr
     );
 }
