@@ -8,6 +8,7 @@ use fanout_config::{split_node_id, FanoutSettings, PytestConfig};
 use fanout_core::matrix::UngroupedPolicy;
 use fanout_core::{Code, Diagnostic, TestItem};
 use fanout_pytest::walk::{relative_to, TestFile};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 pub struct Project {
@@ -21,6 +22,8 @@ pub struct Project {
     node_filters: Vec<String>,
     /// `--ignore` values from addopts, resolved against the invocation dir.
     ignore: Vec<PathBuf>,
+    /// The files git tracks, which collection keeps whatever `.gitignore` says.
+    tracked: Option<HashSet<PathBuf>>,
 }
 
 /// Every test under the project's paths, in path then line order, with what collection said.
@@ -65,7 +68,12 @@ impl Project {
             .iter()
             .map(|p| invocation_dir.join(p))
             .collect();
+        let tracked = settings
+            .respect_gitignore
+            .then(|| fanout_diff::tracked::tracked_files(&config.rootdir))
+            .flatten();
         Ok(Project {
+            tracked,
             config,
             settings,
             settings_file,
@@ -92,6 +100,7 @@ impl Project {
             ignore_glob: &self.config.ini.ignore_glob,
             collect_in_virtualenv: self.config.ini.collect_in_virtualenv,
             respect_gitignore: self.settings.respect_gitignore,
+            tracked: self.tracked.as_ref(),
             doctest_glob: &self.config.ini.doctest_glob,
         }
     }

@@ -12,6 +12,7 @@ pub mod imports;
 mod patterns;
 pub mod rules;
 pub mod spans;
+pub mod tracked;
 
 pub use changes::{changed_paths, ChangeKind, ChangedPath, ChangedPaths};
 pub use error::{DiffError, Unsure};

@@ -21,6 +21,7 @@ pub fn collect_text(text: &str) -> (Vec<TestItem>, Vec<Diagnostic>) {
             ignore: &[],
             ignore_glob: &[],
             collect_in_virtualenv: false,
+            tracked: None,
             respect_gitignore: true,
             doctest_glob: &[],
         },

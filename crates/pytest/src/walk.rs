@@ -14,6 +14,9 @@ pub struct WalkRules<'c> {
     pub ignore_glob: &'c [String],
     pub collect_in_virtualenv: bool,
     pub respect_gitignore: bool,
+    /// The files git tracks (absolute): kept even when a `.gitignore` pattern matches them, as
+    /// pytest keeps them. `None` outside a git work tree.
+    pub tracked: Option<&'c HashSet<PathBuf>>,
     /// Files the doctest plugin collects (`test*.txt` by default; empty when it is off).
     pub doctest_glob: &'c [String],
 }
@@ -108,25 +111,81 @@ pub fn find_test_files(
         for entry in walker {
             match entry {
                 Ok(entry) => {
-                    let p = entry.path();
-                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                    let text = p.to_string_lossy();
-                    if !is_file {
-                        continue;
-                    }
-                    if p.extension().is_some_and(|e| e == "py") {
-                        if rules.python_files.iter().any(|pat| fnmatch_ex(pat, &text)) {
-                            push(p.to_path_buf(), false);
+                    if entry.file_type().is_some_and(|t| t.is_file()) {
+                        if let Some(doctest) = test_file_kind(entry.path(), rules) {
+                            push(entry.path().to_path_buf(), doctest);
                         }
-                    } else if rules.doctest_glob.iter().any(|pat| fnmatch_ex(pat, &text)) {
-                        push(p.to_path_buf(), true);
                     }
                 }
                 Err(err) => diagnostics.push(walk_error(&err, rules.rootdir)),
             }
         }
+        if let (true, Some(tracked)) = (rules.respect_gitignore, rules.tracked) {
+            for (abs, doctest) in tracked_but_ignored(path, tracked, rules) {
+                push(abs, doctest);
+            }
+        }
     }
     (files, diagnostics)
+}
+
+/// Whether pytest imports `file` as a test module (`Some(false)`) or reads it as doctests
+/// (`Some(true)`).
+fn test_file_kind(file: &Path, rules: &WalkRules<'_>) -> Option<bool> {
+    let text = file.to_string_lossy();
+    if file.extension().is_some_and(|e| e == "py") {
+        rules
+            .python_files
+            .iter()
+            .any(|pat| fnmatch_ex(pat, &text))
+            .then_some(false)
+    } else {
+        rules
+            .doctest_glob
+            .iter()
+            .any(|pat| fnmatch_ex(pat, &text))
+            .then_some(true)
+    }
+}
+
+/// Tracked test files below `root` that the `.gitignore`-respecting walk skipped, checked
+/// against the same rules the walk applies to each directory on the way.
+fn tracked_but_ignored(
+    root: &Path,
+    tracked: &HashSet<PathBuf>,
+    rules: &WalkRules<'_>,
+) -> Vec<(PathBuf, bool)> {
+    let canonical = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut found: Vec<(PathBuf, bool)> = tracked
+        .iter()
+        .filter_map(|file| {
+            let below = file.strip_prefix(&canonical).ok()?;
+            let abs = root.join(below);
+            let doctest = test_file_kind(&abs, rules)?;
+            let mut dir = root.to_path_buf();
+            let components: Vec<_> = below.components().collect();
+            for (i, component) in components.iter().enumerate() {
+                dir.push(component);
+                let text = dir.to_string_lossy();
+                if rules.ignore.contains(&dir)
+                    || rules.ignore_glob.iter().any(|g| fnmatch(&text, g))
+                {
+                    return None;
+                }
+                let is_dir = i + 1 < components.len();
+                if is_dir
+                    && (component.as_os_str() == "__pycache__"
+                        || rules.norecursedirs.iter().any(|pat| fnmatch_ex(pat, &text))
+                        || (!rules.collect_in_virtualenv && is_virtualenv(&dir)))
+                {
+                    return None;
+                }
+            }
+            abs.is_file().then_some((abs, doctest))
+        })
+        .collect();
+    found.sort();
+    found
 }
 
 fn walk_error(err: &ignore::Error, rootdir: &Path) -> Diagnostic {

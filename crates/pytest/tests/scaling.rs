@@ -29,6 +29,7 @@ fn time_collect(text: &str) -> (usize, Duration) {
             ignore: &[],
             ignore_glob: &[],
             collect_in_virtualenv: false,
+            tracked: None,
             respect_gitignore: true,
             doctest_glob: &[],
         },

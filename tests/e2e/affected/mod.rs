@@ -2,5 +2,5 @@
 //! (fixed author, dates and config, so hashes are stable).
 
 mod clones;
-mod repo;
+pub mod repo;
 mod rules;

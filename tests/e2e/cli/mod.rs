@@ -4,6 +4,7 @@ mod bad_input;
 mod exit;
 mod fixtures;
 mod github;
+mod gitignore;
 mod grouping;
 mod hijack;
 mod matrix;
