@@ -49,6 +49,8 @@ pub struct Project<'a> {
     pub config_files: &'a [PathBuf],
     pub ignore_changes: &'a [String],
     pub affects: &'a BTreeMap<String, Vec<String>>,
+    /// Modules pytest loads as plugins with `-p NAME` (addopts, `PYTEST_ADDOPTS`).
+    pub plugins: &'a [String],
 }
 
 /// The selected jobs and why.
@@ -114,6 +116,8 @@ pub fn select(
     let mut targets: Vec<(Target, String)> = Vec::new();
     let mut modules: BTreeSet<PathBuf> = BTreeSet::new();
     let mut modified_tests: Vec<(PathBuf, String, Option<gix::ObjectId>, String)> = Vec::new();
+    // Data files by file name, with what happened to them.
+    let mut data_files: Vec<(String, String)> = Vec::new();
     for change in &changed.changes {
         let mut events = vec![(
             change.path.as_str(),
@@ -175,6 +179,13 @@ pub fn select(
             }
             let name = rel.rsplit('/').next().unwrap_or(&rel);
             let parent = abs.parent().unwrap_or(&abs).to_path_buf();
+            if let Some(plugin) = loaded_as_plugin(&rel, project.plugins) {
+                targets.push((
+                    Target::Everything,
+                    format!("{what}: pytest loads it as a plugin (`-p {plugin}`), for every test"),
+                ));
+                continue;
+            }
             if name == "__init__.py" && !matches!(event, Event::Modified(_)) {
                 targets.push((
                     Target::Dir(parent.clone()),
@@ -214,6 +225,7 @@ pub fn select(
                 modules.insert(abs);
             } else {
                 targets.push((Target::Dir(parent), format!("{what}: a data file in the test tree affects the tests in its directory and below")));
+                data_files.push((name.to_owned(), what.clone()));
             }
         }
     }
@@ -241,10 +253,38 @@ pub fn select(
     let everything = targets
         .iter()
         .any(|(t, _)| matches!(t, Target::Everything | Target::Unsure(_)));
+    let mut tree = None;
+    if !data_files.is_empty() && !everything {
+        let walked = tree.get_or_insert_with(|| Tree::walk(project.test_roots));
+        for (name, what) in &data_files {
+            let readers = files_naming(walked, name);
+            if readers.is_empty() {
+                targets.push((
+                    Target::Everything,
+                    format!("{what}: no Python file of the test tree names `{name}`, so any test may read it"),
+                ));
+            }
+            for reader in readers {
+                let rel = show(&reader, project.rootdir);
+                let why = format!("{what}: {rel} names `{name}`");
+                if test_files.contains(rel.as_str()) {
+                    targets.push((Target::File(rel), why));
+                } else if reader.file_name().is_some_and(|n| n == "conftest.py") {
+                    let dir = reader.parent().unwrap_or(&reader).to_path_buf();
+                    targets.push((Target::Dir(dir), why));
+                } else {
+                    modules.insert(reader);
+                }
+            }
+        }
+    }
+    let everything = targets
+        .iter()
+        .any(|(t, _)| matches!(t, Target::Everything | Target::Unsure(_)));
     // Everything runs anyway: the import graph would not change the answer.
     if !modules.is_empty() && !everything {
-        let tree = Tree::walk(project.test_roots);
-        let graph = ImportGraph::build(&tree, project.rootdir);
+        let tree = tree.get_or_insert_with(|| Tree::walk(project.test_roots));
+        let graph = ImportGraph::build(tree, project.rootdir);
         for (file, (chain, unknown)) in graph.dependents(&modules) {
             let rel = file
                 .strip_prefix(project.rootdir)
@@ -310,6 +350,28 @@ pub fn select(
         }
     }
     Ok(selection)
+}
+
+/// The Python files of the tree whose text holds `name` (a data file's name, as a string
+/// literal opening it would): a plain substring search, so it errs towards more.
+fn files_naming(tree: &Tree, name: &str) -> Vec<PathBuf> {
+    tree.python_files
+        .iter()
+        .filter(|file| std::fs::read_to_string(file).is_ok_and(|text| text.contains(name)))
+        .cloned()
+        .collect()
+}
+
+/// The `-p NAME` plugin that `rel` (a changed Python file, rootdir-relative) is, if any: its
+/// dotted module name, or any dotted tail of it, as sys.path entries at any level would give.
+fn loaded_as_plugin<'p>(rel: &str, plugins: &'p [String]) -> Option<&'p str> {
+    let module = rel.strip_suffix(".py")?;
+    let module = module.strip_suffix("/__init__").unwrap_or(module);
+    let parts: Vec<&str> = module.split('/').collect();
+    plugins
+        .iter()
+        .map(String::as_str)
+        .find(|plugin| (0..parts.len()).any(|i| parts[i..].join(".") == *plugin))
 }
 
 /// The `.py` files in `dir` and below (hidden and `__pycache__` directories skipped).

@@ -55,7 +55,7 @@ pub const BASE_FILES: &[(&str, &str)] = &[
     ),
     (
         "tests/api/test_b.py",
-        "import pytest\nfrom helpers.util import value\n\n\n@pytest.mark.group(1)\ndef test_b():\n    assert value()\n",
+        "import pytest\nfrom helpers.util import value\n\nDATA = \"data.yaml\"\n\n\n@pytest.mark.group(1)\ndef test_b():\n    assert value()\n",
     ),
     ("tests/api/conftest.py", "import pytest\n"),
     ("tests/api/data.yaml", "a: 1\n"),

@@ -181,6 +181,68 @@ fn a_data_file_selects_the_tests_in_its_directory_and_below() {
 }
 
 #[test]
+fn a_data_file_selects_the_files_that_name_it_anywhere_and_everything_when_none_does() {
+    let repo = Repo::new();
+    repo.write("tests/fixtures/users.json", "[]\n");
+    repo.replace(
+        "tests/db/test_db.py",
+        "import pytest\n",
+        "import pytest\n\nUSERS = \"../fixtures/users.json\"\n",
+    );
+    repo.commit_all("data named by a test elsewhere");
+    repo.git(&["branch", "-q", "-f", "main"]);
+    repo.write("tests/fixtures/users.json", "[1]\n");
+    repo.commit_all("change the data");
+    let out = checked(&repo);
+    assert_eq!(
+        selected(&out),
+        jobs(&["tests/db/test_db.py group 3"]),
+        "{}",
+        out.describe()
+    );
+    assert!(
+        out.stdout
+            .contains("tests/db/test_db.py names `users.json`"),
+        "{}",
+        out.stdout
+    );
+    // Nothing names it: any test may read it (through a glob, a directory listing...).
+    let repo = Repo::new();
+    repo.write("tests/api/unnamed.csv", "a,b\n");
+    repo.commit_all("unnamed data");
+    let out = checked(&repo);
+    assert_eq!(selected(&out), None, "{}", out.describe());
+    assert!(
+        out.stdout
+            .contains("no Python file of the test tree names `unnamed.csv`"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_module_loaded_with_dash_p_selects_everything() {
+    let repo = Repo::new();
+    repo.replace(
+        "pyproject.toml",
+        "testpaths = [\"tests\"]",
+        "testpaths = [\"tests\"]\naddopts = \"-p helpers.deep\"",
+    );
+    repo.commit_all("load a plugin");
+    repo.git(&["branch", "-q", "-f", "main"]);
+    repo.write("tests/helpers/deep.py", "VALUE = 3\n");
+    repo.commit_all("change the plugin");
+    let out = checked(&repo);
+    assert_eq!(selected(&out), None, "{}", out.describe());
+    assert!(
+        out.stdout
+            .contains("pytest loads it as a plugin (`-p helpers.deep`)"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
 fn outside_the_test_tree_selects_everything_unless_configured() {
     let repo = Repo::new();
     repo.write("src/app.py", "X = 2\n");
@@ -246,7 +308,7 @@ fn merging_the_base_into_the_branch_does_not_select_the_base_changes() {
 #[test]
 fn worktree_changes_count_unless_turned_off() {
     let repo = Repo::new();
-    repo.write("tests/api/new_data.json", "{}\n");
+    repo.write("tests/api/data.yaml", "b: 1\n");
     let out = repo.affected(&["--base", "main"]);
     assert_eq!(
         selected(&out),
