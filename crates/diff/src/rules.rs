@@ -166,6 +166,15 @@ pub fn select(
                 }
                 continue;
             }
+            // A path git changed that is a directory here is a submodule (a gitlink): what its
+            // new commit changes, and who uses it, is not visible from this repository.
+            if abs.is_dir() {
+                targets.push((
+                    Target::Everything,
+                    format!("{what}: it is a git submodule, and fanout cannot tell which tests use what it changed"),
+                ));
+                continue;
+            }
             if project.config_files.contains(&abs) {
                 targets.push((
                     Target::Everything,

@@ -475,3 +475,33 @@ fn an_affects_entry_that_matches_no_test_file_is_a_config_error() {
         out.stderr
     );
 }
+
+#[test]
+fn a_submodule_bump_selects_everything() {
+    let sub = crate::e2e::project::Project::new();
+    sub.file("lib.py", "X = 1\n");
+    super::repo::git_in(&sub.path(), &["init", "-q", "-b", "main"]);
+    super::repo::git_in(&sub.path(), &["add", "-A"]);
+    super::repo::git_in(&sub.path(), &["commit", "-q", "-m", "one"]);
+    let repo = Repo::new();
+    let url = sub.path().to_string_lossy().into_owned();
+    repo.git(&[
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        &url,
+        "tests/vendor",
+    ]);
+    repo.commit_all("add a submodule");
+    repo.git(&["branch", "-q", "-f", "main"]);
+    sub.file("lib.py", "X = 2\n");
+    super::repo::git_in(&sub.path(), &["commit", "-q", "-am", "two"]);
+    let vendor = repo.path().join("tests/vendor");
+    super::repo::git_in(&vendor, &["-c", "protocol.file.allow=always", "pull", "-q"]);
+    repo.commit_all("bump the submodule");
+    let out = checked(&repo);
+    assert_eq!(selected(&out), None, "{}", out.describe());
+    assert!(out.stdout.contains("it is a git submodule"), "{}", out.stdout);
+}
