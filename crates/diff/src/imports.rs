@@ -322,6 +322,25 @@ impl Tree {
         tree
     }
 
+    /// Counts files deleted by the change as still there (and their directories), so imports
+    /// resolve as they did on the base side: a module's importers are found after it is gone.
+    pub fn with_deleted(mut self, deleted: &[PathBuf]) -> Self {
+        for path in deleted {
+            if !self.inside(path) {
+                continue;
+            }
+            self.files.insert(path.clone());
+            let mut dir = path.parent();
+            while let Some(d) = dir.filter(|d| self.inside(d)) {
+                if !self.dirs.insert(d.to_path_buf()) {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+        self
+    }
+
     fn inside(&self, path: &Path) -> bool {
         self.roots.iter().any(|r| path.starts_with(r))
     }

@@ -116,6 +116,8 @@ pub fn select(
     let mut targets: Vec<(Target, String)> = Vec::new();
     let mut modules: BTreeSet<PathBuf> = BTreeSet::new();
     let mut modified_tests: Vec<(PathBuf, String, Option<gix::ObjectId>, String)> = Vec::new();
+    // Modules the change deletes (or renames away): imports still resolve to them.
+    let mut deleted_modules: Vec<PathBuf> = Vec::new();
     // Data files by file name, with what happened to them.
     let mut data_files: Vec<(String, String)> = Vec::new();
     for change in &changed.changes {
@@ -231,6 +233,9 @@ pub fn select(
                     }
                 }
             } else if name.ends_with(".py") {
+                if matches!(event, Event::Deleted) {
+                    deleted_modules.push(abs.clone());
+                }
                 modules.insert(abs);
             } else {
                 targets.push((Target::Dir(parent), format!("{what}: a data file in the test tree affects the tests in its directory and below")));
@@ -264,7 +269,8 @@ pub fn select(
         .any(|(t, _)| matches!(t, Target::Everything | Target::Unsure(_)));
     let mut tree = None;
     if !data_files.is_empty() && !everything {
-        let walked = tree.get_or_insert_with(|| Tree::walk(project.test_roots));
+        let walked = tree
+            .get_or_insert_with(|| Tree::walk(project.test_roots).with_deleted(&deleted_modules));
         for (name, what) in &data_files {
             let readers = files_naming(walked, name);
             if readers.is_empty() {
@@ -292,7 +298,8 @@ pub fn select(
         .any(|(t, _)| matches!(t, Target::Everything | Target::Unsure(_)));
     // Everything runs anyway: the import graph would not change the answer.
     if !modules.is_empty() && !everything {
-        let tree = tree.get_or_insert_with(|| Tree::walk(project.test_roots));
+        let tree = tree
+            .get_or_insert_with(|| Tree::walk(project.test_roots).with_deleted(&deleted_modules));
         let graph = ImportGraph::build(tree, project.rootdir);
         for (file, (chain, unknown)) in graph.dependents(&modules) {
             let rel = file

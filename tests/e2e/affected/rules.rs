@@ -503,5 +503,36 @@ fn a_submodule_bump_selects_everything() {
     repo.commit_all("bump the submodule");
     let out = checked(&repo);
     assert_eq!(selected(&out), None, "{}", out.describe());
-    assert!(out.stdout.contains("it is a git submodule"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("it is a git submodule"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_deleted_module_selects_the_files_that_imported_it() {
+    let repo = Repo::new();
+    repo.write("tests/helpers/gone.py", "def f():\n    return 1\n");
+    repo.replace(
+        "tests/api/test_b.py",
+        "from helpers.util import value\n",
+        "from helpers.util import value\nfrom helpers import gone\n",
+    );
+    repo.commit_all("a module to delete");
+    repo.git(&["branch", "-q", "-f", "main"]);
+    repo.git(&["rm", "-q", "tests/helpers/gone.py"]);
+    repo.commit_all("delete it, leaving its importer");
+    let out = checked(&repo);
+    assert_eq!(
+        selected(&out),
+        jobs(&["tests/api/test_b.py group 1"]),
+        "{}",
+        out.describe()
+    );
+    assert!(
+        out.stdout.contains("tests/helpers/gone.py"),
+        "{}",
+        out.stdout
+    );
 }
