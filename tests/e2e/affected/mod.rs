@@ -2,5 +2,6 @@
 //! (fixed author, dates and config, so hashes are stable).
 
 mod clones;
+mod generated;
 pub mod repo;
 mod rules;
