@@ -42,7 +42,7 @@ pub fn select(
         changes::check_affects(project, &test_paths)?;
     }
     if let Some(expr) = &markexpr {
-        tests.retain(|t| expr.matches(&t.marks));
+        tests.retain(|t| expr.matches_test(t));
     }
     let deselected = before - tests.len();
     let changes = match &args.changes {

@@ -415,6 +415,7 @@ mod tests {
             doctest: false,
             runner: None,
             marks: vec![],
+            param_marks: crate::ParamMarks::None,
             test_root: "tests/integration".into(),
         }
     }

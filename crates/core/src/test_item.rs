@@ -38,6 +38,19 @@ pub enum Runner {
     Labels(Vec<String>),
 }
 
+/// Marks on single parameters of a test: `-m` selects parametrized items one by one.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum ParamMarks {
+    /// No parameter carries a mark.
+    #[default]
+    None,
+    /// The extra marks of each parameter combination.
+    Combinations(Vec<Vec<Mark>>),
+    /// Marked parameters fanout cannot list (built at run time): `-m` keeps the test, and the
+    /// run step's own `-m` picks its parameters.
+    Unknown,
+}
+
 impl Runner {
     /// Why a label cannot name a CI runner, if one cannot: empty, or with a control character
     /// (a newline would split the YAML or output line it is written to).
@@ -89,6 +102,8 @@ pub struct TestItem {
     pub runner: Option<Runner>,
     /// Every mark that applies, closest first, for `-m` selection.
     pub marks: Vec<Mark>,
+    /// Marks given to single parameters (`pytest.param(..., marks=...)`).
+    pub param_marks: ParamMarks,
     /// The path argument (or `testpaths` entry) under which the file was found,
     /// relative to the rootdir; job names are relative to it.
     pub test_root: String,

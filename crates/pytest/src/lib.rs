@@ -13,6 +13,7 @@ pub mod markexpr;
 mod marks;
 mod module;
 mod namespace;
+mod param_marks;
 mod params;
 mod resolve;
 pub mod source;
@@ -156,6 +157,7 @@ fn doctest_item(file: &walk::TestFile, text: &str) -> Option<TestItem> {
         doctest: true,
         runner: None,
         marks: Vec::new(),
+        param_marks: fanout_core::ParamMarks::None,
         test_root: file.test_root.clone(),
     })
 }

@@ -345,6 +345,20 @@ impl MarkExpression {
     }
 
     /// True when the item whose marks (from every level) are `marks` is selected.
+    /// Whether pytest's `-m` keeps any item of `test`: the function's marks with the marks of
+    /// some parameter combination; a test whose marked parameters cannot be listed is kept
+    /// (the run step's own `-m` then picks its parameters).
+    pub fn matches_test(&self, test: &fanout_core::TestItem) -> bool {
+        match &test.param_marks {
+            fanout_core::ParamMarks::None => self.matches(&test.marks),
+            fanout_core::ParamMarks::Unknown => true,
+            fanout_core::ParamMarks::Combinations(all) => all.iter().any(|extra| {
+                let marks: Vec<Mark> = extra.iter().chain(&test.marks).cloned().collect();
+                self.matches(&marks)
+            }),
+        }
+    }
+
     pub fn matches(&self, marks: &[Mark]) -> bool {
         eval(&self.root, marks)
     }

@@ -7,7 +7,7 @@ use crate::namespace::{Binding, Namespace};
 use crate::params;
 use crate::resolve::{self, Level, Resolver};
 use crate::source::LineIndex;
-use fanout_core::{Code, GroupSource, Mark, TestItem};
+use fanout_core::{Code, GroupSource, Mark, ParamMarks, TestItem};
 use ruff_python_ast::{StmtClassDef, StmtFunctionDef};
 use ruff_text_size::{Ranged, TextRange};
 use rustc_hash::FxHashSet as HashSet;
@@ -337,6 +337,20 @@ impl<'a> ModuleCollector<'a> {
             .filter_map(|d| self.bindings.mark(&d.expression))
             .collect();
         let param_groups = params::param_groups(&function_marks, self.bindings);
+        let param_marks = match crate::param_marks::param_marks(&function_marks, self.bindings) {
+            crate::param_marks::ParamMarkRefs::None => ParamMarks::None,
+            crate::param_marks::ParamMarkRefs::Unknown => ParamMarks::Unknown,
+            crate::param_marks::ParamMarkRefs::Combinations(all) => ParamMarks::Combinations(
+                all.iter()
+                    .map(|marks| {
+                        marks
+                            .iter()
+                            .map(|m| resolve::mark_for_selection(m, self.bindings))
+                            .collect()
+                    })
+                    .collect(),
+            ),
+        };
         let mut levels = vec![Level {
             source: GroupSource::Function,
             what: format!("function `{name}`"),
@@ -364,6 +378,7 @@ impl<'a> ModuleCollector<'a> {
             .map(|m| resolve::mark_for_selection(m, self.bindings))
             .collect();
         self.tests.push(TestItem {
+            param_marks,
             node_id,
             path: self.rel_path.to_owned(),
             class,

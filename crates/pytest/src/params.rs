@@ -86,7 +86,7 @@ fn literal_params<'a>(argvalues: &'a Expr, b: &Bindings<'a>) -> Option<Vec<Vec<M
     Some(out)
 }
 
-fn is_pytest_param(func: &Expr) -> bool {
+pub(crate) fn is_pytest_param(func: &Expr) -> bool {
     match func {
         Expr::Attribute(a) => a.attr.as_str() == "param",
         Expr::Name(n) => n.id.as_str() == "param",

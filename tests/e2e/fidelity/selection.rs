@@ -148,3 +148,48 @@ fn k_in_addopts_is_refused_not_ignored() {
         out.stderr
     );
 }
+
+/// Marks on single parameters count for `-m`, as pytest selects parametrized items one by one:
+/// a function stays when any of its parameters matches.
+#[test]
+fn marks_on_parameters_select_as_pytest_does() {
+    let p = Project::new();
+    p.file(
+        "tests/test_params.py",
+        r#"
+        import pytest
+
+        SLOW = pytest.mark.slow
+
+        @pytest.mark.group(1)
+        @pytest.mark.parametrize("n", [1, pytest.param(2, marks=pytest.mark.slow)])
+        def test_some_slow(n):
+            pass
+
+        @pytest.mark.group(1)
+        @pytest.mark.parametrize("n", [pytest.param(1, marks=SLOW), pytest.param(2, marks=[SLOW, pytest.mark.db])])
+        def test_all_slow(n):
+            pass
+
+        @pytest.mark.group(2)
+        @pytest.mark.parametrize("a", [1, 2])
+        @pytest.mark.parametrize("b", [pytest.param(3, marks=pytest.mark.db), 4])
+        def test_stacked(a, b):
+            pass
+
+        @pytest.mark.group(2)
+        def test_plain():
+            pass
+        "#,
+    );
+    for expr in [
+        "slow",
+        "not slow",
+        "db",
+        "not db",
+        "slow and db",
+        "not slow and not db",
+    ] {
+        assert_matches_pytest(&p, &["-m", expr]);
+    }
+}
