@@ -17,10 +17,13 @@ pub fn run(args: &AffectedArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> 
         Ok(selection) => selection,
         Err(failure) => return cx.fail(&failure, paint),
     };
+    super::selection_notes(
+        &mut cx.streams.err,
+        &selection,
+        select_args.markexpr.is_some(),
+        paint,
+    )?;
     if let Some(changes) = &selection.selected.changes {
-        for (label, text) in changes.notes() {
-            human::line(&mut cx.streams.err, label, &text, paint)?;
-        }
         report(changes, args.explain, &mut cx.streams.out)?;
     }
     human::diagnostics(&mut cx.streams.err, &selection.diagnostics, paint)?;

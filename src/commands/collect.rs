@@ -33,11 +33,7 @@ pub fn run(args: &CollectArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
     }
     out.flush()?;
     let err = &mut cx.streams.err;
-    if let Some(changes) = &selection.selected.changes {
-        for (label, text) in changes.notes() {
-            human::line(err, label, &text, paint)?;
-        }
-    }
+    super::selection_notes(err, &selection, select_args.markexpr.is_some(), paint)?;
     human::diagnostics(err, &selection.diagnostics, paint)?;
     Ok(ExitStatus::of(&selection.diagnostics))
 }

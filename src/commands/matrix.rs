@@ -33,11 +33,7 @@ pub fn run(args: &MatrixArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
     diagnostics.extend(job_diagnostics);
     pipeline::finish(&mut diagnostics);
     let err = &mut cx.streams.err;
-    if let Some(changes) = &selection.selected.changes {
-        for (label, text) in changes.notes() {
-            human::line(err, label, &text, paint)?;
-        }
-    }
+    super::selection_notes(err, &selection, select_args.markexpr.is_some(), paint)?;
     human::diagnostics(err, &diagnostics, paint)?;
     let status = ExitStatus::of(&diagnostics);
     if status != ExitStatus::Success {

@@ -28,6 +28,35 @@ impl Context<'_> {
     }
 }
 
+/// The notes of a selection on stderr: where the selecting options came from (addopts,
+/// `PYTEST_ADDOPTS`), then what the change selection decided.
+pub fn selection_notes(
+    err: &mut dyn std::io::Write,
+    selection: &crate::pipeline::Selection,
+    cli_markexpr: bool,
+    paint: Paint,
+) -> io::Result<()> {
+    for (option, source) in &selection.project.config.ini.option_sources {
+        let overridden = if cli_markexpr && option.starts_with("-m ") {
+            " (overridden by -m on the command line)"
+        } else {
+            ""
+        };
+        human::line(
+            err,
+            "note:",
+            &format!("using `{option}` from {source}{overridden}"),
+            paint,
+        )?;
+    }
+    if let Some(changes) = &selection.selected.changes {
+        for (label, text) in changes.notes() {
+            human::line(err, label, &text, paint)?;
+        }
+    }
+    Ok(())
+}
+
 /// Where paths in failures are shown from.
 pub fn invocation_dir() -> std::path::PathBuf {
     std::env::current_dir().unwrap_or_default()

@@ -61,6 +61,10 @@ pub struct IniValues {
     pub markexpr: Option<String>,
     /// `--deselect` node id prefixes from addopts and `PYTEST_ADDOPTS`.
     pub deselect: Vec<String>,
+    /// The selecting options (`-m`, `--deselect`, `--ignore`, `--ignore-glob`) taken from
+    /// addopts and `PYTEST_ADDOPTS`, as (option, where it came from), in the order pytest
+    /// reads them.
+    pub option_sources: Vec<(String, String)>,
     /// `strict_markers` (from the file, `-o`, or `--strict-markers` in addopts), else `strict`.
     pub strict_markers: bool,
     /// Files pytest's doctest plugin collects: `--doctest-glob` values, default `test*.txt`;

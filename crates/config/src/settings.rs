@@ -128,6 +128,25 @@ fn or_default(list: Option<Vec<String>>, default: &[&str]) -> Vec<String> {
     list.unwrap_or_else(|| default.iter().map(|s| (*s).to_string()).collect())
 }
 
+/// The selecting options of one addopts list, as (option, where it came from).
+fn option_sources(parsed: &Addopts, source: &str) -> Vec<(String, String)> {
+    let quote = |v: &str| crate::python::str_repr(v);
+    let mut out = Vec::new();
+    if let Some(expr) = &parsed.markexpr {
+        out.push((format!("-m {}", quote(expr)), source.to_owned()));
+    }
+    for (flag, values) in [
+        ("--deselect", &parsed.deselect),
+        ("--ignore", &parsed.ignore),
+        ("--ignore-glob", &parsed.ignore_glob),
+    ] {
+        for value in values {
+            out.push((format!("{flag} {}", quote(value)), source.to_owned()));
+        }
+    }
+    out
+}
+
 /// Reads addopts, applies its `-o` overrides (as pytest does, one level deep), then the rest.
 /// `env_addopts` is `PYTEST_ADDOPTS`, which pytest applies after the ini file's `addopts`.
 pub(crate) fn ini_values(
@@ -153,11 +172,18 @@ pub(crate) fn ini_values(
     // environment, so a later `-m` wins.
     let mut parsed =
         Addopts::parse(&addopts).map_err(|why| invalid(&addopts_at, "addopts", why))?;
+    let ini_name = inifile.and_then(|f| f.file_name()).map_or_else(
+        || "the config file".to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let mut sources = option_sources(&parsed, &format!("addopts in {ini_name}"));
     if let Some(env) = env_addopts.filter(|e| !e.trim().is_empty()) {
         let env_at = Location::file(Path::new("PYTEST_ADDOPTS"));
         let words =
             shlex_split(env).map_err(|why| invalid(&env_at, "PYTEST_ADDOPTS", why.into()))?;
-        Addopts::parse(&words).map_err(|why| invalid(&env_at, "PYTEST_ADDOPTS", why))?;
+        let env_parsed =
+            Addopts::parse(&words).map_err(|why| invalid(&env_at, "PYTEST_ADDOPTS", why))?;
+        sources.extend(option_sources(&env_parsed, "PYTEST_ADDOPTS"));
         addopts.extend(words);
         parsed = Addopts::parse(&addopts).map_err(|why| invalid(&env_at, "PYTEST_ADDOPTS", why))?;
     }
@@ -214,6 +240,7 @@ pub(crate) fn ini_values(
         ignore_glob: parsed.ignore_glob,
         markexpr: parsed.markexpr,
         deselect: parsed.deselect,
+        option_sources: sources,
         strict_markers,
         doctest_glob: if parsed.disabled_plugins.iter().any(|p| p == "doctest") {
             Vec::new()

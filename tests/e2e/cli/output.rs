@@ -95,3 +95,38 @@ fn max_jobs_refuses_a_larger_matrix() {
     p.file("pyproject.toml", "[tool.fanout]\nmax-jobs = 3\n");
     assert_eq!(p.run(&["matrix", "--backend", "json"]).code, 0);
 }
+
+#[test]
+fn options_taken_from_addopts_and_the_environment_say_where_they_came_from() {
+    let p = suite();
+    p.file(
+        "pyproject.toml",
+        "[tool.pytest.ini_options]\naddopts = \"-m 'not slow' --deselect tests/x.py\"\n",
+    );
+    let mut command = p.command_in("", &["collect"]);
+    command.env("PYTEST_ADDOPTS", "-m group");
+    let out = crate::e2e::project::run(command);
+    assert_eq!(out.code, 0, "{}", out.describe());
+    let notes: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("note:"))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "note: using `-m 'not slow'` from addopts in pyproject.toml",
+            "note: using `--deselect 'tests/x.py'` from addopts in pyproject.toml",
+            "note: using `-m 'group'` from PYTEST_ADDOPTS",
+        ],
+        "{}",
+        out.stderr
+    );
+    let out = p.run(&["collect", "-m", "slow"]);
+    assert!(
+        out.stderr
+            .contains("using `-m 'not slow'` from addopts in pyproject.toml (overridden by -m on the command line)"),
+        "{}",
+        out.stderr
+    );
+}
