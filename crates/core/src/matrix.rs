@@ -415,7 +415,7 @@ mod tests {
             doctest: false,
             runner: None,
             marks: vec![],
-            param_marks: crate::ParamMarks::None,
+            param_marks: None,
             test_root: "tests/integration".into(),
         }
     }

@@ -39,11 +39,8 @@ pub enum Runner {
 }
 
 /// Marks on single parameters of a test: `-m` selects parametrized items one by one.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ParamMarks {
-    /// No parameter carries a mark.
-    #[default]
-    None,
     /// The extra marks of each parameter combination.
     Combinations(Vec<Vec<Mark>>),
     /// Marked parameters fanout cannot list (built at run time): `-m` keeps the test, and the
@@ -102,8 +99,9 @@ pub struct TestItem {
     pub runner: Option<Runner>,
     /// Every mark that applies, closest first, for `-m` selection.
     pub marks: Vec<Mark>,
-    /// Marks given to single parameters (`pytest.param(..., marks=...)`).
-    pub param_marks: ParamMarks,
+    /// Marks given to single parameters (`pytest.param(..., marks=...)`), `None` when no
+    /// parameter carries one (boxed: few tests have them, and every test carries the field).
+    pub param_marks: Option<Box<ParamMarks>>,
     /// The path argument (or `testpaths` entry) under which the file was found,
     /// relative to the rootdir; job names are relative to it.
     pub test_root: String,

@@ -157,7 +157,7 @@ fn doctest_item(file: &walk::TestFile, text: &str) -> Option<TestItem> {
         doctest: true,
         runner: None,
         marks: Vec::new(),
-        param_marks: fanout_core::ParamMarks::None,
+        param_marks: None,
         test_root: file.test_root.clone(),
     })
 }

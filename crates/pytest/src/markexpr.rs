@@ -349,10 +349,10 @@ impl MarkExpression {
     /// some parameter combination; a test whose marked parameters cannot be listed is kept
     /// (the run step's own `-m` then picks its parameters).
     pub fn matches_test(&self, test: &fanout_core::TestItem) -> bool {
-        match &test.param_marks {
-            fanout_core::ParamMarks::None => self.matches(&test.marks),
-            fanout_core::ParamMarks::Unknown => true,
-            fanout_core::ParamMarks::Combinations(all) => all.iter().any(|extra| {
+        match test.param_marks.as_deref() {
+            None => self.matches(&test.marks),
+            Some(fanout_core::ParamMarks::Unknown) => true,
+            Some(fanout_core::ParamMarks::Combinations(all)) => all.iter().any(|extra| {
                 let marks: Vec<Mark> = extra.iter().chain(&test.marks).cloned().collect();
                 self.matches(&marks)
             }),

@@ -338,18 +338,20 @@ impl<'a> ModuleCollector<'a> {
             .collect();
         let param_groups = params::param_groups(&function_marks, self.bindings);
         let param_marks = match crate::param_marks::param_marks(&function_marks, self.bindings) {
-            crate::param_marks::ParamMarkRefs::None => ParamMarks::None,
-            crate::param_marks::ParamMarkRefs::Unknown => ParamMarks::Unknown,
-            crate::param_marks::ParamMarkRefs::Combinations(all) => ParamMarks::Combinations(
-                all.iter()
-                    .map(|marks| {
-                        marks
-                            .iter()
-                            .map(|m| resolve::mark_for_selection(m, self.bindings))
-                            .collect()
-                    })
-                    .collect(),
-            ),
+            crate::param_marks::ParamMarkRefs::None => None,
+            crate::param_marks::ParamMarkRefs::Unknown => Some(Box::new(ParamMarks::Unknown)),
+            crate::param_marks::ParamMarkRefs::Combinations(all) => {
+                Some(Box::new(ParamMarks::Combinations(
+                    all.iter()
+                        .map(|marks| {
+                            marks
+                                .iter()
+                                .map(|m| resolve::mark_for_selection(m, self.bindings))
+                                .collect()
+                        })
+                        .collect(),
+                )))
+            }
         };
         let mut levels = vec![Level {
             source: GroupSource::Function,
