@@ -22,17 +22,7 @@ pub fn param_marks<'a>(function_marks: &[MarkRef<'a>], b: &Bindings<'a>) -> Para
     let mut combinations: Vec<Vec<MarkRef<'a>>> = vec![Vec::new()];
     let mut any = false;
     for mark in function_marks.iter().filter(|m| m.name == "parametrize") {
-        let Some(arguments) = mark.arguments else {
-            continue;
-        };
-        let argvalues = arguments.args.get(1).or_else(|| {
-            arguments
-                .keywords
-                .iter()
-                .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "argvalues"))
-                .map(|k| &k.value)
-        });
-        let Some(argvalues) = argvalues else {
+        let Some(argvalues) = crate::params::argvalues(mark) else {
             continue;
         };
         let Some(per_param) = literal(argvalues, b) else {

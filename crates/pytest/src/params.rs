@@ -19,17 +19,7 @@ pub enum ParamGroups<'a> {
 pub fn param_groups<'a>(function_marks: &[MarkRef<'a>], b: &Bindings<'a>) -> ParamGroups<'a> {
     let mut found = Vec::new();
     for mark in function_marks.iter().filter(|m| m.name == "parametrize") {
-        let Some(arguments) = mark.arguments else {
-            continue;
-        };
-        let argvalues = arguments.args.get(1).or_else(|| {
-            arguments
-                .keywords
-                .iter()
-                .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "argvalues"))
-                .map(|k| &k.value)
-        });
-        let Some(argvalues) = argvalues else {
+        let Some(argvalues) = argvalues(mark) else {
             continue;
         };
         match literal_params(argvalues, b) {
@@ -50,6 +40,18 @@ pub fn param_groups<'a>(function_marks: &[MarkRef<'a>], b: &Bindings<'a>) -> Par
     } else {
         ParamGroups::Static(found)
     }
+}
+
+/// The parameter values of a `parametrize` mark: its second argument or `argvalues=`.
+pub(crate) fn argvalues<'a>(mark: &MarkRef<'a>) -> Option<&'a Expr> {
+    let arguments = mark.arguments?;
+    arguments.args.get(1).or_else(|| {
+        arguments
+            .keywords
+            .iter()
+            .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "argvalues"))
+            .map(|k| &k.value)
+    })
 }
 
 /// The group marks of each parameter when the values are a literal list or tuple
