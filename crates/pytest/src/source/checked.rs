@@ -66,7 +66,11 @@ const NESTED_FIELDS: usize = 3;
 fn parse_here(text: &str) -> Result<Parsed<ModModule>, ParseFailure> {
     let scan = prescan::check(text)?;
     let parsed = ruff_python_parser::parse_unchecked_source(text, PySourceType::Python);
-    let indentation_error = indentation::check(text, parsed.tokens()).err();
+    // Without tabs, indentation cannot depend on the tab size, and fewer than MAX_LEVELS
+    // leading spaces cannot make that many levels.
+    let indentation_error = (scan.tabs || scan.max_indent >= indentation::MAX_LEVELS)
+        .then(|| indentation::check(text, parsed.tokens()).err())
+        .flatten();
     let may_be_deep = indentation_error.is_some()
         || scan.max_fields >= NESTED_FIELDS
         || longest_logical_line(parsed.tokens()) >= SHALLOW_LINE_TOKENS;

@@ -11,7 +11,7 @@ use ruff_python_ast::token::{Token, TokenKind};
 use ruff_text_size::Ranged;
 
 /// CPython's `MAXINDENT` (100) counts the zero level too.
-const MAX_LEVELS: usize = 99;
+pub const MAX_LEVELS: usize = 99;
 
 const TAB_ERROR: &str = "inconsistent use of tabs and spaces in indentation (TabError)";
 

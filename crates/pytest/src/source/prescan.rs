@@ -19,12 +19,17 @@ const BOM: &[u8] = "\u{feff}".as_bytes();
 pub struct Scan {
     /// The most replacement fields open at once in one f-string or t-string.
     pub max_fields: usize,
+    /// A tab or form feed outside strings and comments: indentation may depend on tab size.
+    pub tabs: bool,
+    /// The most spaces a line starts with (outside strings): at least one per indentation level.
+    pub max_indent: usize,
 }
 
 pub fn check(text: &str) -> Result<Scan, ParseFailure> {
     let mut scan = Scan::default();
     let bytes = text.as_bytes();
     let mut i = if bytes.starts_with(BOM) { BOM.len() } else { 0 };
+    scan.max_indent = bytes[i..].iter().take_while(|&&b| b == b' ').count();
     let mut brackets = 0usize;
     // Prefix operators and opening brackets in a row: each nests its operand one level deeper.
     let mut prefix_run = 0usize;
@@ -36,10 +41,15 @@ pub fn check(text: &str) -> Result<Scan, ParseFailure> {
                 prefix_run = 0;
             }
             b' ' | b'\t' | b'\x0c' | b'\r' | b'\n' | b'\\' => {
+                scan.tabs |= matches!(b, b'\t' | b'\x0c');
                 // Indentation comes in runs.
                 i += 1;
+                let start = i;
                 while bytes.get(i) == Some(&b' ') {
                     i += 1;
+                }
+                if matches!(b, b'\n' | b'\r') {
+                    scan.max_indent = scan.max_indent.max(i - start);
                 }
             }
             b'(' | b'[' | b'{' => {
