@@ -118,7 +118,7 @@ pub fn select(
         config_files: &config_files,
         ignore_changes: &project.settings.ignore_changes,
         affects: &project.settings.affects,
-        plugins: &plugins(&config.ini.addopts),
+        plugins: &config.ini.plugins,
     };
     let lookup = |name: &str| env.lookup(name);
     let base = fanout_diff::resolve_base(args.base.as_deref(), &lookup);
@@ -137,21 +137,4 @@ pub fn select(
         outcome,
         all_jobs: tests.iter().map(JobKey::of).collect(),
     })
-}
-
-/// The modules `-p NAME` loads (ini addopts, then `PYTEST_ADDOPTS`); `-p no:NAME` disables one.
-fn plugins(addopts: &[String]) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut words = addopts.iter();
-    while let Some(word) = words.next() {
-        let name = match word.strip_prefix("-p") {
-            Some("") => words.next().map(String::as_str),
-            Some(attached) => Some(attached.strip_prefix('=').unwrap_or(attached)),
-            None => None,
-        };
-        if let Some(name) = name.filter(|n| !n.starts_with("no:")) {
-            found.push(name.to_owned());
-        }
-    }
-    found
 }

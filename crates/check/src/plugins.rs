@@ -93,27 +93,6 @@ pub fn by_module(module: &str) -> Option<&'static Plugin> {
     })
 }
 
-/// `-p NAME` / `-pNAME` in addopts: (enabled modules, `no:` disabled names).
-pub fn from_addopts(addopts: &[String]) -> (Vec<String>, Vec<String>) {
-    let mut enabled = Vec::new();
-    let mut disabled = Vec::new();
-    let mut iter = addopts.iter();
-    while let Some(arg) = iter.next() {
-        let value = if arg == "-p" {
-            iter.next().cloned()
-        } else {
-            arg.strip_prefix("-p").map(str::to_owned)
-        };
-        if let Some(v) = value {
-            match v.strip_prefix("no:") {
-                Some(name) => disabled.push(name.to_owned()),
-                None => enabled.push(v),
-            }
-        }
-    }
-    (enabled, disabled)
-}
-
 /// The dependency text of `pyproject.toml`: PEP 621 and PEP 735 arrays and Poetry tables.
 pub fn pyproject_dependencies(text: &str) -> String {
     let Ok(doc) = text.parse::<toml_edit::DocumentMut>() else {
@@ -227,15 +206,7 @@ mod tests {
     }
 
     #[test]
-    fn addopts_plugins_and_modules() {
-        let args: Vec<String> = ["-p", "pytest_asyncio", "-pno:xdist", "-v"]
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect();
-        assert_eq!(
-            from_addopts(&args),
-            (vec!["pytest_asyncio".to_owned()], vec!["xdist".to_owned()])
-        );
+    fn plugin_modules() {
         assert_eq!(
             by_module("pytest_operator.plugin").map(|p| p.package),
             Some("pytest-operator")

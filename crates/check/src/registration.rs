@@ -132,9 +132,9 @@ impl Registry {
                 }
             }
         }
-        let (enabled, disabled) = plugins::from_addopts(&input.config.ini.addopts);
-        for module in enabled {
-            if let Some(p) = plugins::by_module(&module) {
+        let disabled = &input.config.ini.disabled_plugins;
+        for module in &input.config.ini.plugins {
+            if let Some(p) = plugins::by_module(module) {
                 used_plugins.push((p, "`-p` in addopts".to_owned()));
             }
         }

@@ -107,6 +107,8 @@ pub(crate) struct Addopts {
     pub doctest_glob: Vec<String>,
     /// `--doctest-modules`.
     pub doctest_modules: bool,
+    /// Modules loaded with `-p NAME`.
+    pub plugins: Vec<String>,
     /// Plugins switched off with `-p no:NAME`.
     pub disabled_plugins: Vec<String>,
     /// `-o key=value`, `--strict-markers` (`strict_markers=true`), `--strict` (`strict=true`), in order.
@@ -162,11 +164,10 @@ impl Addopts {
             ("--collect-in-virtualenv", _) => self.collect_in_virtualenv = true,
             ("--doctest-glob", Some(v)) => self.doctest_glob.push(v),
             ("--doctest-modules", _) => self.doctest_modules = true,
-            ("-p", Some(v)) => {
-                if let Some(name) = v.strip_prefix("no:") {
-                    self.disabled_plugins.push(name.to_owned());
-                }
-            }
+            ("-p", Some(v)) => match v.strip_prefix("no:") {
+                Some(name) => self.disabled_plugins.push(name.to_owned()),
+                None => self.plugins.push(v),
+            },
             ("--pyargs", _) => self.pyargs = true,
             ("--strict-markers", _) => self.overrides.push("strict_markers=true".into()),
             ("--strict", _) => self.overrides.push("strict=true".into()),
@@ -209,6 +210,13 @@ mod tests {
         assert_eq!(a.doctest_glob, ["*.rst", "x*.txt"]);
         assert!(a.doctest_modules);
         assert_eq!(a.disabled_plugins, ["doctest"]);
+    }
+
+    #[test]
+    fn plugins_loaded_and_switched_off() {
+        let a = parse("-p pytest_asyncio -pno:xdist -v");
+        assert_eq!(a.plugins, ["pytest_asyncio"]);
+        assert_eq!(a.disabled_plugins, ["xdist"]);
     }
 
     use super::*;

@@ -70,6 +70,10 @@ pub struct IniValues {
     /// Files pytest's doctest plugin collects: `--doctest-glob` values, default `test*.txt`;
     /// empty when the plugin is off (`-p no:doctest`).
     pub doctest_glob: Vec<String>,
+    /// Modules loaded with `-p NAME` (addopts, then `PYTEST_ADDOPTS`).
+    pub plugins: Vec<String>,
+    /// Plugins switched off with `-p no:NAME`.
+    pub disabled_plugins: Vec<String>,
     /// `--doctest-modules`: doctests in every Python module are collected too.
     pub doctest_modules: bool,
 }

@@ -242,6 +242,8 @@ pub(crate) fn ini_values(
         deselect: parsed.deselect,
         option_sources: sources,
         strict_markers,
+        plugins: parsed.plugins.clone(),
+        disabled_plugins: parsed.disabled_plugins.clone(),
         doctest_glob: if parsed.disabled_plugins.iter().any(|p| p == "doctest") {
             Vec::new()
         } else if parsed.doctest_glob.is_empty() {
