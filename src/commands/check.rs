@@ -4,7 +4,7 @@
 use super::Context;
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::environment::Environment;
-use crate::pipeline::{self, Collected, Failure, Project};
+use crate::pipeline::{self, Failure, Project};
 use crate::render::github::workflow_command;
 use crate::render::human::{self, Paint};
 use crate::settings::{self, Style};
@@ -24,7 +24,7 @@ pub fn run(args: &CheckArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
         return explain(name, cx, format, Paint::new(style.color_stderr));
     }
     let project_args = settings::check_project(args);
-    let (project, collected, report) = match check(&project_args, cx.env) {
+    let (project, report) = match check(&project_args, cx.env) {
         Ok(found) => found,
         Err(failure) => return fail(&failure, format, cx),
     };
@@ -35,7 +35,6 @@ pub fn run(args: &CheckArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
         Ok(edit) => edit,
         Err(message) => return fail(&Failure::Fix(message), format, cx),
     };
-    drop(collected);
     if args.diff {
         if let Some(edit) = &edit {
             write!(cx.streams.out, "{}", fix::unified_diff(edit))?;
@@ -50,10 +49,6 @@ pub fn run(args: &CheckArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
         return emit(&project, &report, format, cx, out_paint);
     };
     if let Err(source) = fanout_core::backend::replace_file(&edit.path, &edit.after) {
-        let source = match source {
-            fanout_core::BackendError::Io { source, .. } => source,
-            other => io::Error::other(other.to_string()),
-        };
         let failure = Failure::WriteFix {
             path: edit.path.clone(),
             source,
@@ -69,16 +64,13 @@ pub fn run(args: &CheckArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
     )?;
     // Report what is left, as the next plain run would.
     match check(&project_args, cx.env) {
-        Ok((project, _, report)) => emit(&project, &report, format, cx, out_paint),
+        Ok((project, report)) => emit(&project, &report, format, cx, out_paint),
         Err(failure) => fail(&failure, format, cx),
     }
 }
 
 /// Load, collect (no `-m`: check looks at every test), grouping rules, then the checks.
-fn check(
-    args: &settings::ProjectArgs,
-    env: &Environment,
-) -> Result<(Project, Collected, Report), Failure> {
+fn check(args: &settings::ProjectArgs, env: &Environment) -> Result<(Project, Report), Failure> {
     let project = Project::load(args, env)?;
     let mut collected = project.collect();
     collected.diagnostics.extend(matrix::check_grouping(
@@ -100,7 +92,7 @@ fn check(
     };
     let mut report = fanout_check::check(&input);
     pipeline::finish(&mut report.diagnostics);
-    Ok((project, collected, report))
+    Ok((project, report))
 }
 
 fn explain(

@@ -51,7 +51,10 @@ impl OutputContext<'_> {
     /// Writes `text` to `--output` (replacing it whole, see [`replace_file`]) or to stdout.
     pub fn write_main(&mut self, text: &str) -> Result<(), BackendError> {
         match self.output {
-            Some(path) => replace_file(path, text),
+            Some(path) => replace_file(path, text).map_err(|source| BackendError::Io {
+                path: path.to_owned(),
+                source,
+            }),
             None => self
                 .stdout
                 .write_all(text.as_bytes())
@@ -62,22 +65,17 @@ impl OutputContext<'_> {
 
 /// Replaces `path` with `text` through a temporary file in the same directory and a rename:
 /// a full disk or a crash leaves the old file, never a truncated one.
-pub fn replace_file(path: &Path, text: &str) -> Result<(), BackendError> {
-    let io = |source| BackendError::Io {
-        path: path.to_owned(),
-        source,
-    };
+pub fn replace_file(path: &Path, text: &str) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
     let mut file = tempfile::Builder::new()
         .prefix(".fanout-")
-        .tempfile_in(dir)
-        .map_err(io)?;
-    file.write_all(text.as_bytes()).map_err(io)?;
-    file.as_file().sync_all().map_err(io)?;
-    file.persist(path).map_err(|e| io(e.error))?;
+        .tempfile_in(dir)?;
+    file.write_all(text.as_bytes())?;
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
 
