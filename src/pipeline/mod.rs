@@ -3,7 +3,8 @@
 //! 1. load ([`Project::load`]): settings from the command line, environment and config files;
 //! 2. collect ([`Project::collect`]): every test pytest would collect;
 //! 3. select ([`select::select`]): `-m`, then the tests a git change affects;
-//! 4. group ([`group`]): file-level grouping rules and the CI jobs;
+//! 4. group ([`matrix::check_grouping`] for every command, [`jobs`] for `matrix`): file-level
+//!    grouping rules and the CI jobs;
 //!
 //! and then a command emits the result with a renderer. A failure at any stage is a
 //! [`Failure`], which renders as a diagnostic like any other.
@@ -27,7 +28,7 @@ use fanout_core::{Code, Diagnostic, Matrix};
 pub struct Selection {
     pub project: Project,
     pub selected: Selected,
-    /// Sorted, with source lines.
+    /// Sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
 }
 

@@ -120,6 +120,8 @@ pub fn select(
     let mut deleted_modules: Vec<PathBuf> = Vec::new();
     // Data files by file name, with what happened to them.
     let mut data_files: Vec<(String, String)> = Vec::new();
+    // Directories whose `__init__.py` came or went: every module below is imported anew.
+    let mut package_dirs: Vec<PathBuf> = Vec::new();
     for change in &changed.changes {
         let mut events = vec![(
             change.path.as_str(),
@@ -202,8 +204,7 @@ pub fn select(
                     Target::Dir(parent.clone()),
                     format!("{what}: an added or removed __init__.py changes how pytest imports the modules of its directory and below, and their node ids"),
                 ));
-                // Their importers too: every module below is now imported another way.
-                modules.extend(python_files_below(&parent));
+                package_dirs.push(parent);
                 modules.insert(abs);
             } else if name == "conftest.py" {
                 targets.push((
@@ -271,8 +272,7 @@ pub fn select(
     if !data_files.is_empty() && !everything {
         let walked = tree
             .get_or_insert_with(|| Tree::walk(project.test_roots).with_deleted(&deleted_modules));
-        for (name, what) in &data_files {
-            let readers = files_naming(walked, name);
+        for ((name, what), readers) in data_files.iter().zip(files_naming(walked, &data_files)) {
             if readers.is_empty() {
                 targets.push((
                     Target::Everything,
@@ -300,6 +300,13 @@ pub fn select(
     if !modules.is_empty() && !everything {
         let tree = tree
             .get_or_insert_with(|| Tree::walk(project.test_roots).with_deleted(&deleted_modules));
+        // Their importers too: every module below a package that came or went.
+        modules.extend(
+            tree.python_files
+                .iter()
+                .filter(|file| package_dirs.iter().any(|dir| file.starts_with(dir)))
+                .cloned(),
+        );
         let graph = ImportGraph::build(tree, project.rootdir);
         for (file, (chain, unknown)) in graph.dependents(&modules) {
             let rel = file
@@ -368,14 +375,22 @@ pub fn select(
     Ok(selection)
 }
 
-/// The Python files of the tree whose text holds `name` (a data file's name, as a string
-/// literal opening it would): a plain substring search, so it errs towards more.
-fn files_naming(tree: &Tree, name: &str) -> Vec<PathBuf> {
-    tree.python_files
-        .iter()
-        .filter(|file| std::fs::read_to_string(file).is_ok_and(|text| text.contains(name)))
-        .cloned()
-        .collect()
+/// For each data file (by name), the Python files of the tree whose text holds its name (as a
+/// string literal opening it would): a plain substring search, so it errs towards more. Each
+/// file is read once.
+fn files_naming(tree: &Tree, data_files: &[(String, String)]) -> Vec<Vec<PathBuf>> {
+    let mut readers = vec![Vec::new(); data_files.len()];
+    for file in &tree.python_files {
+        let Ok(text) = std::fs::read_to_string(file) else {
+            continue;
+        };
+        for ((name, _), found) in data_files.iter().zip(readers.iter_mut()) {
+            if text.contains(name.as_str()) {
+                found.push(file.clone());
+            }
+        }
+    }
+    readers
 }
 
 /// The `-p NAME` plugin that `rel` (a changed Python file, rootdir-relative) is, if any: its
@@ -388,30 +403,6 @@ fn loaded_as_plugin<'p>(rel: &str, plugins: &'p [String]) -> Option<&'p str> {
         .iter()
         .map(String::as_str)
         .find(|plugin| (0..parts.len()).any(|i| parts[i..].join(".") == *plugin))
-}
-
-/// The `.py` files in `dir` and below (hidden and `__pycache__` directories skipped).
-fn python_files_below(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(current) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&current) else {
-            continue;
-        };
-        for entry in entries.filter_map(Result::ok) {
-            let path = entry.path();
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            match entry.file_type() {
-                Ok(t) if t.is_dir() && !name.starts_with('.') && name != "__pycache__" => {
-                    stack.push(path);
-                }
-                Ok(t) if t.is_file() && name.ends_with(".py") => found.push(path),
-                _ => {}
-            }
-        }
-    }
-    found
 }
 
 fn verb(kind: ChangeKind) -> &'static str {
