@@ -150,6 +150,16 @@ pub fn dedent(text: &str) -> String {
 }
 
 /// Diagnostics of a collect/matrix JSON document with this code.
+/// The node ids of a `collect --format json` document, in its order.
+pub fn node_ids(doc: &Value) -> Vec<&str> {
+    doc["tests"]
+        .as_array()
+        .expect("tests is an array")
+        .iter()
+        .filter_map(|t| t["node_id"].as_str())
+        .collect()
+}
+
 pub fn diagnostics_with<'a>(doc: &'a Value, code: &str) -> Vec<&'a Value> {
     doc["diagnostics"]
         .as_array()

@@ -1,18 +1,9 @@
 //! Broken files get a diagnostic naming them; the other files are still collected.
 
-use crate::e2e::project::{diagnostics_with, Project};
+use crate::e2e::project::{diagnostics_with, node_ids, Project};
 use serde_json::Value;
 
 const GROUPED: &str = "import pytest\n\n@pytest.mark.group(1)\ndef test_it():\n    pass\n";
-
-fn node_ids(doc: &Value) -> Vec<&str> {
-    doc["tests"]
-        .as_array()
-        .expect("tests is an array")
-        .iter()
-        .filter_map(|t| t["node_id"].as_str())
-        .collect()
-}
 
 fn collect(p: &Project) -> (i32, Value, String) {
     let out = p.run(&["collect", "--format", "json"]);

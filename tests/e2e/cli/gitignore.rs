@@ -32,12 +32,7 @@ fn tracked_test_files_are_collected_even_when_gitignored() {
     );
     git_in(&p.path(), &["commit", "-q", "-m", "base"]);
     let doc = p.collect_json(&[]);
-    let mut ours: Vec<&str> = doc["tests"]
-        .as_array()
-        .expect("tests")
-        .iter()
-        .filter_map(|t| t["node_id"].as_str())
-        .collect();
+    let mut ours: Vec<&str> = crate::e2e::project::node_ids(&doc);
     ours.sort_unstable();
     assert_eq!(
         ours,

@@ -353,12 +353,7 @@ fn files_cpython_cannot_import_are_errors_not_crashes() {
         "{}",
         out.describe()
     );
-    let ids: Vec<&str> = doc["tests"]
-        .as_array()
-        .expect("tests")
-        .iter()
-        .filter_map(|t| t["node_id"].as_str())
-        .collect();
+    let ids: Vec<&str> = crate::e2e::project::node_ids(&doc);
     assert_eq!(
         ids,
         ["tests/test_ok.py::test_it"],
@@ -387,4 +382,21 @@ fn one_file_of_many_tests_is_collected_whole() {
         .map(|g| g["node_ids"].as_array().map_or(0, Vec::len))
         .sum();
     assert_eq!((doc["count"].as_u64(), tests), (Some(7), 20_000));
+}
+
+#[test]
+fn a_check_that_cannot_run_is_one_annotation_on_github() {
+    let p = Project::new();
+    p.file("tests/test_ok.py", GROUPED)
+        .file("pyproject.toml", "[tool.pytest.ini_options\n");
+    let out = on_github(&p, &["check"]);
+    assert_eq!(out.code, 2, "{}", out.describe());
+    let found = commands(&out.stdout);
+    assert_eq!(found.len(), 1, "{}", out.describe());
+    assert!(
+        found[0].starts_with("::error file=pyproject.toml,line=1,")
+            && found[0].contains("title=fanout error[config-error]"),
+        "{}",
+        found[0]
+    );
 }

@@ -117,12 +117,7 @@ fn pytest_addopts_from_the_environment_select_as_pytest_does() {
         let out = crate::e2e::project::run(command);
         assert!(out.code <= 1, "{env:?}: {}", out.describe());
         let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
-        let mut ours: Vec<&str> = doc["tests"]
-            .as_array()
-            .expect("tests")
-            .iter()
-            .filter_map(|t| t["node_id"].as_str())
-            .collect();
+        let mut ours: Vec<&str> = crate::e2e::project::node_ids(&doc);
         let oracle =
             crate::support::pytest_oracle::pytest_collect_with_addopts(&p.path(), &[], Some(env));
         let mut theirs = oracle.node_ids();
