@@ -7,6 +7,7 @@
 
 mod classes;
 mod diagnostics;
+pub mod eval;
 pub mod fnmatch;
 mod mark_uses;
 pub mod markexpr;
