@@ -4,7 +4,7 @@
 use crate::namespace::Namespace;
 use ruff_python_ast::{Arguments, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// A mark as written: its name, its call arguments (None for a bare `pytest.mark.NAME`),
 /// and where it is.
@@ -20,6 +20,9 @@ pub struct Bindings<'a> {
     pytest: HashSet<&'a str>,
     mark: HashSet<&'a str>,
     fixture: HashSet<&'a str>,
+    /// Module-level import bindings: bound name -> (module, imported name; None for the
+    /// module itself), e.g. `from itertools import product as p` gives `p -> (itertools, product)`.
+    imports: HashMap<&'a str, (&'a str, Option<&'a str>)>,
     pub module: &'a Namespace<'a>,
 }
 
@@ -31,6 +34,7 @@ impl<'a> Bindings<'a> {
             pytest: HashSet::default(),
             mark: HashSet::default(),
             fixture: HashSet::default(),
+            imports: HashMap::default(),
             module,
         };
         b.scan(body);
@@ -42,6 +46,14 @@ impl<'a> Bindings<'a> {
             match stmt {
                 Stmt::Import(import) => {
                     for alias in &import.names {
+                        let full = alias.name.as_str();
+                        match &alias.asname {
+                            Some(asname) => self.imports.insert(asname.as_str(), (full, None)),
+                            None => {
+                                let top = full.split('.').next().unwrap_or(full);
+                                self.imports.insert(top, (top, None))
+                            }
+                        };
                         if alias.name.as_str() == "pytest" {
                             let bound = alias.asname.as_ref().unwrap_or(&alias.name);
                             self.pytest.insert(bound.as_str());
@@ -50,6 +62,14 @@ impl<'a> Bindings<'a> {
                 }
                 Stmt::ImportFrom(import) => {
                     let module = import.module.as_ref().map(|m| m.as_str());
+                    if import.level == 0 {
+                        for alias in &import.names {
+                            let bound = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
+                            let name = alias.name.as_str();
+                            self.imports
+                                .insert(bound, (module.unwrap_or_default(), Some(name)));
+                        }
+                    }
                     if import.level != 0 || module != Some("pytest") {
                         continue;
                     }
@@ -77,8 +97,17 @@ impl<'a> Bindings<'a> {
         }
     }
 
-    fn is_pytest(&self, expr: &Expr) -> bool {
+    pub(crate) fn is_pytest(&self, expr: &Expr) -> bool {
         matches!(expr, Expr::Name(n) if self.pytest.contains(n.id.as_str()))
+    }
+
+    /// What a module-level name was imported as: (module, name in it; None for the module
+    /// itself). None when the name is not imported, or is bound more than once.
+    pub(crate) fn import_of(&self, name: &str) -> Option<(&'a str, Option<&'a str>)> {
+        if !self.module.bound_once(name) {
+            return None;
+        }
+        self.imports.get(name).copied()
     }
 
     /// `pytest.mark` or a name bound to it.

@@ -83,6 +83,11 @@ impl<'a> Namespace<'a> {
         self.attributes.get(&(name, attr)).copied()
     }
 
+    /// True when the name is bound exactly once (by any statement) and not deleted.
+    pub(crate) fn bound_once(&self, name: &str) -> bool {
+        self.counts.get(name).copied() == Some(1)
+    }
+
     pub fn contains(&self, name: &str) -> bool {
         self.counts.contains_key(name)
     }
