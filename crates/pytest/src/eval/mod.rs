@@ -20,6 +20,8 @@ mod repr;
 mod str_format;
 mod value;
 
+#[cfg(test)]
+mod tests;
 
 pub use value::{EnumMember, EnumMixin, MarkCall, Param, Unknown, Value};
 
