@@ -9,7 +9,7 @@ use std::rc::Rc;
 pub(super) type Args = (Vec<Value>, Vec<(Rc<str>, Value)>);
 
 /// What a call's callee is.
-enum Callee<'a> {
+pub(super) enum Callee<'a> {
     PytestParam,
     /// A builtin or a supported standard library function, by qualified name
     /// (`len`, `itertools.product`).
@@ -26,6 +26,16 @@ impl<'a> Evaluator<'_, 'a> {
             return Ok(self.mark_value(mark));
         }
         let callee = self.callee(&call.func)?;
+        if let Callee::Function("str" | "repr") = callee {
+            if let Some(reason) = call
+                .arguments
+                .args
+                .iter()
+                .find_map(|a| self.iterator_object(a))
+            {
+                return Err(reason);
+            }
+        }
         let (args, kwargs) = self.arguments(&call.arguments)?;
         match callee {
             Callee::PytestParam => param(args, kwargs),
@@ -40,7 +50,7 @@ impl<'a> Evaluator<'_, 'a> {
         }
     }
 
-    fn callee(&self, func: &'a Expr) -> Result<Callee<'a>, String> {
+    pub(super) fn callee(&self, func: &'a Expr) -> Result<Callee<'a>, String> {
         match func {
             Expr::Name(n) => {
                 let id = n.id.as_str();

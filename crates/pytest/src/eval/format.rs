@@ -262,6 +262,9 @@ impl<'a> Evaluator<'_, 'a> {
         field: &'a InterpolatedElement,
         out: &mut String,
     ) -> Result<Option<Value>, String> {
+        if let Some(reason) = self.iterator_object(&field.expression) {
+            return Err(reason);
+        }
         let value = self.eval(&field.expression);
         let mut conversion = field.conversion;
         if let Some(debug) = &field.debug_text {

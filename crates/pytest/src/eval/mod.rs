@@ -12,6 +12,7 @@ mod comprehension;
 mod enums;
 mod expr;
 mod format;
+mod iterators;
 mod methods;
 mod names;
 mod ops;

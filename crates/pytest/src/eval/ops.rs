@@ -150,6 +150,16 @@ impl<'a> Evaluator<'_, 'a> {
 
     /// A comparison chain: `a < b <= c` is `a < b and b <= c`, each operand evaluated once.
     pub(super) fn compare(&mut self, c: &'a ExprCompare) -> Outcome {
+        let equality = c
+            .ops
+            .iter()
+            .any(|op| !matches!(op, CmpOp::In | CmpOp::NotIn));
+        if equality {
+            let operands = std::iter::once(&*c.left).chain(c.comparators.iter());
+            if let Some(reason) = operands.clone().find_map(|e| self.iterator_object(e)) {
+                return Err(reason);
+            }
+        }
         let mut left = self.eval(&c.left);
         for (op, right) in c.ops.iter().zip(c.comparators.iter()) {
             let right = self.eval(right);

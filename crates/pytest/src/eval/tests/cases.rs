@@ -94,6 +94,8 @@ const SHAPES: &[(&str, &str)] = &[
     ("{1, 2}", "?"),
     ("def f(): pass\nf", "<f>"),
     ("str", "<str>"),
+    ("R = range(3)\n[repr(R), f'{zip()}', R == [0, 1, 2], list(R), 1 in R]", "[?(the text or identity of a `range()` object), ?(the text or identity of a `zip()` object), ?(the text or identity of a `range()` object), [0, 1, 2], True]"),
+    ("str(x for x in 'a')", "?(the text of a generator object)"),
 ];
 
 #[test]
