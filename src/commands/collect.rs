@@ -88,6 +88,7 @@ fn human_list(selection: &Selection, out: &mut dyn Write) -> io::Result<()> {
 fn source_name(source: GroupSource) -> &'static str {
     match source {
         GroupSource::Function => "function",
+        GroupSource::Parameter => "parameter",
         GroupSource::Class => "class",
         GroupSource::Module => "module",
     }
@@ -110,6 +111,9 @@ struct TestRecord<'a> {
     path: &'a str,
     class: Option<&'a str>,
     function: &'a str,
+    /// The case's id when fanout lists a parametrized function case by case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    param_id: Option<&'a str>,
     line: u32,
     group_id: Option<String>,
     group_source: Option<&'static str>,
@@ -124,6 +128,7 @@ impl<'a> TestRecord<'a> {
             path: &t.path,
             class: t.class.as_deref(),
             function: &t.function,
+            param_id: t.param.as_ref().map(|c| c.id.as_str()),
             line: t.line,
             group_id: t.group.as_ref().map(ToString::to_string),
             group_source: t.group_source.map(source_name),

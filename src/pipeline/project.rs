@@ -113,6 +113,7 @@ impl Project {
             walk: self.walk_rules(),
             python_classes: &self.config.ini.python_classes,
             python_functions: &self.config.ini.python_functions,
+            ids: id_rules(&self.config.ini),
         });
         let mut tests = collection.tests;
         tests.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
@@ -225,4 +226,17 @@ fn check_backend_tables(settings: &FanoutSettings, file: &Path) -> Result<(), Fa
         });
     }
     Ok(())
+}
+
+/// The ini options that change parametrize ids.
+fn id_rules(ini: &fanout_config::IniValues) -> fanout_pytest::ids::IdRules {
+    use fanout_pytest::ids::{IdRules, LongStrIds};
+    IdRules {
+        no_escaping: ini.disable_id_escaping,
+        long_str: match ini.long_str_id_strategy.as_deref() {
+            None | Some("short") => LongStrIds::Short,
+            Some("legacy") => LongStrIds::Legacy,
+            Some(_) => LongStrIds::Other,
+        },
+    }
 }

@@ -47,9 +47,12 @@ pub fn diagnostic(out: &mut dyn Write, d: &Diagnostic, paint: Paint) -> io::Resu
         paint.paint(style, &format!("{label}[{}]:", d.code)),
         terminal(&d.message)
     )?;
+    // The hint lines up with the snippet's gutter, however wide the line number.
+    let mut gutter = " ".to_owned();
     if let Some(line) = d.source_line.as_deref().filter(|_| d.line > 0) {
         let number = d.line.to_string();
         let pad = " ".repeat(number.len());
+        gutter.clone_from(&pad);
         let (shown, caret_at) = source_line(line, d.column);
         let bar = paint.paint(GUTTER, "|");
         writeln!(out, "{pad} {bar}")?;
@@ -62,7 +65,12 @@ pub fn diagnostic(out: &mut dyn Write, d: &Diagnostic, paint: Paint) -> io::Resu
         )?;
     }
     if let Some(hint) = &d.hint {
-        writeln!(out, "  {} {}", paint.paint(HINT, "= hint:"), terminal(hint))?;
+        writeln!(
+            out,
+            "{gutter} {} {}",
+            paint.paint(HINT, "= hint:"),
+            terminal(hint)
+        )?;
     }
     Ok(())
 }

@@ -11,7 +11,9 @@ deselection::
                                  "level": "function" | "class" | "module"},
                 "group_count_at_level": 1,    # group marks on the node the closest one is on
                 "runner": null | <first arg of the closest runner mark>,
-                "param_groups": [[1], [2]]},  # only when parametrized items differ
+                "param_groups": [[1], [2]],   # only when parametrized items differ
+                "cases": [{"node_id": "...::test_z[a-1]", "group": ..., "runner": ...}]},
+                                              # every item of the function, parametrized or not
                ...],
      "errors": ["tests/test_broken.py", ...]}  # collectors whose collection failed
 
@@ -65,14 +67,18 @@ def _functions(items: list[pytest.Item]) -> list[dict]:
         seen = param_args.setdefault(node_id, [])
         if args not in seen:
             seen.append(args)
-        if node_id in by_id:
-            continue
         runner = item.get_closest_marker("runner")
+        runner_value = _jsonable(runner.args[0]) if runner is not None and runner.args else None
+        case = {"node_id": item.nodeid, "group": group, "runner": runner_value}
+        if node_id in by_id:
+            by_id[node_id]["cases"].append(case)
+            continue
         by_id[node_id] = {
             "node_id": node_id,
             "group": group,
             "group_count_at_level": _group_count_at_level(item),
-            "runner": _jsonable(runner.args[0]) if runner is not None and runner.args else None,
+            "runner": runner_value,
+            "cases": [case],
         }
     for node_id, entry in by_id.items():
         if len(param_args[node_id]) > 1:

@@ -32,6 +32,16 @@ pub struct OracleItem {
     pub runner: Option<Value>,
     /// The distinct closest group args (`null` for none) when parametrized items differ.
     pub param_groups: Option<Vec<Value>>,
+    /// Every item pytest built from the function (one when it is not parametrized).
+    pub cases: Vec<OracleCase>,
+}
+
+/// One item of a function: `test_f[a-1]`, with its own closest group and runner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OracleCase {
+    pub node_id: String,
+    pub group: Option<OracleGroup>,
+    pub runner: Option<Value>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -264,8 +274,8 @@ fn parse_collection(json: &Value, exit_code: i32) -> OracleCollection {
     }
 }
 
-fn parse_item(json: &Value) -> OracleItem {
-    let group = match &json["group"] {
+fn parse_group(json: &Value) -> Option<OracleGroup> {
+    match json {
         Value::Null => None,
         group => Some(OracleGroup {
             args: array(&group["args"]).clone(),
@@ -278,7 +288,11 @@ fn parse_item(json: &Value) -> OracleItem {
                 .expect("group level is a string")
                 .to_owned(),
         }),
-    };
+    }
+}
+
+fn parse_item(json: &Value) -> OracleItem {
+    let group = parse_group(&json["group"]);
     let count = json["group_count_at_level"]
         .as_u64()
         .expect("group_count_at_level is a count");
@@ -291,6 +305,17 @@ fn parse_item(json: &Value) -> OracleItem {
         group_count_at_level: u32::try_from(count).expect("group_count_at_level fits u32"),
         runner: Some(json["runner"].clone()).filter(|runner| !runner.is_null()),
         param_groups: json.get("param_groups").map(|groups| array(groups).clone()),
+        cases: array(&json["cases"])
+            .iter()
+            .map(|case| OracleCase {
+                node_id: case["node_id"]
+                    .as_str()
+                    .expect("node_id is a string")
+                    .to_owned(),
+                group: parse_group(&case["group"]),
+                runner: Some(case["runner"].clone()).filter(|runner| !runner.is_null()),
+            })
+            .collect(),
     }
 }
 

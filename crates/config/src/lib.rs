@@ -76,6 +76,11 @@ pub struct IniValues {
     pub disabled_plugins: Vec<String>,
     /// `--doctest-modules`: doctests in every Python module are collected too.
     pub doctest_modules: bool,
+    /// `disable_test_id_escaping_and_forfeit_all_rights_to_community_support`: parametrize ids
+    /// keep non-ASCII characters.
+    pub disable_id_escaping: bool,
+    /// `parametrize_long_str_id_strategy` when set (pytest 9's default is `short`).
+    pub long_str_id_strategy: Option<String>,
 }
 
 /// Where pytest's initial paths came from (pytest's `Config.ArgsSource`).

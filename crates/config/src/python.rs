@@ -114,63 +114,7 @@ pub(crate) fn strtobool(val: &str) -> Option<bool> {
     }
 }
 
-/// `repr(float)`.
-pub(crate) fn float_repr(f: f64) -> String {
-    if f.is_nan() {
-        return "nan".into();
-    }
-    if f.is_infinite() {
-        return if f < 0.0 { "-inf".into() } else { "inf".into() };
-    }
-    if f == 0.0 {
-        return if f.is_sign_negative() {
-            "-0.0".into()
-        } else {
-            "0.0".into()
-        };
-    }
-    let sci = format!("{:e}", f.abs());
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let sign = if f < 0.0 { "-" } else { "" };
-    let body = if (-4..16).contains(&exp) {
-        if exp >= 0 {
-            let int_len = usize::try_from(exp).unwrap_or(0) + 1;
-            if digits.len() <= int_len {
-                format!("{digits}{}.0", "0".repeat(int_len - digits.len()))
-            } else {
-                format!("{}.{}", &digits[..int_len], &digits[int_len..])
-            }
-        } else {
-            let zeros = usize::try_from(-exp - 1).unwrap_or(0);
-            format!("0.{}{digits}", "0".repeat(zeros))
-        }
-    } else {
-        let (first, rest) = digits.split_at(1);
-        let frac = if rest.is_empty() {
-            String::new()
-        } else {
-            format!(".{rest}")
-        };
-        let esign = if exp < 0 { '-' } else { '+' };
-        format!("{first}{frac}e{esign}{:02}", exp.abs())
-    };
-    format!("{sign}{body}")
-}
-
-/// `repr(str)`, close enough for messages.
-pub(crate) fn str_repr(s: &str) -> String {
-    if s.contains('\'') && !s.contains('"') {
-        return format!("\"{}\"", s.replace('\\', "\\\\"));
-    }
-    format!(
-        "'{}'",
-        s.replace('\\', "\\\\")
-            .replace('\'', "\\'")
-            .replace('\n', "\\n")
-    )
-}
+pub(crate) use fanout_core::pyrepr::{float_repr, str_repr};
 
 #[cfg(test)]
 mod tests {

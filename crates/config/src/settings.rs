@@ -252,6 +252,14 @@ pub(crate) fn ini_values(
             parsed.doctest_glob
         },
         doctest_modules: parsed.doctest_modules,
+        disable_id_escaping: get_bool(
+            cfg,
+            "disable_test_id_escaping_and_forfeit_all_rights_to_community_support",
+        )?
+        .unwrap_or(false),
+        long_str_id_strategy: cfg
+            .get("parametrize_long_str_id_strategy")
+            .map(|v| strip(&v.value.py_str()).to_owned()),
     };
     Ok((values, parsed.positional, parsed.pyargs))
 }

@@ -70,14 +70,15 @@ codes! {
     SyntaxError = "syntax-error", findings;
     /// A test module is not UTF-8. fanout does not read `# coding:` declarations; re-save the file as UTF-8.
     InvalidUtf8 = "invalid-utf8", findings;
-    /// A group id that is only known at run time: f-strings, `.format()`, loop variables, names bound more
-    /// than once, marks in parameters built by comprehensions.
+    /// A group id that is only known at run time: a call to project code, the environment, a loop
+    /// variable, a name bound more than once or imported from another module. f-strings,
+    /// comprehensions and arithmetic over module data are evaluated (docs/collection.md).
     ///
     /// ```text
-    /// @pytest.mark.group(f"{cloud}-{size}")   # dynamic-group-id
+    /// @pytest.mark.group(os.environ["CLOUD"])   # dynamic-group-id
     /// ```
     ///
-    /// Use an int or str literal, or a module-level constant assigned once.
+    /// Use literals or module-level data that fanout can evaluate.
     DynamicGroupId = "dynamic-group-id", findings;
     /// A group id that is empty, holds a control character, or one of `\ / " ' : < > | * ?`, which break CI
     /// artifact names. Example: `group("a/b")`. Use letters, digits, spaces and `_ . - + @ , =`.
@@ -94,9 +95,9 @@ codes! {
     /// No test of a file has a group. By default this is an error; `ungrouped = "whole-file"` in
     /// [tool.fanout] runs such a file as one job. A `test*.txt` doctest file cannot carry a mark at all.
     UngroupedFile = "ungrouped-file", findings;
-    /// Parameters of one test are in different groups, or only some have one:
-    /// `pytest.param(1, marks=group(1)), pytest.param(2)`. fanout's jobs are per test function: give the
-    /// function one group, or split it.
+    /// Parameters of one test are in different groups, but fanout cannot name the cases pytest builds:
+    /// a parameter value only known at run time without `id=`, or ids from a function. Give each
+    /// `pytest.param` an `id=`, or the function one group.
     ParameterGroups = "parameter-groups", findings;
     /// Tests of one group ask for different runners with `@pytest.mark.runner(...)`. A job runs on one runner:
     /// make them agree, or split the group.
@@ -421,7 +422,10 @@ mod tests {
             assert!(code.explanation().len() > 40, "{code}");
         }
         let text = Code::DynamicGroupId.explanation();
-        assert!(text.contains("\n    @pytest.mark.group(f\""), "{text}");
+        assert!(
+            text.contains("\n    @pytest.mark.group(os.environ"),
+            "{text}"
+        );
         assert!(!text.contains("```"), "{text}");
     }
 

@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod escape;
 pub mod group;
 pub mod matrix;
+pub mod pyrepr;
 pub mod shell_safety;
 pub mod test_item;
 
@@ -16,7 +17,7 @@ pub use backend::{Backend, BackendError, BackendOptions, BackendRegistration, Ou
 pub use diagnostic::{Code, Diagnostic, ExitStatus, Severity};
 pub use group::{GroupId, GroupIdError};
 pub use matrix::{Matrix, MatrixEntry, MatrixOptions};
-pub use test_item::{GroupSource, Mark, MarkValue, ParamMarks, Runner, TestItem};
+pub use test_item::{GroupSource, Mark, MarkValue, ParamCase, ParamMarks, Runner, TestItem};
 
 /// Version of every machine-readable document fanout writes (`"schema": 1`).
 pub const SCHEMA_VERSION: u32 = 1;

@@ -273,12 +273,23 @@ fn fnv1a(text: &str) -> u32 {
 /// The node ids to run a group: a test's own, or the class it sits in when that class
 /// inherits tests fanout cannot see (pytest then runs those too).
 fn node_ids(members: &[&TestItem]) -> Vec<String> {
+    // A function whose cases are all in this job is named once, as the function.
+    let mut cases_here: std::collections::HashMap<&str, u32> = Default::default();
+    for t in members.iter().filter(|t| t.param.is_some()) {
+        *cases_here.entry(t.function_node_id()).or_default() += 1;
+    }
     let mut seen = std::collections::HashSet::with_capacity(members.len());
     let mut ids: Vec<String> = Vec::with_capacity(members.len());
     for t in members {
-        let id = t.unseen_in.as_ref().unwrap_or(&t.node_id);
-        if seen.insert(id.as_str()) {
-            ids.push(id.clone());
+        let id = match (&t.unseen_in, &t.param) {
+            (Some(class), _) => class.as_str(),
+            (None, Some(case)) if cases_here.get(t.function_node_id()) == Some(&case.of) => {
+                t.function_node_id()
+            }
+            _ => t.node_id.as_str(),
+        };
+        if seen.insert(id) {
+            ids.push(id.to_owned());
         }
     }
     ids
@@ -416,8 +427,50 @@ mod tests {
             runner: None,
             marks: vec![],
             param_marks: None,
+            param: None,
             test_root: "tests/integration".into(),
         }
+    }
+
+    #[test]
+    fn cases_go_to_their_groups_and_a_function_wholly_in_one_job_is_named_once() {
+        let path = "tests/integration/test_b.py";
+        let case = |function: &str, id: &str, of: u32, group: GroupId| {
+            let mut t = item(path, &format!("{function}[{id}]"), 3, Some(group));
+            t.function = function.into();
+            t.param = Some(Box::new(crate::ParamCase { id: id.into(), of }));
+            t
+        };
+        let str_group = |s: &str| GroupId::Str(s.into());
+        let tests = vec![
+            case("test_b", "aws-small", 2, str_group("aws")),
+            case("test_b", "ceph-small", 2, str_group("ceph")),
+            case("test_c", "1", 3, str_group("aws")),
+            case("test_c", "2", 3, str_group("aws")),
+            case("test_c", "3", 3, str_group("aws")),
+            case("test_d", "x", 2, str_group("ceph")),
+        ];
+        let (matrix, diagnostics) = build(&tests, MatrixOptions::default());
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let jobs: Vec<(Option<String>, Vec<String>)> = matrix
+            .entries
+            .into_iter()
+            .map(|e| (e.group_id, e.node_ids))
+            .collect();
+        let at = |rest: &str| format!("{path}::{rest}");
+        assert_eq!(
+            jobs,
+            [
+                (
+                    Some("aws".to_owned()),
+                    vec![at("test_b[aws-small]"), at("test_c")]
+                ),
+                (
+                    Some("ceph".to_owned()),
+                    vec![at("test_b[ceph-small]"), at("test_d[x]")]
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -8,6 +8,8 @@ use serde::Serialize;
 #[serde(rename_all = "lowercase")]
 pub enum GroupSource {
     Function,
+    /// A mark given to the test's parameters: `pytest.param(..., marks=pytest.mark.group(1))`.
+    Parameter,
     Class,
     Module,
 }
@@ -46,6 +48,30 @@ pub enum ParamMarks {
     /// Marked parameters fanout cannot list (built at run time): `-m` keeps the test, and the
     /// run step's own `-m` picks its parameters.
     Unknown,
+}
+
+/// A parametrized case listed on its own: `test_backup[aws-small]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamCase {
+    /// pytest's id: the text between the brackets of the node id.
+    pub id: String,
+    /// How many cases the function has: a job holding all of them names the function.
+    pub of: u32,
+}
+
+impl TestItem {
+    /// The node id of the function itself, without a case's `[id]`.
+    pub fn function_node_id(&self) -> &str {
+        match &self.param {
+            Some(case) => self
+                .node_id
+                .strip_suffix(']')
+                .and_then(|s| s.strip_suffix(case.id.as_str()))
+                .and_then(|s| s.strip_suffix('['))
+                .unwrap_or(&self.node_id),
+            None => &self.node_id,
+        }
+    }
 }
 
 impl Runner {
@@ -102,6 +128,9 @@ pub struct TestItem {
     /// Marks given to single parameters (`pytest.param(..., marks=...)`), `None` when no
     /// parameter carries one (boxed: few tests have them, and every test carries the field).
     pub param_marks: Option<Box<ParamMarks>>,
+    /// One parametrized case of the function, when fanout lists the cases one by one
+    /// (their parameters carry marks); `node_id` then ends with `[id]`.
+    pub param: Option<Box<ParamCase>>,
     /// The path argument (or `testpaths` entry) under which the file was found,
     /// relative to the rootdir; job names are relative to it.
     pub test_root: String,

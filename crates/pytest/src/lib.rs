@@ -5,16 +5,17 @@
 //! [`source::parse`] (ruff's parser, held to what CPython 3.11 imports), and resolved to
 //! [`TestItem`]s with the closest `group` mark.
 
+mod cases;
 mod classes;
 mod diagnostics;
 pub mod eval;
 pub mod fnmatch;
+pub mod ids;
 mod mark_uses;
 pub mod markexpr;
 mod marks;
 mod module;
 mod namespace;
-mod param_marks;
 mod params;
 mod resolve;
 pub mod source;
@@ -37,6 +38,7 @@ pub struct CollectRequest<'c> {
     pub walk: walk::WalkRules<'c>,
     pub python_classes: &'c [String],
     pub python_functions: &'c [String],
+    pub ids: ids::IdRules,
 }
 
 #[derive(Debug, Default)]
@@ -131,6 +133,7 @@ fn collect_parsed(
     let rules = Rules {
         python_classes: request.python_classes,
         python_functions: request.python_functions,
+        ids: request.ids,
     };
     let mut collector = ModuleCollector::new(rel_path, test_root, &index, &bindings, rules);
     collector.collect();
@@ -159,6 +162,7 @@ fn doctest_item(file: &walk::TestFile, text: &str) -> Option<TestItem> {
         runner: None,
         marks: Vec::new(),
         param_marks: None,
+        param: None,
         test_root: file.test_root.clone(),
     })
 }

@@ -1,13 +1,15 @@
 //! Collecting the tests of one parsed module, as pytest's python plugin would.
 
+use crate::cases::{self, Cases, Problem};
 use crate::classes::{self, ClassKind};
 use crate::diagnostics::FileDiagnostics;
+use crate::eval::{Evaluator, Value};
 use crate::marks::{Bindings, MarkRef};
 use crate::namespace::{Binding, Namespace};
 use crate::params;
 use crate::resolve::{self, Level, Resolver};
 use crate::source::LineIndex;
-use fanout_core::{Code, GroupSource, Mark, ParamMarks, TestItem};
+use fanout_core::{Code, GroupSource, ParamCase, ParamMarks, TestItem};
 use ruff_python_ast::{StmtClassDef, StmtFunctionDef};
 use ruff_text_size::{Ranged, TextRange};
 use rustc_hash::FxHashSet as HashSet;
@@ -16,6 +18,7 @@ use rustc_hash::FxHashSet as HashSet;
 pub struct Rules<'c> {
     pub python_classes: &'c [String],
     pub python_functions: &'c [String],
+    pub ids: crate::ids::IdRules,
 }
 
 pub struct ModuleCollector<'a> {
@@ -27,6 +30,8 @@ pub struct ModuleCollector<'a> {
     pub rules: Rules<'a>,
     /// The module's `pytestmark`, read once for all its tests.
     module_marks: Vec<MarkRef<'a>>,
+    /// One evaluator per module: its work budget bounds the whole file.
+    evaluator: Evaluator<'a, 'a>,
     pub tests: Vec<TestItem>,
     pub diagnostics: FileDiagnostics<'a>,
 }
@@ -63,6 +68,7 @@ impl<'a> ModuleCollector<'a> {
             module,
             rules,
             module_marks: pytestmark(module, bindings),
+            evaluator: Evaluator::new(bindings),
             tests: Vec::new(),
             diagnostics: FileDiagnostics::new(rel_path, index),
         }
@@ -336,23 +342,6 @@ impl<'a> ModuleCollector<'a> {
             .rev()
             .filter_map(|d| self.bindings.mark(&d.expression))
             .collect();
-        let param_groups = params::param_groups(&function_marks, self.bindings);
-        let param_marks = match crate::param_marks::param_marks(&function_marks, self.bindings) {
-            crate::param_marks::ParamMarkRefs::None => None,
-            crate::param_marks::ParamMarkRefs::Unknown => Some(Box::new(ParamMarks::Unknown)),
-            crate::param_marks::ParamMarkRefs::Combinations(all) => {
-                Some(Box::new(ParamMarks::Combinations(
-                    all.iter()
-                        .map(|marks| {
-                            marks
-                                .iter()
-                                .map(|m| resolve::mark_for_selection(m, self.bindings))
-                                .collect()
-                        })
-                        .collect(),
-                )))
-            }
-        };
         let mut levels = vec![Level {
             source: GroupSource::Function,
             what: format!("function `{name}`"),
@@ -368,41 +357,159 @@ impl<'a> ModuleCollector<'a> {
             what: "the module".into(),
             marks: self.module_marks.clone(),
         });
-        let mut resolver = Resolver {
-            bindings: self.bindings,
-            diagnostics: &mut self.diagnostics,
-        };
-        let group = resolve::group(&mut resolver, &levels, &param_groups);
-        let runner = resolve::runner(&mut resolver, &levels);
-        let marks: Vec<Mark> = levels
-            .iter()
-            .flat_map(|l| l.marks.iter())
-            .map(|m| resolve::mark_for_selection(m, self.bindings))
-            .collect();
-        self.tests.push(TestItem {
-            param_marks,
+        let base = TestItem {
             node_id,
             path: self.rel_path.to_owned(),
             class,
             function: name.to_owned(),
             line,
             def_line: self.index.line_text(line).into(),
-            group_error: group.is_err(),
+            group: None,
+            group_source: None,
+            group_error: false,
             doctest: false,
             unseen_in: chain.iter().position(|c| c.opaque).map(|i| {
                 let classes: Vec<&str> = chain[..=i].iter().map(|c| c.name).collect();
                 format!("{}::{}", self.rel_path, classes.join("::"))
             }),
-            group: group
-                .as_ref()
-                .ok()
-                .and_then(|g| g.as_ref().map(|(id, _)| id.clone())),
-            group_source: group.ok().flatten().map(|(_, source)| source),
-            runner,
-            marks,
+            runner: None,
+            marks: Vec::new(),
+            param_marks: None,
+            param: None,
             test_root: self.test_root.to_owned(),
-        });
+        };
+        let parametrize: Vec<MarkRef<'a>> = levels
+            .iter()
+            .flat_map(|l| &l.marks)
+            .filter(|m| m.name == "parametrize")
+            .copied()
+            .collect();
+        let cases = if parametrize.is_empty() {
+            Cases::None
+        } else {
+            cases::cases(&parametrize, &mut self.evaluator, self.rules.ids)
+        };
+        match cases {
+            Cases::Known {
+                cases,
+                ids_unknown: None,
+            } if cases.iter().any(|c| !c.marks.is_empty()) => {
+                let of = u32::try_from(cases.len()).unwrap_or(u32::MAX);
+                for case in cases {
+                    let mut item = base.clone();
+                    item.node_id = format!("{}[{}]", base.node_id, case.id);
+                    item.param = Some(Box::new(ParamCase { id: case.id, of }));
+                    self.resolve(&mut item, &levels, CaseMarks::Known(&case.marks));
+                    self.tests.push(item);
+                }
+            }
+            Cases::Known {
+                cases,
+                ids_unknown: Some(problem),
+            } if cases.iter().any(|c| !c.marks.is_empty()) => {
+                let mut item = base;
+                let case_marks = cases.iter().map(|c| c.marks.as_slice()).collect();
+                self.resolve(
+                    &mut item,
+                    &levels,
+                    CaseMarks::IdsUnknown(case_marks, problem),
+                );
+                self.tests.push(item);
+            }
+            Cases::Unknown(problem) => {
+                let mut item = base;
+                self.resolve(
+                    &mut item,
+                    &levels,
+                    CaseMarks::Unknown(&parametrize, problem),
+                );
+                self.tests.push(item);
+            }
+            _ => {
+                let mut item = base;
+                self.resolve(&mut item, &levels, CaseMarks::None);
+                self.tests.push(item);
+            }
+        }
     }
+
+    /// Fills in the group, runner and marks of one item (a function, or one of its cases).
+    fn resolve(&mut self, item: &mut TestItem, levels: &[Level<'a>], case: CaseMarks<'_, 'a>) {
+        let mut resolver = Resolver {
+            bindings: self.bindings,
+            evaluator: &mut self.evaluator,
+            diagnostics: &mut self.diagnostics,
+        };
+        let case_marks: &[Value] = match &case {
+            CaseMarks::Known(marks) => marks,
+            _ => &[],
+        };
+        let group = match &case {
+            CaseMarks::IdsUnknown(all, problem) => {
+                resolve::group_of_unlisted_cases(&mut resolver, levels, all, problem)
+            }
+            CaseMarks::Unknown(parametrize, problem) => {
+                resolve::group_of_unknown_cases(&mut resolver, levels, parametrize, problem)
+            }
+            _ => resolve::group(&mut resolver, levels, case_marks),
+        };
+        item.runner = resolve::runner(&mut resolver, levels, case_marks);
+        item.group_error = group.is_err();
+        if let Ok(Some((id, source))) = group {
+            item.group = Some(id);
+            item.group_source = Some(source);
+        }
+        // pytest's item marks: the function's own, its parameters', then class and module.
+        let (function, outer) = levels.split_at(1.min(levels.len()));
+        let evaluator = &mut self.evaluator;
+        let mut marks: Vec<_> = function
+            .iter()
+            .flat_map(|l| &l.marks)
+            .map(|m| resolve::mark_for_selection(m, evaluator))
+            .collect();
+        marks.extend(
+            case_marks
+                .iter()
+                .filter_map(resolve::value_mark_for_selection),
+        );
+        marks.extend(
+            outer
+                .iter()
+                .flat_map(|l| &l.marks)
+                .map(|m| resolve::mark_for_selection(m, evaluator)),
+        );
+        item.marks = marks;
+        item.param_marks = match case {
+            CaseMarks::IdsUnknown(all, _) => Some(Box::new(ParamMarks::Combinations(
+                all.iter()
+                    .map(|marks| {
+                        marks
+                            .iter()
+                            .filter_map(resolve::value_mark_for_selection)
+                            .collect()
+                    })
+                    .collect(),
+            ))),
+            CaseMarks::Unknown(parametrize, _)
+                if parametrize.iter().any(|m| params::has_param_marks(m)) =>
+            {
+                Some(Box::new(ParamMarks::Unknown))
+            }
+            _ => None,
+        };
+    }
+}
+
+/// What the parameters of an item say about its marks.
+enum CaseMarks<'c, 'a> {
+    /// Not parametrized, or no parameter carries a mark.
+    None,
+    /// One listed case: its parameters' marks.
+    Known(&'c [Value]),
+    /// Cases fanout can count but not name: the marks of each.
+    IdsUnknown(Vec<&'c [Value]>, Problem),
+    /// Parameters only known at run time.
+    Unknown(&'c [MarkRef<'a>], Problem),
 }
 
 /// The marks of a namespace's `pytestmark`.

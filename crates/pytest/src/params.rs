@@ -1,46 +1,11 @@
-//! Group marks on individual parameters: `pytest.param(..., marks=pytest.mark.group(1))`.
+//! Marks inside `parametrize` values found in the syntax, for parameters the evaluator
+//! cannot know: a group mark there is reported, other marks make `-m` keep the test.
 
 use crate::marks::{Bindings, MarkRef};
 use ruff_python_ast::visitor::{walk_expr, Visitor};
 use ruff_python_ast::Expr;
 use ruff_text_size::{Ranged, TextRange};
 use rustc_hash::FxHashSet as HashSet;
-
-pub enum ParamGroups<'a> {
-    /// No parameter carries a group mark.
-    None,
-    /// For each `parametrize` that has group marks, the group marks of each parameter.
-    Static(Vec<Vec<Vec<MarkRef<'a>>>>),
-    /// A group mark sits in parameters built at run time (a comprehension, a call):
-    /// the range of its id.
-    Dynamic(TextRange),
-}
-
-pub fn param_groups<'a>(function_marks: &[MarkRef<'a>], b: &Bindings<'a>) -> ParamGroups<'a> {
-    let mut found = Vec::new();
-    for mark in function_marks.iter().filter(|m| m.name == "parametrize") {
-        let Some(argvalues) = argvalues(mark) else {
-            continue;
-        };
-        match literal_params(argvalues, b) {
-            Some(per_param) => {
-                if per_param.iter().any(|groups| !groups.is_empty()) {
-                    found.push(per_param);
-                }
-            }
-            None => {
-                if let Some(range) = first_group_mark(argvalues, b) {
-                    return ParamGroups::Dynamic(range);
-                }
-            }
-        }
-    }
-    if found.is_empty() {
-        ParamGroups::None
-    } else {
-        ParamGroups::Static(found)
-    }
-}
 
 /// The parameter values of a `parametrize` mark: its second argument or `argvalues=`.
 pub(crate) fn argvalues<'a>(mark: &MarkRef<'a>) -> Option<&'a Expr> {
@@ -52,40 +17,6 @@ pub(crate) fn argvalues<'a>(mark: &MarkRef<'a>) -> Option<&'a Expr> {
             .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "argvalues"))
             .map(|k| &k.value)
     })
-}
-
-/// The group marks of each parameter when the values are a literal list or tuple
-/// (possibly behind a module constant); None when they are built at run time.
-fn literal_params<'a>(argvalues: &'a Expr, b: &Bindings<'a>) -> Option<Vec<Vec<MarkRef<'a>>>> {
-    let values = crate::values::resolve_name(argvalues, b);
-    let elements = match values {
-        Expr::List(l) => &l.elts,
-        Expr::Tuple(t) => &t.elts,
-        _ => return None,
-    };
-    let mut out = Vec::new();
-    for element in elements {
-        let mut groups = Vec::new();
-        if let Expr::Call(call) = element {
-            if is_pytest_param(&call.func) {
-                for kw in &call.arguments.keywords {
-                    if kw.arg.as_ref().is_some_and(|a| a.as_str() == "marks") {
-                        groups.extend(
-                            b.mark_list(&kw.value)
-                                .into_iter()
-                                .filter(|m| m.name == "group"),
-                        );
-                    }
-                }
-            }
-        }
-        if groups.is_empty() && first_group_mark(element, b).is_some() {
-            // A group mark somewhere fanout does not understand inside this parameter.
-            return None;
-        }
-        out.push(groups);
-    }
-    Some(out)
 }
 
 pub(crate) fn is_pytest_param(func: &Expr) -> bool {
@@ -138,4 +69,37 @@ impl<'a> Visitor<'a> for GroupFinder<'_, 'a> {
         }
         walk_expr(self, expr);
     }
+}
+
+/// Whether a `parametrize` mark's values hold a `pytest.param(..., marks=...)` anywhere.
+pub fn has_param_marks(mark: &MarkRef<'_>) -> bool {
+    argvalues(mark).is_some_and(holds_param_marks)
+}
+
+/// Whether `expr` holds a `pytest.param(..., marks=...)` anywhere.
+fn holds_param_marks(expr: &Expr) -> bool {
+    struct Finder(bool);
+    impl<'a> Visitor<'a> for Finder {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if self.0 {
+                return;
+            }
+            if let Expr::Call(call) = expr {
+                if is_pytest_param(&call.func)
+                    && call
+                        .arguments
+                        .keywords
+                        .iter()
+                        .any(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "marks"))
+                {
+                    self.0 = true;
+                    return;
+                }
+            }
+            walk_expr(self, expr);
+        }
+    }
+    let mut finder = Finder(false);
+    finder.visit_expr(expr);
+    finder.0
 }

@@ -1,8 +1,9 @@
 //! The closest `group` and `runner` marks of a test, as pytest's `get_closest_marker`.
 
+use crate::cases::Problem;
 use crate::diagnostics::FileDiagnostics;
+use crate::eval::{Evaluator, MarkCall, Value};
 use crate::marks::{Bindings, MarkRef};
-use crate::params::ParamGroups;
 use crate::values;
 use fanout_core::{Code, GroupId, GroupSource, Mark, Runner};
 use ruff_text_size::TextRange;
@@ -17,32 +18,27 @@ pub struct Level<'a> {
 /// What resolving reads and reports to: the module's mark bindings and its diagnostics.
 pub struct Resolver<'r, 'a> {
     pub bindings: &'r Bindings<'a>,
+    pub evaluator: &'r mut Evaluator<'a, 'a>,
     pub diagnostics: &'r mut FileDiagnostics<'a>,
 }
 
 /// Ok(None): no group anywhere. Err(()): a problem was reported as a diagnostic.
 pub type GroupOutcome = Result<Option<(GroupId, GroupSource)>, ()>;
 
-pub fn group(
-    c: &mut Resolver<'_, '_>,
-    levels: &[Level<'_>],
-    params: &ParamGroups<'_>,
+/// The closest group of an item: the function's own marks, then its parameters' (a listed
+/// case's `case_marks`), then the classes', then the module's.
+pub fn group<'a>(
+    c: &mut Resolver<'_, 'a>,
+    levels: &[Level<'a>],
+    case_marks: &[Value],
 ) -> GroupOutcome {
-    if let ParamGroups::Dynamic(range) = params {
-        report_dynamic(
-            c,
-            *range,
-            "group marks inside parameters built at run time (a comprehension or a call) cannot be known statically".into(),
-        );
-        return Err(());
-    }
     for (i, level) in levels.iter().enumerate() {
-        let groups: Vec<&MarkRef<'_>> = level.marks.iter().filter(|m| m.name == "group").collect();
-        if i == 0 {
-            if let ParamGroups::Static(per_parametrize) = params {
-                return param_group(c, level, &groups, per_parametrize);
+        if i == 1 {
+            if let Some(found) = case_group(c, case_marks) {
+                return found;
             }
         }
+        let groups: Vec<&MarkRef<'_>> = level.marks.iter().filter(|m| m.name == "group").collect();
         match groups.as_slice() {
             [] => continue,
             [mark] => return resolve_one(c, mark, level.source),
@@ -67,108 +63,167 @@ pub fn group(
     Ok(None)
 }
 
-fn param_group(
-    c: &mut Resolver<'_, '_>,
-    level: &Level<'_>,
-    decorator_groups: &[&MarkRef<'_>],
-    per_parametrize: &[Vec<Vec<MarkRef<'_>>>],
-) -> GroupOutcome {
-    let first_param_mark = per_parametrize
+/// The group a listed case's own parameters give it, if they carry a group mark.
+fn case_group(c: &mut Resolver<'_, '_>, case_marks: &[Value]) -> Option<GroupOutcome> {
+    let groups: Vec<&MarkCall> = case_marks
         .iter()
-        .flatten()
-        .flatten()
-        .next()
-        .map(|m| m.range)
-        .unwrap_or_default();
-    let fail = |c: &mut Resolver<'_, '_>, message: String| {
-        let d = c
-            .diagnostics.error(Code::ParameterGroups, first_param_mark, message)
-            .with_hint("fanout's jobs are per test function: give the function one group, or split it into one function per group");
-        c.diagnostics.push(d);
-        Err(())
-    };
-    if !decorator_groups.is_empty() {
-        return fail(
-            c,
-            format!(
-                "{} has a group mark and also group marks on its parameters",
-                level.what
-            ),
-        );
-    }
-    if per_parametrize.len() > 1 {
-        return fail(
-            c,
-            format!(
-                "{} has group marks in more than one parametrize",
-                level.what
-            ),
-        );
-    }
-    let mut ids: Vec<GroupId> = Vec::new();
-    for param in &per_parametrize[0] {
-        match param.as_slice() {
-            [] => {
-                return fail(
-                    c,
+        .filter_map(|m| match m {
+            Value::Mark(mark) if &*mark.name == "group" => Some(&**mark),
+            _ => None,
+        })
+        .collect();
+    match groups.as_slice() {
+        [] => None,
+        [mark] => Some(match values::group_id_of_value(mark) {
+            Ok(id) => validated(c, id, mark.range, GroupSource::Parameter),
+            Err(problem) => {
+                report_problem(c, problem);
+                Err(())
+            }
+        }),
+        [_, second, ..] => {
+            let d = c
+                .diagnostics
+                .error(
+                    Code::DuplicateGroupMark,
+                    second.range,
                     format!(
-                        "some parameters of {} have a group mark and others do not",
-                        level.what
+                        "a parameter has {} group marks; pytest would use only the first",
+                        groups.len()
                     ),
                 )
-            }
-            [mark] => ids.push(
-                resolve_one(c, mark, GroupSource::Function)?
-                    .map(|(id, _)| id)
-                    .ok_or(())?,
-            ),
-            _ => {
-                return fail(
-                    c,
-                    format!("a parameter of {} has several group marks", level.what),
-                )
-            }
+                .with_hint("keep one group mark per parameter");
+            c.diagnostics.push(d);
+            Some(Err(()))
         }
-    }
-    ids.dedup();
-    match ids.as_slice() {
-        [id] => Ok(Some((id.clone(), GroupSource::Function))),
-        _ => fail(
-            c,
-            format!(
-                "the parameters of {} are in different groups ({})",
-                level.what,
-                ids.iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ),
     }
 }
 
-fn resolve_one(c: &mut Resolver<'_, '_>, mark: &MarkRef<'_>, source: GroupSource) -> GroupOutcome {
-    match values::group_id(mark, c.bindings) {
-        Ok((id, range)) => match id.validate() {
-            Ok(()) => Ok(Some((id, source))),
-            Err(e) => {
-                let d = c
-                    .diagnostics
-                    .error(Code::InvalidGroupId, range, e.to_string())
-                    .with_hint("use letters, digits, spaces and `_ . - + @ , =` in group ids");
-                c.diagnostics.push(d);
-                Err(())
-            }
-        },
-        Err(problem) if problem.dynamic => {
-            report_dynamic(c, problem.range, problem.message);
-            Err(())
+/// The group of a function whose cases fanout can count but not name: one group for all
+/// of them is fine (the job names the function); different groups cannot be split.
+pub fn group_of_unlisted_cases<'a>(
+    c: &mut Resolver<'_, 'a>,
+    levels: &[Level<'a>],
+    all_case_marks: &[&[Value]],
+    problem: &Problem,
+) -> GroupOutcome {
+    let function_has_group = levels
+        .first()
+        .is_some_and(|l| l.marks.iter().any(|m| m.name == "group"));
+    let any_case_group = all_case_marks
+        .iter()
+        .flat_map(|marks| marks.iter())
+        .any(|m| matches!(m, Value::Mark(mark) if &*mark.name == "group"));
+    if function_has_group || !any_case_group {
+        return group(c, levels, &[]);
+    }
+    let mut found: Vec<Option<GroupId>> = Vec::new();
+    for marks in all_case_marks {
+        let outcome = group(c, levels, marks)?;
+        let id = outcome.map(|(id, _)| id);
+        if !found.contains(&id) {
+            found.push(id);
         }
-        Err(problem) => {
+    }
+    match found.as_slice() {
+        [Some(id)] => Ok(Some((id.clone(), GroupSource::Parameter))),
+        _ => {
+            let shown: Vec<String> = found
+                .iter()
+                .map(|g| {
+                    g.as_ref()
+                        .map_or_else(|| "no group".to_owned(), GroupId::quoted)
+                })
+                .collect();
             let d = c
                 .diagnostics
-                .error(Code::InvalidGroupMark, problem.range, problem.message);
+                .error(
+                    Code::ParameterGroups,
+                    problem.range,
+                    format!(
+                        "the parameters of {} are in different groups ({}), but fanout cannot name their cases: {}",
+                        levels.first().map_or("this test", |l| l.what.as_str()),
+                        shown.join(", "),
+                        problem.why
+                    ),
+                )
+                .with_hint("give each parameter an id with pytest.param(..., id=\"...\"), so each job can list its cases");
             c.diagnostics.push(d);
+            Err(())
+        }
+    }
+}
+
+/// The group of a function whose parameters are only known at run time: a group mark
+/// inside them cannot be resolved.
+pub fn group_of_unknown_cases<'a>(
+    c: &mut Resolver<'_, 'a>,
+    levels: &[Level<'a>],
+    parametrize: &[MarkRef<'a>],
+    problem: &Problem,
+) -> GroupOutcome {
+    let function_has_group = levels
+        .first()
+        .is_some_and(|l| l.marks.iter().any(|m| m.name == "group"));
+    if !function_has_group {
+        let hidden = parametrize
+            .iter()
+            .filter_map(crate::params::argvalues)
+            .find_map(|values| crate::params::first_group_mark(values, c.bindings));
+        if let Some(range) = hidden {
+            report_dynamic(
+                c,
+                range,
+                format!(
+                    "group marks inside parameters fanout cannot evaluate ({})",
+                    problem.why
+                ),
+            );
+            return Err(());
+        }
+    }
+    group(c, levels, &[])
+}
+
+fn validated(
+    c: &mut Resolver<'_, '_>,
+    id: GroupId,
+    range: TextRange,
+    source: GroupSource,
+) -> GroupOutcome {
+    match id.validate() {
+        Ok(()) => Ok(Some((id, source))),
+        Err(e) => {
+            let d = c
+                .diagnostics
+                .error(Code::InvalidGroupId, range, e.to_string())
+                .with_hint("use letters, digits, spaces and `_ . - + @ , =` in group ids");
+            c.diagnostics.push(d);
+            Err(())
+        }
+    }
+}
+
+fn report_problem(c: &mut Resolver<'_, '_>, problem: values::ValueProblem) {
+    if problem.dynamic {
+        report_dynamic(c, problem.range, problem.message);
+    } else {
+        let d = c
+            .diagnostics
+            .error(Code::InvalidGroupMark, problem.range, problem.message);
+        c.diagnostics.push(d);
+    }
+}
+
+fn resolve_one<'a>(
+    c: &mut Resolver<'_, 'a>,
+    mark: &MarkRef<'a>,
+    source: GroupSource,
+) -> GroupOutcome {
+    match values::group_id(mark, c.evaluator) {
+        Ok((id, range)) => validated(c, id, range, source),
+        Err(problem) => {
+            report_problem(c, problem);
             Err(())
         }
     }
@@ -186,13 +241,32 @@ fn report_dynamic(c: &mut Resolver<'_, '_>, range: TextRange, message: String) {
     c.diagnostics.push(d);
 }
 
-/// The closest `runner` mark's labels; a bad value is reported and treated as none.
-pub fn runner(c: &mut Resolver<'_, '_>, levels: &[Level<'_>]) -> Option<Runner> {
-    let mark = levels
-        .iter()
-        .flat_map(|l| l.marks.iter())
-        .find(|m| m.name == "runner")?;
-    match values::runner(mark, c.bindings) {
+/// The closest `runner` mark's labels (the function's, its parameters', then outer levels');
+/// a bad value is reported and treated as none.
+pub fn runner<'a>(
+    c: &mut Resolver<'_, 'a>,
+    levels: &[Level<'a>],
+    case_marks: &[Value],
+) -> Option<Runner> {
+    let (function, outer) = levels.split_at(1.min(levels.len()));
+    fn closest<'a>(levels: &[Level<'a>]) -> Option<MarkRef<'a>> {
+        levels
+            .iter()
+            .flat_map(|l| l.marks.iter())
+            .find(|m| m.name == "runner")
+            .copied()
+    }
+    let outcome = if let Some(mark) = closest(function) {
+        values::runner(&mark, c.evaluator)
+    } else if let Some(mark) = case_marks.iter().find_map(|m| match m {
+        Value::Mark(mark) if &*mark.name == "runner" => Some(mark),
+        _ => None,
+    }) {
+        values::runner_of_value(mark)
+    } else {
+        values::runner(&closest(outer)?, c.evaluator)
+    };
+    match outcome {
         Ok(runner) => Some(runner),
         Err(problem) => {
             let d = c
@@ -204,14 +278,32 @@ pub fn runner(c: &mut Resolver<'_, '_>, levels: &[Level<'_>]) -> Option<Runner> 
     }
 }
 
-pub fn mark_for_selection(mark: &MarkRef<'_>, b: &Bindings<'_>) -> Mark {
+/// A parameter's mark for `-m`, when it is a known mark.
+pub fn value_mark_for_selection(value: &Value) -> Option<Mark> {
+    let Value::Mark(mark) = value else {
+        return None;
+    };
+    Some(Mark {
+        name: mark.name.to_string(),
+        kwargs: mark
+            .kwargs
+            .iter()
+            .map(|(k, v)| (k.to_string(), values::mark_value_of_value(v)))
+            .collect(),
+    })
+}
+
+pub fn mark_for_selection<'a>(mark: &MarkRef<'a>, evaluator: &mut Evaluator<'_, 'a>) -> Mark {
     let kwargs = mark
         .arguments
         .map(|args| {
             args.keywords
                 .iter()
                 .filter_map(|k| {
-                    Some((k.arg.as_ref()?.to_string(), values::mark_value(&k.value, b)))
+                    Some((
+                        k.arg.as_ref()?.to_string(),
+                        values::mark_value(&k.value, evaluator),
+                    ))
                 })
                 .collect()
         })

@@ -27,6 +27,7 @@ pub fn collect_text(text: &str) -> (Vec<TestItem>, Vec<Diagnostic>) {
         },
         python_classes: &classes,
         python_functions: &functions,
+        ids: Default::default(),
     };
     collect_source("t/test_a.py", "t", text, &request)
 }
@@ -138,7 +139,7 @@ fn nested_and_inherited_classes() {
 #[test]
 fn dynamic_ids_are_flagged_not_guessed() {
     let text = "import pytest\nCLOUDS = ['aws']\n\
-        CASES = {c: pytest.param(c, marks=[pytest.mark.group(f'{c}-x')]) for c in CLOUDS}\n\
+        CASES = {c: pytest.param(c, marks=[pytest.mark.group(f'{c}-x')]) for c in load()}\n\
         @pytest.mark.parametrize('case', CASES.values())\ndef test_a(case): pass\n\
         @pytest.mark.group('{}'.format(1))\ndef test_b(): pass\n\
         for i in range(2):\n    pass\n\
@@ -177,10 +178,33 @@ fn invalid_and_duplicate_marks() {
 
 #[test]
 fn parameter_groups() {
+    let listed = |pairs: &[(&str, &str)]| -> Vec<(String, Option<String>)> {
+        pairs
+            .iter()
+            .map(|(id, group)| ((*id).to_owned(), Some((*group).to_owned())))
+            .collect()
+    };
     let same = "import pytest\n@pytest.mark.parametrize('x', [pytest.param(1, marks=pytest.mark.group(3)), pytest.param(2, marks=[pytest.mark.group(3)])])\ndef test_a(x): pass\n";
-    assert_eq!(groups(same), [("test_a".to_owned(), Some("3".to_owned()))]);
+    assert_eq!(
+        groups(same),
+        listed(&[("test_a[1]", "3"), ("test_a[2]", "3")])
+    );
     let differ = "import pytest\n@pytest.mark.parametrize('x', [pytest.param(1, marks=pytest.mark.group(3)), pytest.param(2, marks=pytest.mark.group(4))])\ndef test_a(x): pass\n";
-    assert_eq!(codes(differ), [("parameter-groups", 2)]);
+    assert_eq!(
+        groups(differ),
+        listed(&[("test_a[1]", "3"), ("test_a[2]", "4")])
+    );
+    // The function's own group mark is closer than its parameters'.
+    let decorated = differ.replace(
+        "@pytest.mark.parametrize",
+        "@pytest.mark.group(9)\n@pytest.mark.parametrize",
+    );
+    assert_eq!(
+        groups(&decorated),
+        listed(&[("test_a[1]", "9"), ("test_a[2]", "9")])
+    );
+    let unnamed = "import pytest\n@pytest.mark.parametrize('x', [pytest.param(object(), marks=pytest.mark.group(3)), pytest.param(object(), marks=pytest.mark.group(4))])\ndef test_a(x): pass\n";
+    assert_eq!(codes(unnamed), [("parameter-groups", 2)]);
 }
 
 #[test]

@@ -1,9 +1,11 @@
-//! Static evaluation of the few expressions that can be known without running code:
-//! literals, and module-level constants bound once to a literal.
+//! The values of `group` and `runner` marks and of `-m` keyword arguments, through the
+//! static evaluator: literals, module constants, f-strings, comprehensions over literal
+//! data. What the evaluator cannot know is reported as only known at run time.
 
-use crate::marks::{Bindings, MarkRef};
+use crate::eval::{Evaluator, MarkCall, Value};
+use crate::marks::MarkRef;
 use fanout_core::{GroupId, MarkValue, Runner};
-use ruff_python_ast::{Expr, Number, UnaryOp};
+use ruff_python_ast::Expr;
 use ruff_text_size::{Ranged, TextRange};
 
 /// Why a value cannot be used, and where.
@@ -15,80 +17,18 @@ pub struct ValueProblem {
     pub dynamic: bool,
 }
 
-enum Literal {
-    Int(i64),
-    Str(String),
-    Other(&'static str),
-}
-
-const CONSTANT_DEPTH: usize = 8;
-
-fn literal(expr: &Expr, b: &Bindings<'_>, depth: usize) -> Result<Literal, ValueProblem> {
-    let dynamic = |message: String| ValueProblem {
-        range: expr.range(),
-        message,
-        dynamic: true,
-    };
-    match expr {
-        Expr::NumberLiteral(n) => match &n.value {
-            Number::Int(i) => Ok(i
-                .as_i64()
-                .map_or(Literal::Other("an int too large"), Literal::Int)),
-            Number::Float(_) => Ok(Literal::Other("a float")),
-            Number::Complex { .. } => Ok(Literal::Other("a complex number")),
-        },
-        Expr::UnaryOp(u) if u.op == UnaryOp::USub => match literal(&u.operand, b, depth)? {
-            Literal::Int(i) => Ok(Literal::Int(-i)),
-            _ => Ok(Literal::Other("a negated non-int")),
-        },
-        Expr::StringLiteral(s) => Ok(Literal::Str(s.value.to_str().to_owned())),
-        Expr::BooleanLiteral(_) => Ok(Literal::Other("a bool")),
-        Expr::NoneLiteral(_) => Ok(Literal::Other("None")),
-        Expr::BytesLiteral(_) => Ok(Literal::Other("bytes")),
-        Expr::Name(name) => {
-            let id = name.id.as_str();
-            if depth < CONSTANT_DEPTH {
-                if let Some(value) = b.module.constant(id) {
-                    return literal(value, b, depth + 1);
-                }
-            }
-            Err(dynamic(if b.module.contains(id) {
-                format!("`{id}` is bound more than once or by an import or loop, so its value is only known at run time")
-            } else {
-                format!("`{id}` is not a module-level constant (a loop variable, parameter or builtin), so its value is only known at run time")
-            }))
-        }
-        Expr::FString(_) => Err(dynamic("an f-string is only known at run time".into())),
-        Expr::Call(call) => {
-            if matches!(&*call.func, Expr::Attribute(a) if a.attr.as_str() == "format") {
-                Err(dynamic(
-                    "a `.format()` call is only known at run time".into(),
-                ))
-            } else {
-                Err(dynamic("a function call is only known at run time".into()))
-            }
-        }
-        _ => Err(dynamic("this expression is only known at run time".into())),
-    }
-}
-
 /// The id of a `group` mark: one int or str, positional or as `id=`.
-pub fn group_id(
-    mark: &MarkRef<'_>,
-    b: &Bindings<'_>,
+pub fn group_id<'a>(
+    mark: &MarkRef<'a>,
+    evaluator: &mut Evaluator<'_, 'a>,
 ) -> Result<(GroupId, TextRange), ValueProblem> {
-    let invalid = |range: TextRange, message: &str| ValueProblem {
-        range,
-        message: message.to_owned(),
-        dynamic: false,
-    };
     let Some(arguments) = mark.arguments else {
         return Err(invalid(
             mark.range,
-            "`group` mark without an id; write @pytest.mark.group(ID)",
+            "`group` mark without an id; write @pytest.mark.group(ID)".into(),
         ));
     };
-    let value = match (&*arguments.args, &arguments.keywords[..]) {
+    let expr = match (&*arguments.args, &arguments.keywords[..]) {
         ([arg], []) => arg,
         ([], [kw]) if kw.arg.as_ref().is_some_and(|a| a.as_str() == "id") => &kw.value,
         _ => {
@@ -105,70 +45,137 @@ pub fn group_id(
             });
         }
     };
-    match literal(value, b, 0)? {
-        Literal::Int(i) => Ok((GroupId::Int(i), value.range())),
-        Literal::Str(s) => Ok((GroupId::Str(s), value.range())),
-        Literal::Other(what) => Err(invalid(
-            value.range(),
-            &format!("a group id must be an int or a str, not {what}"),
+    let id = group_id_from(&evaluator.eval(expr), expr.range())?;
+    Ok((id, expr.range()))
+}
+
+/// The id of an evaluated `group` mark (one given to a parameter).
+pub fn group_id_of_value(mark: &MarkCall) -> Result<GroupId, ValueProblem> {
+    let value = match (mark.args.as_deref(), mark.kwargs.as_slice()) {
+        (None, _) => {
+            return Err(invalid(
+                mark.range,
+                "`group` mark without an id; write pytest.mark.group(ID)".into(),
+            ))
+        }
+        (Some([value]), []) => value,
+        (Some([]), [(key, value)]) if &**key == "id" => value,
+        _ => {
+            return Err(invalid(
+                mark.range,
+                "`group` takes exactly one id, positional or as `id=`".into(),
+            ))
+        }
+    };
+    group_id_from(value, mark.range)
+}
+
+fn group_id_from(value: &Value, range: TextRange) -> Result<GroupId, ValueProblem> {
+    match value {
+        Value::Int(i) => Ok(GroupId::Int(*i)),
+        Value::Str(s) => Ok(GroupId::Str(s.to_string())),
+        Value::Opaque(unknown) => Err(ValueProblem {
+            range: unknown.range,
+            message: unknown.reason.clone(),
+            dynamic: true,
+        }),
+        other => Err(invalid(
+            range,
+            format!("a group id must be an int or a str, not {}", kind(other)),
         )),
     }
 }
 
 /// The labels of a `runner` mark: one str, or a list or tuple of str.
-pub fn runner(mark: &MarkRef<'_>, b: &Bindings<'_>) -> Result<Runner, ValueProblem> {
-    let invalid = |range: TextRange| ValueProblem {
-        range,
-        message: "`runner` takes one label or a list of labels, as string literals".into(),
-        dynamic: false,
-    };
+pub fn runner<'a>(
+    mark: &MarkRef<'a>,
+    evaluator: &mut Evaluator<'_, 'a>,
+) -> Result<Runner, ValueProblem> {
+    let bad = || runner_problem(mark.range);
     let Some(arguments) = mark.arguments else {
-        return Err(invalid(mark.range));
+        return Err(bad());
     };
-    let ([value], []) = (&*arguments.args, &arguments.keywords[..]) else {
-        return Err(invalid(mark.range));
+    let ([expr], []) = (&*arguments.args, &arguments.keywords[..]) else {
+        return Err(bad());
     };
-    let value = resolve_name(value, b);
-    let label = |e: &Expr| match literal(e, b, 0) {
-        Ok(Literal::Str(s)) => Ok(s),
-        Ok(_) => Err(invalid(e.range())),
-        Err(problem) => Err(problem),
+    runner_from(&evaluator.eval(expr), expr.range())
+}
+
+/// The labels of an evaluated `runner` mark.
+pub fn runner_of_value(mark: &MarkCall) -> Result<Runner, ValueProblem> {
+    let (Some([value]), []) = (mark.args.as_deref(), mark.kwargs.as_slice()) else {
+        return Err(runner_problem(mark.range));
+    };
+    runner_from(value, mark.range)
+}
+
+fn runner_from(value: &Value, range: TextRange) -> Result<Runner, ValueProblem> {
+    let label = |v: &Value| match v {
+        Value::Str(s) => Ok(s.to_string()),
+        Value::Opaque(unknown) => Err(ValueProblem {
+            range: unknown.range,
+            message: format!("runner labels must be known statically: {}", unknown.reason),
+            dynamic: true,
+        }),
+        _ => Err(runner_problem(range)),
     };
     match value {
-        Expr::List(l) => Ok(Runner::Labels(
-            l.elts.iter().map(label).collect::<Result<_, _>>()?,
-        )),
-        Expr::Tuple(t) => Ok(Runner::Labels(
-            t.elts.iter().map(label).collect::<Result<_, _>>()?,
+        Value::List(items) | Value::Tuple(items) => Ok(Runner::Labels(
+            items.iter().map(label).collect::<Result<_, _>>()?,
         )),
         other => Ok(Runner::Label(label(other)?)),
     }
 }
 
-/// A literal keyword argument, for `-m 'name(kw=value)'`.
-pub fn mark_value(expr: &Expr, b: &Bindings<'_>) -> MarkValue {
-    match expr {
-        Expr::BooleanLiteral(v) => MarkValue::Bool(v.value),
-        Expr::NoneLiteral(_) => MarkValue::None,
-        _ => match literal(expr, b, 0) {
-            Ok(Literal::Int(i)) => MarkValue::Int(i),
-            Ok(Literal::Str(s)) => MarkValue::Str(s),
-            _ => MarkValue::Other,
-        },
+fn runner_problem(range: TextRange) -> ValueProblem {
+    invalid(
+        range,
+        "`runner` takes one label or a list of labels, as strings".into(),
+    )
+}
+
+/// A keyword argument of a mark, for `-m 'name(kw=value)'`.
+pub fn mark_value<'a>(expr: &'a Expr, evaluator: &mut Evaluator<'_, 'a>) -> MarkValue {
+    mark_value_of_value(&evaluator.eval(expr))
+}
+
+/// An evaluated keyword argument, for `-m 'name(kw=value)'`.
+pub fn mark_value_of_value(value: &Value) -> MarkValue {
+    match value {
+        Value::Bool(b) => MarkValue::Bool(*b),
+        Value::None => MarkValue::None,
+        Value::Int(i) => MarkValue::Int(*i),
+        Value::Str(s) => MarkValue::Str(s.to_string()),
+        _ => MarkValue::Other,
     }
 }
 
-/// Follows a name to the module-level constant it is bound to, if any.
-pub fn resolve_name<'a>(expr: &'a Expr, b: &Bindings<'a>) -> &'a Expr {
-    let mut current = expr;
-    for _ in 0..CONSTANT_DEPTH {
-        match current {
-            Expr::Name(n) => match b.module.constant(n.id.as_str()) {
-                Some(value) => current = value,
-                None => break,
-            },
-            _ => break,
-        }
+fn invalid(range: TextRange, message: String) -> ValueProblem {
+    ValueProblem {
+        range,
+        message,
+        dynamic: false,
     }
-    current
+}
+
+/// How a value that is not an id reads in a message: "a float", "None".
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::None => "None",
+        Value::Bool(_) => "a bool",
+        Value::Int(_) => "an int",
+        Value::Float(_) => "a float",
+        Value::Complex { .. } => "a complex number",
+        Value::Str(_) => "a str",
+        Value::Bytes(_) => "bytes",
+        Value::Tuple(_) => "a tuple",
+        Value::List(_) => "a list",
+        Value::Set(_) => "a set",
+        Value::Dict(_) => "a dict",
+        Value::Param(_) => "a pytest.param",
+        Value::Mark(_) => "a mark",
+        Value::Named(_) => "a function or class",
+        Value::EnumMember(_) => "an enum member",
+        Value::Opaque(_) => "a value only known at run time",
+    }
 }

@@ -54,7 +54,7 @@ fn colour_only_when_asked_or_on_a_terminal() {
     let p = Project::new();
     p.file(
         "tests/test_bad.py",
-        "import pytest\n\n@pytest.mark.group(f'{1}')\ndef test_a():\n    pass\n",
+        "import pytest\n\n@pytest.mark.group(make())\ndef test_a():\n    pass\n",
     );
     let plain = p.run(&["collect"]);
     assert_eq!(plain.code, 1, "{}", plain.describe());

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::e2e::project::{codes, Project};
-use crate::support::pytest_oracle::{pytest_collect, OracleCollection, OracleItem};
+use crate::support::pytest_oracle::{pytest_collect, OracleCollection, OracleGroup, OracleItem};
 
 /// Diagnostics that say "I cannot tell this file's groups": the group of a test in such a
 /// file is not compared with pytest's (the tests that expect them check them explicitly).
@@ -100,12 +100,12 @@ pub fn assert_matches_pytest_in(project: &Project, rel_cwd: &str, args: &[&str])
         "inifile {context}"
     );
 
-    let mut fanout_ids: Vec<&str> = tests(&fanout)
-        .iter()
-        .map(|t| t["node_id"].as_str().expect("node_id is a string"))
-        .collect();
+    // fanout lists a function's cases one by one when their parameters carry marks.
+    let mut fanout_ids: Vec<&str> = tests(&fanout).iter().map(function_node_id).collect();
+    fanout_ids.dedup();
     let mut oracle_ids = oracle.node_ids();
     fanout_ids.sort_unstable();
+    fanout_ids.dedup();
     oracle_ids.sort_unstable();
     assert_eq!(
         fanout_ids, oracle_ids,
@@ -117,43 +117,85 @@ pub fn assert_matches_pytest_in(project: &Project, rel_cwd: &str, args: &[&str])
         .filter(|d| UNCERTAIN.contains(&d["code"].as_str().unwrap_or_default()))
         .filter_map(|d| d["path"].as_str())
         .collect();
-    let by_id: BTreeMap<&str, &Value> = tests(&fanout)
-        .iter()
-        .map(|t| (t["node_id"].as_str().expect("node_id is a string"), t))
-        .collect();
+    let mut by_function: BTreeMap<&str, Vec<&Value>> = BTreeMap::new();
+    for t in tests(&fanout) {
+        by_function.entry(function_node_id(t)).or_default().push(t);
+    }
     for item in &oracle.items {
-        let test = by_id[item.node_id.as_str()];
-        let path = test["path"].as_str().expect("path is a string");
+        let listed = &by_function[item.node_id.as_str()];
+        let path = listed[0]["path"].as_str().expect("path is a string");
         assert_eq!(
             Some(path),
             item.node_id.split("::").next(),
             "path of {} {context}",
             item.node_id
         );
+        let as_cases = listed.iter().any(|t| t.get("param_id").is_some());
+        if as_cases {
+            let mut fanout_cases: Vec<&str> = listed
+                .iter()
+                .map(|t| t["node_id"].as_str().unwrap_or_default())
+                .collect();
+            let mut oracle_cases: Vec<&str> =
+                item.cases.iter().map(|c| c.node_id.as_str()).collect();
+            fanout_cases.sort_unstable();
+            oracle_cases.sort_unstable();
+            assert_eq!(
+                fanout_cases, oracle_cases,
+                "cases of {} (left fanout, right pytest) {context}",
+                item.node_id
+            );
+        }
         if uncertain.contains(path) {
             continue;
         }
-        let expected = item.group.as_ref().map(|g| {
-            let id = g.args.first().or_else(|| g.kwargs.get("id"));
-            (id.map(id_string), g.level.clone())
-        });
-        let actual = test["group_id"].as_str().map(|id| {
-            (
-                Some(id.to_owned()),
-                test["group_source"].as_str().unwrap_or("<none>").to_owned(),
-            )
-        });
-        assert_eq!(
-            actual, expected,
-            "group (id, level) of {} (left fanout, right pytest) {context}",
-            item.node_id
-        );
-        assert_eq!(
-            test.get("runner").map(runner_labels),
-            item.runner.as_ref().map(runner_labels),
-            "runner of {} (left fanout, right pytest) {context}",
-            item.node_id
-        );
+        let compared: Vec<(&Value, Option<&OracleGroup>, Option<&Value>, &str)> = if as_cases {
+            item.cases
+                .iter()
+                .filter_map(|case| {
+                    let test = listed
+                        .iter()
+                        .find(|t| t["node_id"] == case.node_id.as_str())?;
+                    Some((
+                        *test,
+                        case.group.as_ref(),
+                        case.runner.as_ref(),
+                        case.node_id.as_str(),
+                    ))
+                })
+                .collect()
+        } else {
+            vec![(
+                listed[0],
+                item.group.as_ref(),
+                item.runner.as_ref(),
+                item.node_id.as_str(),
+            )]
+        };
+        for (test, group, runner, node_id) in compared {
+            let expected = group.map(|g| {
+                let id = g.args.first().or_else(|| g.kwargs.get("id"));
+                (id.map(id_string), g.level.clone())
+            });
+            let actual = test["group_id"].as_str().map(|id| {
+                // A parameter's mark sits on pytest's Function node.
+                let level = match test["group_source"].as_str() {
+                    Some("parameter") => "function",
+                    Some(level) => level,
+                    None => "<none>",
+                };
+                (Some(id.to_owned()), level.to_owned())
+            });
+            assert_eq!(
+                actual, expected,
+                "group (id, level) of {node_id} (left fanout, right pytest) {context}"
+            );
+            assert_eq!(
+                test.get("runner").map(runner_labels),
+                runner.map(runner_labels),
+                "runner of {node_id} (left fanout, right pytest) {context}"
+            );
+        }
         assert!(
             item.group_count_at_level <= 1,
             "pytest sees {} group marks at one level on {} but fanout reported nothing {context}",
@@ -161,7 +203,7 @@ pub fn assert_matches_pytest_in(project: &Project, rel_cwd: &str, args: &[&str])
             item.node_id
         );
         assert!(
-            item.param_groups.is_none(),
+            as_cases || item.param_groups.is_none(),
             "pytest sees different groups on the parameters of {} ({:?}) but fanout reported nothing {context}",
             item.node_id,
             item.param_groups
@@ -189,6 +231,19 @@ fn runner_labels(value: &Value) -> Value {
 
 fn real(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// A test's function node id: its node id without the case's `[id]`.
+fn function_node_id(test: &Value) -> &str {
+    let node_id = test["node_id"].as_str().expect("node_id is a string");
+    match test.get("param_id").and_then(Value::as_str) {
+        Some(id) => node_id
+            .strip_suffix(']')
+            .and_then(|s| s.strip_suffix(id))
+            .and_then(|s| s.strip_suffix('['))
+            .unwrap_or(node_id),
+        None => node_id,
+    }
 }
 
 pub fn tests(doc: &Value) -> &Vec<Value> {

@@ -169,16 +169,18 @@ fn rebound_constant_takes_the_value_at_decoration_time() {
     assert_matches_pytest(&p, &[]);
 }
 
+/// Ids computed from module data are evaluated statically, as pytest computes them.
 #[test]
-fn dynamic_ids_are_flagged() {
+fn computed_ids_are_evaluated() {
     let p = Project::new();
     p.file(
-        "tests/test_dynamic.py",
+        "tests/test_computed.py",
         r#"
         import pytest
 
         PREFIX = "db"
-        SUFFIXES = ["a"]
+        SIZES = {"small": 1, "large": 2}
+        NAMES = [f"{PREFIX}-{size}" for size in SIZES]
 
         @pytest.mark.group(f"{PREFIX}-1")
         def test_fstring():
@@ -186,6 +188,52 @@ fn dynamic_ids_are_flagged() {
 
         @pytest.mark.group("{}-2".format(PREFIX))
         def test_format():
+            pass
+
+        @pytest.mark.group("%s-%03d" % (PREFIX, SIZES["large"]))
+        def test_percent():
+            pass
+
+        @pytest.mark.group(NAMES[-1].upper())
+        def test_subscript():
+            pass
+
+        @pytest.mark.group(len(SIZES) * 10 + 1)
+        def test_arithmetic():
+            pass
+        "#,
+    );
+    let compared = assert_matches_pytest(&p, &[]);
+    assert!(compared
+        .fanout_codes_in("tests/test_computed.py")
+        .is_empty());
+    assert_eq!(
+        compared.fanout_test("tests/test_computed.py::test_subscript")["group_id"],
+        "DB-LARGE"
+    );
+}
+
+/// Ids only known at run time are errors at the id, never guesses.
+#[test]
+fn dynamic_ids_are_flagged() {
+    let p = Project::new();
+    p.file(
+        "tests/test_dynamic.py",
+        r#"
+        import os
+        import pytest
+
+        SUFFIXES = ["a"]
+
+        @pytest.mark.group(os.environ.get("GROUP", "g"))
+        def test_environment():
+            pass
+
+        def name():
+            return "n"
+
+        @pytest.mark.group(name())
+        def test_project_function():
             pass
 
         for SUFFIX in SUFFIXES:
@@ -205,8 +253,12 @@ fn dynamic_ids_are_flagged() {
         .filter(|d| d["code"] == "dynamic-group-id")
         .filter_map(|d| d["line"].as_u64())
         .collect();
-    assert_eq!(lines, [6, 10, 17], "one diagnostic at each dynamic id");
-    for node in ["test_fstring", "test_format", "test_loop_variable"] {
+    assert_eq!(lines, [6, 13, 20], "one diagnostic at each dynamic id");
+    for node in [
+        "test_environment",
+        "test_project_function",
+        "test_loop_variable",
+    ] {
         let id = format!("tests/test_dynamic.py::{node}");
         assert!(
             compared.oracle_item(&id).group.is_some(),

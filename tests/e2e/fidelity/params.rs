@@ -41,6 +41,8 @@ fn parametrized_tests_are_one_node_id() {
     assert_eq!(compared.node_ids().len(), 3);
 }
 
+/// Parameters in different groups: fanout lists the function's cases one by one, with
+/// pytest's ids and each case's closest group; a case with no group makes the file mixed.
 #[test]
 fn different_groups_on_parameters() {
     let p = Project::new();
@@ -71,20 +73,15 @@ fn different_groups_on_parameters() {
         "#,
     );
     let compared = assert_matches_pytest(&p, &[]);
-    for (path, node) in [
-        ("tests/test_param_groups.py", "test_split"),
-        ("tests/test_param_partly.py", "test_half"),
-    ] {
-        compared.assert_fanout_reports(path, "parameter-groups");
-        let item = compared.oracle_item(&format!("{path}::{node}"));
-        assert_eq!(
-            item.param_groups.as_ref().map(Vec::len),
-            Some(2),
-            "pytest sees two different groups on {node}'s parameters"
-        );
-    }
+    assert_eq!(
+        compared.fanout_test("tests/test_param_groups.py::test_split[2]")["group_id"],
+        "b"
+    );
+    compared.assert_fanout_reports("tests/test_param_partly.py", "mixed-grouping");
 }
 
+/// The pattern of real charm suites: parameters built by a dict comprehension over literal
+/// data, each with its own group and runner, picked by a list comprehension.
 #[test]
 fn params_built_in_a_comprehension() {
     let p = Project::new();
@@ -93,12 +90,30 @@ fn params_built_in_a_comprehension() {
         r#"
         import pytest
 
+        ALL_GROUPS = {
+            (cloud, size): pytest.param(
+                cloud, size, id=f"{cloud}-{size}",
+                marks=[pytest.mark.group(f"{cloud}-{size}"),
+                       pytest.mark.runner(["self-hosted", "xlarge" if size == "large" else "large"])],
+            )
+            for cloud in ["microceph", "aws"]
+            for size in ["large", "small"]
+        }
+        SMALL = [ALL_GROUPS[(cloud, "small")] for cloud in ["aws", "microceph"]]
+
+        @pytest.mark.parametrize("cloud,size", SMALL)
+        async def test_backup(cloud, size):
+            pass
+
+        @pytest.mark.parametrize("cloud,size", list(ALL_GROUPS.values()))
+        def test_restore(cloud, size):
+            pass
+
         CLOUDS = ["aws", "gcp"]
-        SIZES = ["s", "l"]
         CASES = {
             f"{cloud}-{size}": pytest.param(cloud, size, marks=[pytest.mark.group(f"{cloud}-{size}")])
             for cloud in CLOUDS
-            for size in SIZES
+            for size in ("s", "l")
         }
 
         @pytest.mark.parametrize("cloud,size", list(CASES.values()), ids=list(CASES))
@@ -107,8 +122,108 @@ fn params_built_in_a_comprehension() {
         "#,
     );
     let compared = assert_matches_pytest(&p, &[]);
-    compared.assert_fanout_reports("tests/test_comprehension.py", "dynamic-group-id");
-    let item = compared.oracle_item("tests/test_comprehension.py::test_deploy");
-    assert_eq!(item.param_groups.as_ref().map(Vec::len), Some(4));
-    assert!(compared.fanout_test("tests/test_comprehension.py::test_deploy")["group_id"].is_null());
+    let backup = compared.fanout_test("tests/test_comprehension.py::test_backup[aws-small]");
+    assert_eq!(backup["group_id"], "aws-small");
+    assert_eq!(
+        backup["runner"],
+        serde_json::json!(["self-hosted", "large"])
+    );
+    assert!(compared
+        .fanout_codes_in("tests/test_comprehension.py")
+        .is_empty());
+}
+
+/// pytest's id rules where the ids are generated: types, escaping, duplicates, stacking,
+/// class- and module-level parametrize, `indirect`, empty parameter lists.
+#[test]
+fn generated_ids_follow_pytest() {
+    let p = Project::new();
+    p.file(
+        "tests/test_ids.py",
+        r#"
+        import enum
+        import pytest
+
+        class Color(enum.Enum):
+            RED = 1
+            BLUE = "b"
+
+        def helper():
+            pass
+
+        G = pytest.mark.group
+
+        pytestmark = [G("m"), pytest.mark.parametrize("mod", [pytest.param(0, marks=pytest.mark.slow)])]
+
+        @pytest.fixture
+        def fix(request):
+            return request.param
+
+        @pytest.mark.parametrize(
+            "v",
+            [1, -2, 1.5, 1e-05, 1e16, 2j, True, None, "a b", "é\n日", b"\x00\xff", Color.RED,
+             Color.BLUE, helper, (1, 2), [3], {"k": 1}, "x" * 101, "dup", "dup", "dup1", "dup1",
+             pytest.param(7, marks=G("p"), id="given"), ""],
+        )
+        @pytest.mark.parametrize("fix", [pytest.param(1, marks=pytest.mark.slow), 2], indirect=True)
+        def test_types(v, fix, mod):
+            pass
+
+        @pytest.mark.parametrize("x", [], ids=[])
+        @pytest.mark.parametrize("y,", [(1,), pytest.param((2,), marks=G("r"))])
+        def test_empty(x, y, mod):
+            pass
+
+        @pytest.mark.parametrize("cls", [pytest.param("c", marks=G("c"))])
+        class TestClassLevel:
+            @pytest.mark.parametrize("x", [1, 2], ids=["one", None])
+            def test_method(self, cls, x, mod):
+                pass
+        "#,
+    );
+    let compared = assert_matches_pytest(&p, &[]);
+    assert!(
+        compared
+            .oracle_item("tests/test_ids.py::test_types")
+            .cases
+            .len()
+            > 40,
+        "the product of the stacked parametrizations"
+    );
+}
+
+/// Cases fanout can count but not name: one group for all is fine, different groups are an
+/// error that says why.
+#[test]
+fn cases_without_known_ids() {
+    let p = Project::new();
+    p.file(
+        "tests/test_unknown.py",
+        r#"
+        import pytest
+
+        class Cloud:
+            def __init__(self, name):
+                self.name = name
+
+        @pytest.mark.parametrize(
+            "cloud",
+            [pytest.param(Cloud("a"), marks=pytest.mark.group("a")),
+             pytest.param(Cloud("b"), marks=pytest.mark.group("b"))],
+        )
+        def test_split(cloud):
+            pass
+
+        @pytest.mark.group(1)
+        @pytest.mark.parametrize("cloud", [Cloud("a"), pytest.param(Cloud("b"), marks=pytest.mark.slow)])
+        def test_one_group(cloud):
+            pass
+        "#,
+    );
+    let compared = assert_matches_pytest(&p, &[]);
+    compared.assert_fanout_reports("tests/test_unknown.py", "parameter-groups");
+    assert_eq!(
+        compared.fanout_test("tests/test_unknown.py::test_one_group")["group_id"],
+        "1"
+    );
 }

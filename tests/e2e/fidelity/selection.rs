@@ -188,3 +188,62 @@ fn marks_on_parameters_select_as_pytest_does() {
         assert_matches_pytest(&p, &["-m", expr]);
     }
 }
+
+/// When `-m` keeps only some cases of a function, its job lists exactly those (pytest's
+/// ids); a function whose cases are all kept is named once. Running pytest on the job's node
+/// ids with the same `-m` collects the same items as on the job's node ids alone.
+#[test]
+fn jobs_list_the_cases_minus_m_keeps() {
+    let p = Project::new();
+    p.file(
+        "tests/test_params.py",
+        r#"
+        import pytest
+
+        @pytest.mark.group(1)
+        @pytest.mark.parametrize("n", [1, pytest.param(2, marks=pytest.mark.slow), "three"])
+        def test_some_slow(n):
+            pass
+
+        @pytest.mark.group(1)
+        @pytest.mark.parametrize("a", [1, 2])
+        @pytest.mark.parametrize("b", [pytest.param(3, marks=pytest.mark.db), 4])
+        def test_stacked(a, b):
+            pass
+        "#,
+    );
+    for expr in ["not slow", "db", "not db", "slow or db"] {
+        let out = p.run(&["matrix", "--backend", "json", "-m", expr]);
+        assert_eq!(out.code, 0, "{}", out.describe());
+        let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+        let mut listed: Vec<String> = doc["groups"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|job| job["node_ids"].as_array().cloned().unwrap_or_default())
+            .filter_map(|id| id.as_str().map(str::to_owned))
+            .collect();
+        // What pytest runs from those node ids, without -m, must be what -m selects.
+        let from_ids: Vec<&str> = listed.iter().map(String::as_str).collect();
+        let ran = pytest_item_ids(&p, &from_ids);
+        let selected = pytest_item_ids(&p, &["-m", expr]);
+        assert_eq!(ran, selected, "-m {expr}: jobs list {listed:?}");
+        listed.sort();
+        assert!(
+            listed.iter().all(|id| id.contains("::")),
+            "-m {expr}: {listed:?}"
+        );
+    }
+}
+
+/// The item node ids pytest collects with `args`, sorted.
+fn pytest_item_ids(p: &Project, args: &[&str]) -> Vec<String> {
+    let oracle = crate::support::pytest_oracle::pytest_collect(&p.path(), args);
+    let mut ids: Vec<String> = oracle
+        .items
+        .iter()
+        .flat_map(|item| item.cases.iter().map(|c| c.node_id.clone()))
+        .collect();
+    ids.sort();
+    ids
+}

@@ -2,8 +2,8 @@
 //! ids use: fill, align, sign, `0`, width, precision, and the types `s d f F x X o b`.
 
 use super::expr::type_name;
-use super::repr::float_repr;
 use super::{EnumMixin, Evaluator, Outcome, Value};
+use fanout_core::pyrepr::float_repr;
 use ruff_python_ast::{
     ConversionFlag, ExprFString, FStringPart, InterpolatedElement, InterpolatedStringElement,
     InterpolatedStringElements,

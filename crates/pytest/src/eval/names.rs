@@ -79,7 +79,7 @@ impl<'a> Evaluator<'_, 'a> {
             if let Some((from, name)) = self.bindings.import_of(id) {
                 return Err(match name {
                     Some(name) => format!("`{id}` is imported from `{from}` (`{name}`), which fanout does not evaluate"),
-                    None => format!("`{id}` is the module `{from}`"),
+                    None => format!("`{id}` is the module `{from}`, whose attributes are only known at run time"),
                 });
             }
         }

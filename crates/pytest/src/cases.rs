@@ -1,0 +1,153 @@
+//! The parametrized cases of a test: the product of its `parametrize` marks, each case with
+//! pytest's id and the marks its parameters carry.
+
+use crate::eval::{Evaluator, Value};
+use crate::ids::{self, IdRules};
+use crate::marks::MarkRef;
+use ruff_python_ast::Expr;
+use ruff_text_size::{Ranged, TextRange};
+
+/// Cases past this many are not enumerated (pytest would build them all, fanout gives up).
+const MAX_CASES: usize = 4096;
+
+/// One parametrized item pytest builds from a function.
+#[derive(Debug)]
+pub struct Case {
+    /// The text between the brackets of the node id; empty when the ids are unknown.
+    pub id: String,
+    /// The marks of the case's parameters (`pytest.param(..., marks=...)`), each a
+    /// [`Value::Mark`] when known.
+    pub marks: Vec<Value>,
+}
+
+/// Why something about the cases cannot be known, and where.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub why: String,
+    pub range: TextRange,
+}
+
+#[derive(Debug)]
+pub enum Cases {
+    /// Not parametrized.
+    None,
+    /// Every parameter set is known; `ids_unknown` says why the ids are not, if they are not.
+    Known {
+        cases: Vec<Case>,
+        ids_unknown: Option<Problem>,
+    },
+    /// The parameter sets themselves are only known at run time.
+    Unknown(Problem),
+}
+
+/// The cases of the `parametrize` marks of one test, closest first (as pytest's
+/// `iter_markers`: stacked decorators bottom-up, then class, then module).
+pub fn cases<'a>(
+    parametrize: &[MarkRef<'a>],
+    evaluator: &mut Evaluator<'_, 'a>,
+    rules: IdRules,
+) -> Cases {
+    if parametrize.is_empty() {
+        return Cases::None;
+    }
+    let mut all = vec![Case {
+        id: String::new(),
+        marks: Vec::new(),
+    }];
+    let mut ids_unknown = None;
+    for mark in parametrize {
+        let one = match one_parametrize(mark, evaluator, rules) {
+            Ok(one) => one,
+            Err(problem) => return Cases::Unknown(problem),
+        };
+        if all.len().saturating_mul(one.sets.len()) > MAX_CASES {
+            return Cases::Unknown(Problem {
+                why: format!("more than {MAX_CASES} parameter combinations"),
+                range: mark.range,
+            });
+        }
+        let ids = match one.ids {
+            Ok(ids) => ids,
+            Err(problem) => {
+                ids_unknown.get_or_insert(problem);
+                vec![String::new(); one.sets.len()]
+            }
+        };
+        all = all
+            .iter()
+            .flat_map(|before| {
+                one.sets.iter().zip(&ids).map(move |(set, id)| Case {
+                    id: if before.id.is_empty() {
+                        id.clone()
+                    } else {
+                        format!("{}-{id}", before.id)
+                    },
+                    marks: before.marks.iter().chain(&set.marks).cloned().collect(),
+                })
+            })
+            .collect();
+    }
+    Cases::Known {
+        cases: all,
+        ids_unknown,
+    }
+}
+
+struct OneParametrize {
+    sets: Vec<ids::ParamSet>,
+    ids: Result<Vec<String>, Problem>,
+}
+
+fn one_parametrize<'a>(
+    mark: &MarkRef<'a>,
+    evaluator: &mut Evaluator<'_, 'a>,
+    rules: IdRules,
+) -> Result<OneParametrize, Problem> {
+    let problem = |why: String, range: TextRange| Problem { why, range };
+    let located = |why: ids::Why, range: TextRange| Problem {
+        why: why.reason,
+        range: why.range.unwrap_or(range),
+    };
+    let Some(arguments) = mark.arguments else {
+        return Err(problem(
+            "`parametrize` without arguments".into(),
+            mark.range,
+        ));
+    };
+    let keyword = |name: &str| -> Option<&'a Expr> {
+        arguments
+            .keywords
+            .iter()
+            .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == name))
+            .map(|k| &k.value)
+    };
+    // `indirect`, `ids` and `scope` are keyword-only since pytest 8.
+    let argument =
+        |position: usize, name: &str| arguments.args.get(position).or_else(|| keyword(name));
+    if arguments.args.iter().any(Expr::is_starred_expr)
+        || arguments.keywords.iter().any(|k| k.arg.is_none())
+    {
+        return Err(problem(
+            "`parametrize` arguments unpacked with * or ** are only known at run time".into(),
+            mark.range,
+        ));
+    }
+    let (Some(names_expr), Some(values_expr)) = (argument(0, "argnames"), argument(1, "argvalues"))
+    else {
+        return Err(problem(
+            "`parametrize` needs argument names and values".into(),
+            mark.range,
+        ));
+    };
+    let names_value = evaluator.eval(names_expr);
+    let (names, force_tuple) =
+        ids::argnames(&names_value).map_err(|why| located(why, names_expr.range()))?;
+    let values = evaluator.eval(values_expr);
+    let sets = ids::parameter_sets(&values, names.len(), force_tuple)
+        .map_err(|why| located(why, values_expr.range()))?;
+    let ids_expr = keyword("ids");
+    let ids_value = ids_expr.map(|e| evaluator.eval(e));
+    let ids = ids::make_ids(&names, &sets, ids_value.as_ref(), rules)
+        .map_err(|why| located(why, ids_expr.map_or(values_expr.range(), Ranged::range)));
+    Ok(OneParametrize { sets, ids })
+}
