@@ -50,10 +50,8 @@ pub fn cases<'a>(
     if parametrize.is_empty() {
         return Cases::None;
     }
-    let mut all = vec![Case {
-        id: String::new(),
-        marks: Vec::new(),
-    }];
+    // Each case's ids, one per parametrize (an id may be empty), joined at the end.
+    let mut all: Vec<(Vec<String>, Vec<Value>)> = vec![(Vec::new(), Vec::new())];
     let mut ids_unknown = None;
     for mark in parametrize {
         let one = match one_parametrize(mark, evaluator, rules) {
@@ -75,20 +73,24 @@ pub fn cases<'a>(
         };
         all = all
             .iter()
-            .flat_map(|before| {
-                one.sets.iter().zip(&ids).map(move |(set, id)| Case {
-                    id: if before.id.is_empty() {
-                        id.clone()
-                    } else {
-                        format!("{}-{id}", before.id)
-                    },
-                    marks: before.marks.iter().chain(&set.marks).cloned().collect(),
+            .flat_map(|(before_ids, before_marks)| {
+                one.sets.iter().zip(&ids).map(move |(set, id)| {
+                    let mut ids = before_ids.clone();
+                    ids.push(id.clone());
+                    let marks = before_marks.iter().chain(&set.marks).cloned().collect();
+                    (ids, marks)
                 })
             })
             .collect();
     }
     Cases::Known {
-        cases: all,
+        cases: all
+            .into_iter()
+            .map(|(ids, marks)| Case {
+                id: ids.join("-"),
+                marks,
+            })
+            .collect(),
         ids_unknown,
     }
 }

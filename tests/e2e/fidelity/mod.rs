@@ -4,6 +4,7 @@
 mod compare;
 mod config;
 mod edges;
+mod generated_ids;
 mod levels;
 mod marks;
 mod params;
