@@ -141,7 +141,7 @@ fn dynamic_ids_are_flagged_not_guessed() {
     let text = "import pytest\nCLOUDS = ['aws']\n\
         CASES = {c: pytest.param(c, marks=[pytest.mark.group(f'{c}-x')]) for c in load()}\n\
         @pytest.mark.parametrize('case', CASES.values())\ndef test_a(case): pass\n\
-        @pytest.mark.group('{}'.format(1))\ndef test_b(): pass\n\
+        @pytest.mark.group(make(1))\ndef test_b(): pass\n\
         for i in range(2):\n    pass\n\
         @pytest.mark.group(i)\ndef test_c(): pass\n";
     assert_eq!(

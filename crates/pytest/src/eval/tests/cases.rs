@@ -85,7 +85,7 @@ const SHAPES: &[(&str, &str)] = &[
     ("from pytest import mark, param\nparam(1, id='a', marks=(mark.skip(reason='r'),))", "param(1; id='a'; marks=[mark.skip()[reason='r']])"),
     ("import pytest\nslow = pytest.mark.slow\n[slow, pytest.mark.group(1)]", "[mark.slow, mark.group(1)]"),
     ("def make_params(): pass\n[make_params(), 1]", "[?(a call to `make_params` (project code) is only known at run time), 1]"),
-    ("import os\nos.environ['X']", "?(`os` is the module `os`)"),
+    ("import os\nos.environ['X']", "?(`os` is the module `os`, whose attributes are only known at run time)"),
     ("A = B\nB = A\nA", "?(`A` is defined in terms of itself)"),
     ("x = 1\nx = 2\nx", "?(`x` is bound more than once or by an import or loop, so its value is only known at run time)"),
     ("[1][5]", "?(index out of range (IndexError))"),
