@@ -28,6 +28,8 @@ pub enum Command {
     Check(CheckArgs),
     /// List the groups a git change affects, and the ones it leaves out.
     Affected(AffectedArgs),
+    /// Run pytest's own collection and compare it with fanout's (see docs/collection.md).
+    Verify(VerifyArgs),
 }
 
 /// Options shared by every command that collects tests.
@@ -139,6 +141,44 @@ pub enum CheckFormat {
     Human,
     Json,
     /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+}
+
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// Test paths, as given to pytest (default: `testpaths` from the pytest config, or the
+    /// current directory).
+    pub paths: Vec<PathBuf>,
+    /// Only tests whose marks match this expression; passed on to pytest.
+    #[arg(short = 'm', value_name = "MARKEXPR")]
+    pub markexpr: Option<String>,
+    /// Use this directory as pytest's rootdir (pytest's `--rootdir`).
+    #[arg(long, value_name = "DIR")]
+    pub rootdir: Option<PathBuf>,
+    /// Read the pytest config from this file (pytest's `-c`).
+    #[arg(short = 'c', long = "config-file", value_name = "FILE")]
+    pub config_file: Option<PathBuf>,
+    /// The Python that runs `-m pytest` (default: the one in $VIRTUAL_ENV, else python3, else
+    /// python on PATH).
+    #[arg(long, value_name = "PY", conflicts_with = "collect_command")]
+    pub python: Option<PathBuf>,
+    /// A command that runs pytest, to which fanout appends `--collect-only -q -p ...` and the
+    /// paths, e.g. "tox run -e integration --".
+    #[arg(long, value_name = "CMD")]
+    pub collect_command: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = VerifyFormat::Human)]
+    pub format: VerifyFormat,
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+pub enum VerifyFormat {
+    Human,
+    Json,
+    /// GitHub Actions workflow commands: an annotation per difference.
     Github,
 }
 

@@ -3,9 +3,11 @@
 
 mod cli;
 mod commands;
+mod comparison;
 mod environment;
 mod output;
 mod pipeline;
+mod pytest_run;
 mod render;
 mod settings;
 
@@ -48,6 +50,7 @@ fn main() {
         cli::Command::Backends => commands::backends::run(&mut cx),
         cli::Command::Check(args) => commands::check::run(args, &mut cx),
         cli::Command::Affected(args) => commands::affected::run(args, &mut cx),
+        cli::Command::Verify(args) => commands::verify::run(args, &mut cx),
     };
     let result = result.and_then(|status| {
         streams.out.flush()?;

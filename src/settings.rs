@@ -4,6 +4,8 @@
 
 use crate::cli;
 use crate::environment::Environment;
+use crate::pytest_run::{Launcher, LauncherError};
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 /// Where the project is and which config to read: pytest's positional args, `--rootdir`, `-c`.
@@ -91,6 +93,43 @@ pub fn selection(s: &cli::Selection, env: &Environment) -> (ProjectArgs, SelectA
 
 pub fn check_project(args: &cli::CheckArgs) -> ProjectArgs {
     ProjectArgs::new(&args.paths, &args.rootdir, &args.config_file)
+}
+
+/// What `verify` runs, and what it compares with.
+pub struct VerifySettings {
+    pub project: ProjectArgs,
+    pub select: SelectArgs,
+    pub launcher: Result<Launcher, LauncherError>,
+    /// The options pytest gets from fanout's command line: paths, `-c`, `--rootdir`, `-m`.
+    pub pytest_args: Vec<OsString>,
+}
+
+pub fn verify(args: &cli::VerifyArgs, env: &Environment) -> VerifySettings {
+    let launcher = match (&args.python, &args.collect_command) {
+        (_, Some(command)) => Launcher::command(command),
+        (Some(python), None) => Ok(Launcher::interpreter(python)),
+        (None, None) => Launcher::default_interpreter(env.get("VIRTUAL_ENV"), env.get("PATH")),
+    };
+    let mut pytest_args: Vec<OsString> = Vec::new();
+    if let Some(file) = &args.config_file {
+        pytest_args.extend(["-c".into(), file.into()]);
+    }
+    if let Some(dir) = &args.rootdir {
+        pytest_args.extend(["--rootdir".into(), dir.into()]);
+    }
+    if let Some(expr) = &args.markexpr {
+        pytest_args.extend(["-m".into(), expr.into()]);
+    }
+    pytest_args.extend(args.paths.iter().map(OsString::from));
+    VerifySettings {
+        project: ProjectArgs::new(&args.paths, &args.rootdir, &args.config_file),
+        select: SelectArgs {
+            markexpr: args.markexpr.clone(),
+            changes: None,
+        },
+        launcher,
+        pytest_args,
+    }
 }
 
 /// `check`'s output format: the flag, else `github` under GitHub Actions.

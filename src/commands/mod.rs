@@ -5,6 +5,7 @@ pub mod backends;
 pub mod check;
 pub mod collect;
 pub mod matrix;
+pub mod verify;
 
 use crate::environment::Environment;
 use crate::output::Streams;

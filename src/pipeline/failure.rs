@@ -42,6 +42,10 @@ pub enum Failure {
     Fix(String),
     #[error("{0}")]
     UnknownCode(String),
+    #[error(transparent)]
+    Launcher(#[from] crate::pytest_run::LauncherError),
+    #[error(transparent)]
+    Pytest(#[from] crate::pytest_run::RunError),
 }
 
 impl Failure {
@@ -66,6 +70,9 @@ impl Failure {
                 BackendError::TooLarge { .. } | BackendError::Unsupported(_) => Code::OutputError,
             },
             Failure::WriteFix { .. } => Code::OutputError,
+            Failure::Launcher(crate::pytest_run::LauncherError::NoInterpreter)
+            | Failure::Pytest(_) => Code::PytestFailed,
+            Failure::Launcher(_) => Code::UsageError,
             Failure::CurrentDir(_)
             | Failure::UnknownBackend { .. }
             | Failure::UnsureChanges(_)
@@ -83,6 +90,8 @@ impl Failure {
             Failure::UnknownBackend { .. } => {
                 Some("`fanout backends` lists the backends".to_owned())
             }
+            Failure::Launcher(e) => Some(e.hint().to_owned()),
+            Failure::Pytest(e) => Some(e.hint()),
             _ => None,
         }
     }

@@ -52,6 +52,19 @@ pub fn select(
     })
 }
 
+/// Stages 1 to 3 without the grouping rules, for a command that compares the tests rather
+/// than groups them (`verify`); the collection's diagnostics are `fanout check`'s business.
+pub fn select_tests(
+    project_args: &ProjectArgs,
+    select_args: &SelectArgs,
+    env: &Environment,
+) -> Result<(Project, Selected), Failure> {
+    let project = Project::load(project_args, env)?;
+    let collected = project.collect();
+    let (selected, _) = select::select(&project, collected, select_args, env)?;
+    Ok((project, selected))
+}
+
 /// Stage 4 for `matrix`: the jobs, and what stops them from being written.
 pub fn jobs(selection: &Selection) -> (Matrix, Vec<Diagnostic>) {
     let project = &selection.project;

@@ -126,6 +126,19 @@ pub fn plural(n: usize, noun: &str) -> String {
     }
 }
 
+/// `3345` as `3,345`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A line that is not a diagnostic (`note: ...`, `error: no matrix written ...`).
 pub fn line(out: &mut dyn Write, label: &str, text: &str, paint: Paint) -> io::Result<()> {
     let style = match label {
@@ -163,6 +176,14 @@ mod tests {
             "docs/x\\n::error title=t::owned\\n.py:2:1: error[mixed-grouping]: `a\\n::add-mask::x` has no group\n  |\n2 | def test_a(): \"\\x1b[2J\"\n  | ^\n  = hint: h\\n::warning::w\n"
         );
         assert!(text.lines().all(|l| !l.trim_start().starts_with("::")));
+    }
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(3345), "3,345");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 
     #[test]

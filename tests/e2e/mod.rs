@@ -9,3 +9,4 @@ mod cli;
 mod fidelity;
 mod gitlab;
 mod project;
+mod verify;

@@ -16,7 +16,21 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
-const VENV_NAME: &str = "pytest-venv-9.2.0";
+/// A venv built once per target dir from a pinned requirements file in tests/support.
+struct Venv {
+    name: &'static str,
+    requirements: &'static str,
+}
+
+const PYTEST_9: Venv = Venv {
+    name: "pytest-venv-9.2.0",
+    requirements: "requirements.txt",
+};
+/// The oldest pytest `fanout verify`'s plugin supports.
+const PYTEST_7: Venv = Venv {
+    name: "pytest-venv-7.0.1",
+    requirements: "requirements-pytest7.txt",
+};
 /// Written last, holding the requirements it was built from: its presence means "ready".
 const STAMP: &str = "fanout-requirements.txt";
 
@@ -133,8 +147,19 @@ pub fn pytest_collect_with_addopts(
 /// message instead of trying pip again.
 pub fn python() -> PathBuf {
     static PYTHON: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    let result = PYTHON.get_or_init(|| {
-        std::panic::catch_unwind(bootstrap).map_err(|panic| {
+    python_of(&PYTHON, &PYTEST_9)
+}
+
+/// The python of a venv with pytest 7.0.1 (tests/support/requirements-pytest7.txt), built as
+/// [`python`]'s is.
+pub fn python_pytest7() -> PathBuf {
+    static PYTHON: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    python_of(&PYTHON, &PYTEST_7)
+}
+
+fn python_of(cell: &OnceLock<Result<PathBuf, String>>, venv: &Venv) -> PathBuf {
+    let result = cell.get_or_init(|| {
+        std::panic::catch_unwind(|| bootstrap(venv)).map_err(|panic| {
             panic
                 .downcast_ref::<String>()
                 .cloned()
@@ -148,18 +173,17 @@ pub fn python() -> PathBuf {
     }
 }
 
-fn bootstrap() -> PathBuf {
-    let venv = target_dir().join(VENV_NAME);
+fn bootstrap(spec: &Venv) -> PathBuf {
+    let venv = target_dir().join(spec.name);
     let python = venv_python(&venv);
-    let requirements_path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/requirements.txt");
+    let requirements_path = support_dir().join(spec.requirements);
     let requirements = fs::read_to_string(&requirements_path)
         .unwrap_or_else(|err| panic!("reading {}: {err}", requirements_path.display()));
     if is_ready(&venv, &requirements) {
         return python;
     }
     // One builder at a time; the OS releases the lock if a builder dies.
-    let lock_path = target_dir().join(format!("{VENV_NAME}.lock"));
+    let lock_path = target_dir().join(format!("{}.lock", spec.name));
     let lock = File::create(&lock_path)
         .unwrap_or_else(|err| panic!("creating {}: {err}", lock_path.display()));
     lock.lock()

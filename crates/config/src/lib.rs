@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 pub use error::{ConfigError, Location};
 pub use fanout::{load_fanout_settings, BackendTable, FanoutSettings};
 pub use paths::split_node_id;
+pub use python::{shlex_split, ShlexError};
 
 /// Which file pytest reads its config from and the values it takes from it.
 #[derive(Debug, Clone, PartialEq, Eq)]

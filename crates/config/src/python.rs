@@ -49,12 +49,12 @@ pub(crate) fn splitlines(s: &str) -> Vec<&str> {
 }
 
 /// Why `shlex.split` refused a string (its `ValueError` message).
-pub(crate) type ShlexError = &'static str;
+pub type ShlexError = &'static str;
 
 /// `shlex.split(s)` (POSIX mode, no comments). Not the `shlex` crate: it reads `#` as the
 /// start of a comment, which Python's `shlex.split` (and so pytest's addopts) does not, and it
 /// loses Python's error messages. `shlex_agrees_with_python` checks this against Python.
-pub(crate) fn shlex_split(s: &str) -> Result<Vec<String>, ShlexError> {
+pub fn shlex_split(s: &str) -> Result<Vec<String>, ShlexError> {
     #[derive(PartialEq)]
     enum State {
         Between,

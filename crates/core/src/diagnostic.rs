@@ -200,6 +200,26 @@ codes! {
     /// Nothing is left half-written: `--output` files are replaced whole or not at all, and `$GITHUB_OUTPUT`
     /// is appended to last. Fix the destination and run again.
     OutputError = "output-error", usage;
+    /// `fanout verify`: pytest collected something other than fanout lists: a test only one of them has, or
+    /// a test whose closest `group` or `runner` mark differs. Usually a conftest hook or plugin
+    /// (`pytest_collection_modifyitems`, `pytest_generate_tests`) that fanout cannot see:
+    ///
+    /// ```text
+    /// def pytest_collection_modifyitems(items):
+    ///     items[0].add_marker(pytest.mark.group(2), append=False)   # pytest: group 2, fanout: 1
+    /// ```
+    ///
+    /// Put the mark in the test module, where fanout reads it, or drop the hook.
+    VerifyMismatch = "verify-mismatch", findings;
+    /// `fanout verify` could not run pytest's collection: no Python found, the command did not start, or
+    /// pytest stopped before collecting (a usage error, a conftest that fails to import, pytest not
+    /// installed). The end of pytest's output follows the message. Fix the environment or pass
+    /// `--python`/`--collect-command`.
+    PytestFailed = "pytest-failed", usage;
+    /// `fanout verify`: pytest could not collect a file or directory (an import error, a missing dependency,
+    /// an exception in a conftest hook), so nothing can be compared there. Install what the tests import,
+    /// or run verify where they can be imported.
+    PytestCollectionError = "pytest-collection-error", usage;
     /// The command cannot run as asked: an unknown backend or diagnostic code, the current
     /// directory unreadable, or `--strict` change selection that cannot be sure. The message
     /// says what was wrong and the hint what to do.
