@@ -27,7 +27,7 @@ impl<'a> StaticTest<'a> {
     pub fn of(t: &'a TestItem) -> Self {
         StaticTest {
             node_id: &t.node_id,
-            function_node_id: &t.node_id,
+            function_node_id: t.function_node_id(),
             group: t.group.as_ref(),
             group_unknown: t.group_error,
             runner: t.runner.as_ref(),

@@ -80,6 +80,35 @@ fn a_suite_fanout_reads_whole_agrees() {
     assert_eq!(out.stderr, "");
 }
 
+/// Cases fanout lists one by one (groups and runners on parameters, built by a comprehension)
+/// are compared item by item.
+#[test]
+fn cases_listed_one_by_one_agree() {
+    let p = Project::new();
+    p.file("pyproject.toml", CONFIG).file(
+        "tests/test_clouds.py",
+        r#"
+        import pytest
+
+        CASES = [
+            pytest.param(c, id=c, marks=[pytest.mark.group(c), pytest.mark.runner(f"{c}-runner")])
+            for c in ("aws", "gcp")
+        ]
+
+        @pytest.mark.parametrize("cloud", CASES)
+        @pytest.mark.parametrize("size", [1, 2])
+        def test_backup(cloud, size):
+            pass
+        "#,
+    );
+    let out = verify(&p, &[]);
+    assert_eq!(out.code, 0, "{}", out.describe());
+    assert_eq!(
+        out.stdout,
+        "verify: 4 tests agree (pytest 9.2.0; fanout lists 4)\n"
+    );
+}
+
 #[test]
 fn the_plugin_works_with_pytest_7_0() {
     let p = agreeing_suite();
