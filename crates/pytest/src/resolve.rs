@@ -148,6 +148,14 @@ fn param_group(
 }
 
 fn resolve_one(c: &mut Resolver<'_, '_>, mark: &MarkRef<'_>, source: GroupSource) -> GroupOutcome {
+    if mark.chained {
+        let d = c
+            .diagnostics
+            .error(Code::InvalidGroupMark, mark.range, "`group` is called twice, as in `group(12)(13)`: pytest merges the calls into one mark with several ids".into())
+            .with_hint("write @pytest.mark.group(ID) with one call");
+        c.diagnostics.push(d);
+        return Err(());
+    }
     match values::group_id(mark, c.bindings) {
         Ok((id, range)) => match id.validate() {
             Ok(()) => Ok(Some((id, source))),
