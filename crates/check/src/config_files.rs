@@ -85,7 +85,8 @@ pub fn markers_in(path: &Path, text: &str) -> Vec<SectionMarkers> {
 
 fn line_of(text: &str, offset: usize) -> u32 {
     let before = text.get(..offset).unwrap_or(text);
-    u32::try_from(before.matches('\n').count() + 1).unwrap_or(u32::MAX)
+    let breaks = fanout_pytest::source::line_starts(before.as_bytes()).count();
+    u32::try_from(breaks + 1).unwrap_or(u32::MAX)
 }
 
 fn toml_markers(text: &str) -> Vec<SectionMarkers> {

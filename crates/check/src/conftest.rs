@@ -24,7 +24,7 @@ pub fn read(source: &str) -> Option<ConftestFacts> {
 fn read_here(source: &str) -> Option<ConftestFacts> {
     let parsed = fanout_pytest::source::parse(source).ok()?;
     let mut finder = Finder {
-        source,
+        index: fanout_pytest::source::LineIndex::new(source),
         facts: ConftestFacts::default(),
     };
     finder.visit_body(&parsed.syntax().body);
@@ -32,7 +32,7 @@ fn read_here(source: &str) -> Option<ConftestFacts> {
 }
 
 struct Finder<'s> {
-    source: &'s str,
+    index: fanout_pytest::source::LineIndex<'s>,
     facts: ConftestFacts,
 }
 
@@ -71,9 +71,7 @@ impl<'a> Visitor<'a> for Finder<'_> {
             let args = &call.arguments.args;
             if is_add && args.len() == 2 && string(&args[0]).as_deref() == Some("markers") {
                 if let Some(line) = string(&args[1]) {
-                    let offset = usize::from(expr.range().start());
-                    let before = self.source.get(..offset).unwrap_or("");
-                    let lineno = u32::try_from(before.matches('\n').count() + 1).unwrap_or(0);
+                    let (lineno, _) = self.index.position(expr.range().start());
                     self.facts.markers.push((marker_name(&line), lineno));
                 }
             }

@@ -4,10 +4,14 @@
 
 mod config_files;
 mod conftest;
+mod dependencies;
 pub mod fix;
 mod lint;
+mod plugin_table;
+mod plugin_use;
 mod plugins;
 mod registration;
+mod unknown_marks;
 
 use fanout_config::{FanoutSettings, PytestConfig};
 use fanout_core::{Diagnostic, TestItem};
@@ -42,7 +46,7 @@ pub fn check(input: &CheckInput<'_>) -> Report {
     let registry = Registry::discover(input);
     let uses = registration::read_uses(input.test_files);
     let mut diagnostics = input.collect_diagnostics.to_vec();
-    let (found, missing) = registration::check_uses(input, &registry, &uses);
+    let (found, missing) = unknown_marks::check(input, &registry, &uses);
     diagnostics.extend(found);
     diagnostics.extend(registry.ignored_diagnostics());
     diagnostics.extend(lint::grouping(input, &uses));

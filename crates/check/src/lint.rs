@@ -60,10 +60,8 @@ fn marks(collected: &HashSet<(&str, u32)>, file: &FileUses, out: &mut Vec<Diagno
 
 fn line_text(files: &[FileUses], rel: &str, line: u32) -> Option<String> {
     let file = files.iter().find(|f| f.rel == rel)?;
-    file.text
-        .lines()
-        .nth(line.checked_sub(1)? as usize)
-        .map(str::to_owned)
+    let text = fanout_pytest::source::LineIndex::new(&file.text).line_text(line);
+    (line > 0).then(|| text.to_owned())
 }
 
 fn ids(tests: &[TestItem], files: &[FileUses], out: &mut Vec<Diagnostic>) {

@@ -1,57 +1,7 @@
-//! pytest plugins that register markers, and finding out whether a project uses them: in its
-//! requirements files, tox `deps`, pyproject dependencies, `pytest_plugins` or `-p` in addopts.
+//! Whether a project uses a plugin of [`plugin_table::KNOWN`]: named in its dependency
+//! declarations ([`crate::dependencies`]), in `pytest_plugins` of a conftest, or by `-p`.
 
-use std::path::Path;
-
-/// A plugin fanout knows the markers of.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Plugin {
-    /// Distribution name, normalized (PEP 503).
-    pub package: &'static str,
-    /// The module pytest loads (`-p` and `pytest_plugins` name it).
-    pub module: &'static str,
-    pub markers: &'static [&'static str],
-}
-
-/// Checked against each plugin's own `pytest_configure`.
-pub const KNOWN: &[Plugin] = &[
-    Plugin {
-        package: "pytest-operator",
-        module: "pytest_operator",
-        markers: &["abort_on_fail", "skip_if_deployed"],
-    },
-    Plugin {
-        package: "pytest-asyncio",
-        module: "pytest_asyncio",
-        markers: &["asyncio"],
-    },
-    Plugin {
-        // canonical/data-platform-workflows; registers `runner` since v13 or so, `group` since v1.
-        package: "pytest-operator-groups",
-        module: "pytest_operator_groups",
-        markers: &["group", "runner"],
-    },
-    Plugin {
-        package: "pytest-timeout",
-        module: "pytest_timeout",
-        markers: &["timeout"],
-    },
-    Plugin {
-        package: "pytest-rerunfailures",
-        module: "pytest_rerunfailures",
-        markers: &["flaky"],
-    },
-    Plugin {
-        package: "pytest-xdist",
-        module: "xdist",
-        markers: &["xdist_group"],
-    },
-    Plugin {
-        package: "pytest-order",
-        module: "pytest_order",
-        markers: &["order"],
-    },
-];
+pub use crate::plugin_table::{owner_of, Plugin, KNOWN};
 
 /// PEP 503 normalization, applied to a whole line so names inside URLs match too.
 fn normalize(text: &str) -> String {
@@ -79,108 +29,31 @@ pub fn in_dependencies(text: &str) -> Vec<&'static Plugin> {
         .collect();
     KNOWN
         .iter()
-        .filter(|p| lines.iter().any(|l| mentions(l, p.package)))
+        .filter(|p| {
+            p.package
+                .is_some_and(|package| lines.iter().any(|l| mentions(l, package)))
+        })
         .collect()
 }
 
-/// The plugin a module name loads (`pytest_operator` or `pytest_operator.plugin`).
+/// The plugin a `pytest_plugins` entry loads: one of its modules, or a module inside one.
 pub fn by_module(module: &str) -> Option<&'static Plugin> {
     KNOWN.iter().find(|p| {
-        module == p.module
-            || module
-                .strip_prefix(p.module)
-                .is_some_and(|rest| rest.starts_with('.'))
+        p.modules.iter().any(|m| {
+            module == *m
+                || module
+                    .strip_prefix(m)
+                    .is_some_and(|rest| rest.starts_with('.'))
+        })
     })
 }
 
-/// The dependency text of `pyproject.toml`: PEP 621 and PEP 735 arrays and Poetry tables.
-pub fn pyproject_dependencies(text: &str) -> String {
-    let Ok(doc) = text.parse::<toml_edit::DocumentMut>() else {
-        return String::new();
-    };
-    let mut out = Vec::new();
-    let push_array = |item: Option<&toml_edit::Item>, out: &mut Vec<String>| {
-        if let Some(arr) = item.and_then(toml_edit::Item::as_array) {
-            out.extend(arr.iter().filter_map(|v| v.as_str().map(str::to_owned)));
-        }
-    };
-    let project = doc.get("project");
-    push_array(project.and_then(|p| p.get("dependencies")), &mut out);
-    for table in [
-        project.and_then(|p| p.get("optional-dependencies")),
-        doc.get("dependency-groups"),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        if let Some(t) = table.as_table_like() {
-            for (_, v) in t.iter() {
-                push_array(Some(v), &mut out);
-            }
-        }
-    }
-    let poetry = doc.get("tool").and_then(|t| t.get("poetry"));
-    let mut poetry_tables: Vec<&toml_edit::Item> = ["dependencies", "dev-dependencies"]
+/// The plugin `-p NAME` loads: by entry-point name or by module.
+pub fn by_plugin_arg(name: &str) -> Option<&'static Plugin> {
+    KNOWN
         .iter()
-        .filter_map(|k| poetry.and_then(|p| p.get(k)))
-        .collect();
-    if let Some(groups) = poetry
-        .and_then(|p| p.get("group"))
-        .and_then(toml_edit::Item::as_table_like)
-    {
-        poetry_tables.extend(groups.iter().filter_map(|(_, g)| g.get("dependencies")));
-    }
-    for table in poetry_tables {
-        if let Some(t) = table.as_table_like() {
-            out.extend(t.iter().map(|(k, _)| k.to_owned()));
-        }
-    }
-    out.join("\n")
-}
-
-/// The `deps` values of every tox environment.
-pub fn tox_deps(text: &str) -> String {
-    use crate::config_files::{ini_line, IniLine};
-    let mut out = Vec::new();
-    let mut in_deps = false;
-    for raw in text.lines() {
-        match ini_line(raw) {
-            IniLine::Key(key, value) => {
-                in_deps = key == "deps";
-                if in_deps {
-                    out.push(value.to_owned());
-                }
-            }
-            IniLine::Continuation(value) if in_deps => out.push(value.to_owned()),
-            IniLine::Section(_) => in_deps = false,
-            _ => {}
-        }
-    }
-    out.join("\n")
-}
-
-/// The requirements files fanout reads in `dir`: `*requirements*.txt` and `requirements/*.txt`.
-pub fn requirement_files(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    let list = |d: &Path| -> Vec<std::path::PathBuf> {
-        std::fs::read_dir(d)
-            .map(|entries| {
-                entries
-                    .filter_map(Result::ok)
-                    .map(|e| e.path())
-                    .filter(|p| p.extension().is_some_and(|e| e == "txt") && p.is_file())
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    files.extend(list(dir).into_iter().filter(|p| {
-        p.file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.contains("requirements"))
-    }));
-    files.extend(list(&dir.join("requirements")));
-    files.sort();
-    files
+        .find(|p| p.entry_point == name)
+        .or_else(|| by_module(name))
 }
 
 #[cfg(test)]
@@ -188,7 +61,7 @@ mod tests {
     use super::*;
 
     fn packages(text: &str) -> Vec<&'static str> {
-        in_dependencies(text).iter().map(|p| p.package).collect()
+        in_dependencies(text).iter().map(|p| p.name()).collect()
     }
 
     #[test]
@@ -202,24 +75,24 @@ mod tests {
             packages("Pytest_Asyncio>=0.21 ; python_version>'3'\n"),
             ["pytest-asyncio"]
         );
+        assert_eq!(packages("anyio[trio]>=4\n"), ["anyio"]);
         assert!(packages("# pytest-operator\npytest-operatorx\n").is_empty());
+        assert!(packages("hypothesis-jsonschema\npytester\n").is_empty());
     }
 
     #[test]
-    fn plugin_modules() {
+    fn plugin_modules_and_names() {
+        let name = |p: Option<&'static Plugin>| p.map(Plugin::name);
         assert_eq!(
-            by_module("pytest_operator.plugin").map(|p| p.package),
+            name(by_module("pytest_operator.plugin")),
             Some("pytest-operator")
         );
+        assert_eq!(name(by_module("pytest_asyncio")), Some("pytest-asyncio"));
+        assert_eq!(name(by_module("pytester")), Some("pytester"));
         assert!(by_module("pytest_operatorx").is_none());
-    }
-
-    #[test]
-    fn pyproject_and_tox_dependencies() {
-        let py = "[project]\ndependencies = [\"a\"]\n[dependency-groups]\nit = [\"pytest-operator\"]\n[tool.poetry.group.integration.dependencies]\npytest-asyncio = \"*\"\n";
-        let deps = pyproject_dependencies(py);
-        assert_eq!(packages(&deps), ["pytest-operator", "pytest-asyncio"]);
-        let tox = "[testenv:integration]\ndeps =\n    pytest-operator-groups\n    juju\ncommands = pytest\n";
-        assert_eq!(packages(&tox_deps(tox)), ["pytest-operator-groups"]);
+        assert_eq!(name(by_plugin_arg("asyncio")), Some("pytest-asyncio"));
+        assert_eq!(name(by_plugin_arg("xdist.plugin")), Some("pytest-xdist"));
+        assert_eq!(name(by_plugin_arg("pytester")), Some("pytester"));
+        assert!(by_plugin_arg("no_such_plugin").is_none());
     }
 }

@@ -1,8 +1,8 @@
 //! Which markers are registered where pytest looks, and which used marks are not.
 
 use crate::config_files::{self, CONFIG_NAMES};
-use crate::{conftest, plugins, relative, CheckInput};
-use fanout_core::{Code, Diagnostic, Severity};
+use crate::{conftest, plugin_use, plugins, relative, CheckInput};
+use fanout_core::{Code, Diagnostic};
 use fanout_pytest::MarkUse;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -19,12 +19,6 @@ pub const BUILTIN: [&str; 8] = [
     "xfail",
 ];
 
-/// Misspellings pytest rejects even without strict markers.
-const PARAMETRIZE_TYPOS: [&str; 3] = ["parameterize", "parametrise", "parameterise"];
-
-/// Markers fanout itself relies on: `unregistered-marker` rather than `unknown-marker`.
-const FANOUT_MARKERS: [&str; 2] = ["group", "runner"];
-
 /// Markers registered in a place pytest does not read.
 #[derive(Debug)]
 pub struct Ignored {
@@ -35,6 +29,8 @@ pub struct Ignored {
     pub source_line: String,
     pub names: Vec<String>,
     pub reason: String,
+    /// The section pytest would read in this file.
+    pub readable_section: &'static str,
 }
 
 #[derive(Debug)]
@@ -46,6 +42,8 @@ pub struct Registry {
     pub inifile: Option<String>,
     pub section: Option<&'static str>,
     pub strict: bool,
+    /// Known plugins `-p no:NAME` turns off.
+    pub disabled_plugins: Vec<&'static plugins::Plugin>,
 }
 
 /// The test modules' marks, with the text they were read from.
@@ -75,10 +73,12 @@ pub fn read_uses(files: &[(PathBuf, String)]) -> Vec<FileUses> {
     fanout_pytest::source::with_parse_stack(read_all).unwrap_or_else(read_all)
 }
 
-fn read(path: &Path) -> Option<String> {
+/// A config, conftest or requirements file with its line endings made `\n`: Python reads
+/// text files with universal newlines, so `\r\n` and a bare `\r` end a line too.
+pub(crate) fn read(path: &Path) -> Option<String> {
     std::fs::read_to_string(path)
         .ok()
-        .map(|t| t.replace("\r\n", "\n"))
+        .map(|t| t.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
 impl Registry {
@@ -117,7 +117,7 @@ impl Registry {
                 .entry(name.clone())
                 .or_insert_with(|| "`known-markers` in [tool.fanout]".to_owned());
         }
-        let mut used_plugins: Vec<(&'static plugins::Plugin, String)> = Vec::new();
+        let mut conftest_plugins: Vec<(String, String)> = Vec::new();
         for conftest in conftests(input) {
             let Some(facts) = read(&conftest).and_then(|t| conftest::read(&t)) else {
                 continue;
@@ -126,47 +126,14 @@ impl Registry {
             for (name, line) in facts.markers {
                 registered.entry(name).or_insert(format!("{rel}:{line}"));
             }
-            for module in facts.plugins {
-                if let Some(p) = plugins::by_module(&module) {
-                    used_plugins.push((p, format!("`pytest_plugins` in {rel}")));
-                }
-            }
+            conftest_plugins.extend(facts.plugins.into_iter().map(|m| (m, rel.clone())));
         }
-        let disabled = &input.config.ini.disabled_plugins;
-        for module in &input.config.ini.plugins {
-            if let Some(p) = plugins::by_module(module) {
-                used_plugins.push((p, "`-p` in addopts".to_owned()));
-            }
-        }
-        let mut dependency_files: Vec<(PathBuf, String)> = plugins::requirement_files(rootdir)
-            .into_iter()
-            .filter_map(|p| read(&p).map(|t| (p, t)))
-            .collect();
-        if let Some(text) = read(&rootdir.join("tox.ini")) {
-            dependency_files.push((rootdir.join("tox.ini"), plugins::tox_deps(&text)));
-        }
-        if let Some(text) = read(&rootdir.join("pyproject.toml")) {
-            dependency_files.push((
-                rootdir.join("pyproject.toml"),
-                plugins::pyproject_dependencies(&text),
-            ));
-        }
-        for (path, text) in dependency_files {
-            for p in plugins::in_dependencies(&text) {
-                used_plugins.push((p, relative(&path, rootdir)));
-            }
-        }
-        for (plugin, source) in used_plugins {
-            let off = disabled.iter().any(|d| {
-                d == plugin.module || Some(d.as_str()) == plugin.module.strip_prefix("pytest_")
-            });
-            if off {
-                continue;
-            }
+        let found = plugin_use::find(input, &conftest_plugins);
+        for (plugin, source) in &found.used {
             for m in plugin.markers {
                 registered
                     .entry((*m).to_owned())
-                    .or_insert_with(|| format!("plugin {} ({source})", plugin.package));
+                    .or_insert_with(|| format!("plugin {} ({source})", plugin.name()));
             }
         }
         let ignored = ignored_registrations(input, inifile, section);
@@ -176,6 +143,7 @@ impl Registry {
             inifile: inifile_rel,
             section,
             strict: input.config.ini.strict_markers,
+            disabled_plugins: found.disabled,
         }
     }
 
@@ -214,10 +182,13 @@ impl Registry {
                     .collect::<Vec<_>>()
                     .join(", ");
                 let target = match (&self.inifile, self.section) {
-                    (Some(f), Some(s)) => format!("move them to [{s}] in {f}"),
-                    _ => "move them to a section pytest reads".to_owned(),
+                    (Some(f), Some(s)) => format!("pytest reads {f} [{s}]: move them there"),
+                    _ => format!(
+                        "pytest reads no config file here: move them to [{}] of {}, a section pytest reads",
+                        i.readable_section, i.rel
+                    ),
                 };
-                Diagnostic::warning(
+                Diagnostic::error(
                     Code::IgnoredMarkers,
                     &i.rel,
                     format!(
@@ -228,14 +199,14 @@ impl Registry {
                 .at(i.line, 1)
                 .with_source_line(&i.source_line)
                 .with_hint(format!(
-                    "{target}, or run `fanout check --fix` to register the ones the tests use"
+                    "{target} and delete them here (`fanout check --fix` registers the ones the tests use)"
                 ))
             })
             .collect()
     }
 
     /// Why a marker registered in an ignored place does not count, if it is.
-    fn ignored_note(&self, name: &str) -> Option<String> {
+    pub(crate) fn ignored_note(&self, name: &str) -> Option<String> {
         self.ignored
             .iter()
             .find(|i| i.names.iter().any(|n| n == name))
@@ -339,128 +310,10 @@ fn ignored_registrations(
                     source_line,
                     names: found.entries.into_iter().map(|e| e.name).collect(),
                     reason,
+                    readable_section: sections_for(name)[0],
                 });
             }
         }
     }
     out
-}
-
-use strsim::levenshtein as distance;
-
-/// The closest known name, when `name` looks like a misspelling of it.
-pub fn suggestion<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = match name.chars().count() {
-        0..=3 => 1,
-        4..=8 => 2,
-        _ => 3,
-    };
-    known
-        .filter(|k| *k != name)
-        .map(|k| (distance(name, k), k))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, k)| k)
-}
-
-/// Unknown marks, and the markers `--fix` should register.
-pub fn check_uses(
-    input: &CheckInput<'_>,
-    registry: &Registry,
-    files: &[FileUses],
-) -> (Vec<Diagnostic>, Vec<String>) {
-    let mut diagnostics = Vec::new();
-    let mut missing: Vec<String> = Vec::new();
-    let candidates: Vec<&str> = registry
-        .registered
-        .keys()
-        .map(String::as_str)
-        .chain(FANOUT_MARKERS)
-        .collect();
-    let fix_target = crate::fix::target_name(input.config);
-    for file in files {
-        for u in file.uses.iter().filter(|u| !u.via_alias) {
-            if registry.knows(&u.name) {
-                continue;
-            }
-            let typo = PARAMETRIZE_TYPOS.contains(&u.name.as_str());
-            let near = if typo {
-                Some("parametrize")
-            } else {
-                suggestion(&u.name, candidates.iter().copied())
-            };
-            let fanout_marker = FANOUT_MARKERS.contains(&u.name.as_str());
-            let (code, mut message) = if fanout_marker {
-                let place = match (&registry.inifile, registry.section) {
-                    (Some(f), Some(s)) => format!("in [{s}] of {f}, the file pytest reads"),
-                    _ => "anywhere pytest reads (there is no pytest config file)".to_owned(),
-                };
-                (
-                    Code::UnregisteredMarker,
-                    format!("the `{}` marker is not registered {place}", u.name),
-                )
-            } else {
-                (
-                    Code::UnknownMarker,
-                    format!("`{}` is not a registered marker", u.name),
-                )
-            };
-            if let Some(near) = near {
-                message.push_str(&format!("; did you mean `{near}`?"));
-            }
-            let mut hints = Vec::new();
-            if let Some(note) = registry.ignored_note(&u.name) {
-                hints.push(note);
-            }
-            if typo {
-                hints.push(
-                    "pytest fails on this misspelling even without strict markers".to_owned(),
-                );
-            } else if registry.strict {
-                hints.push("strict markers are on: pytest stops the whole run on this".to_owned());
-            } else {
-                hints.push(
-                    "pytest only warns about it; with --strict-markers the run would stop"
-                        .to_owned(),
-                );
-            }
-            if near.is_some() {
-                hints.push("fix the name".to_owned());
-            } else {
-                missing.push(u.name.clone());
-                hints.push(format!(
-                    "run `fanout check --fix` to register it in {fix_target}, or list it in `known-markers` in [tool.fanout] if a plugin registers it"
-                ));
-            }
-            let severity = if typo || registry.strict {
-                Severity::Error
-            } else {
-                Severity::Warning
-            };
-            let mut d = Diagnostic::error(code, &file.rel, message)
-                .at(u.line, u.column)
-                .with_source_line(&u.source_line)
-                .with_hint(hints.join("; "));
-            d.severity = severity;
-            diagnostics.push(d);
-        }
-    }
-    missing.sort();
-    missing.dedup();
-    (diagnostics, missing)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suggestions_for_near_misses_only() {
-        let known = ["group", "runner", "skipif", "asyncio"];
-        assert_eq!(suggestion("gruop", known.iter().copied()), Some("group"));
-        assert_eq!(suggestion("runer", known.iter().copied()), Some("runner"));
-        assert_eq!(suggestion("juju3", known.iter().copied()), None);
-        assert_eq!(suggestion("group", known.iter().copied()), None);
-        assert_eq!(suggestion("ab", ["xy"].iter().copied()), None);
-    }
 }

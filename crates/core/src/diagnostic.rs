@@ -84,7 +84,8 @@ codes! {
     /// artifact names. Example: `group("a/b")`. Use letters, digits, spaces and `_ . - + @ , =`.
     InvalidGroupId = "invalid-group-id", findings;
     /// A group mark with no id, several ids, or an id that is not an int or str: `@pytest.mark.group`,
-    /// `group(1.5)`. Write exactly one int or str id.
+    /// `group(1.5)`, or a chained call `group(12)(13)`, which pytest merges into one mark with two ids.
+    /// Write exactly one int or str id, in one call.
     InvalidGroupMark = "invalid-group-mark", findings;
     /// Two group marks at one level (function, class with its bases, or module). pytest uses only the closest;
     /// the other is almost always a mistake. Keep one.
@@ -95,6 +96,11 @@ codes! {
     /// No test of a file has a group. By default this is an error; `ungrouped = "whole-file"` in
     /// [tool.fanout] runs such a file as one job. A `test*.txt` doctest file cannot carry a mark at all.
     UngroupedFile = "ungrouped-file", findings;
+    /// No test of the suite has a group mark, in several files: the suite has not adopted groups yet.
+    /// Reported once for the suite instead of an `ungrouped-file` error per file. Add
+    /// `@pytest.mark.group(ID)` to the tests, or set `ungrouped = "whole-file"` in [tool.fanout] to run
+    /// each file as one job.
+    NoGroups = "no-groups", findings;
     /// Parameters of one test are in different groups, but fanout cannot name the cases pytest builds:
     /// a parameter value only known at run time without `id=`, or ids from a function. Give each
     /// `pytest.param` an `id=`, or the function one group.
@@ -142,7 +148,10 @@ codes! {
     /// With strict markers (`--strict-markers` in addopts, or `strict_markers`/`strict` = true) pytest stops
     /// the whole run on it, so it is an error; otherwise pytest only warns and, for a typo of `group`, the test
     /// silently gets no group, so it is a warning. Fix near misses; register real markers with
-    /// `fanout check --fix` or in `known-markers` when a plugin fanout does not know registers them.
+    /// `fanout check --fix` or in `known-markers` when a plugin fanout does not know registers them. A marker
+    /// of a plugin fanout knows (`asyncio`, `timeout`, `xdist_group`, ...) that the project neither declares
+    /// nor loads is never registered by `--fix`: declare or load the plugin. Each name is reported once, at
+    /// its first use, with its number of uses.
     UnknownMarker = "unknown-marker", findings;
     /// The `group` marker (or `runner`) is used but not registered where pytest reads it: the config file
     /// pytest uses, a conftest.py, or a plugin fanout knows registers it (pytest-operator-groups in
@@ -165,7 +174,8 @@ codes! {
     /// pytest.ini exists, so the markers in pyproject.toml are not read
     /// ```
     ///
-    /// Move the registrations to the file pytest reads (`fanout check --fix` registers those the tests use).
+    /// It is an error: the registrations look done but are not. Move them to the file pytest reads, which
+    /// the hint names (`fanout check --fix` registers those the tests use).
     IgnoredMarkers = "ignored-markers", findings;
     /// A group mark on a function pytest does not collect, such as a helper decorated like a test:
     ///

@@ -47,6 +47,11 @@ pub struct Matrix {
 
 /// File-level grouping rules that hold for `collect` and `matrix` alike.
 pub fn check_grouping(tests: &[TestItem], policy: UngroupedPolicy) -> Vec<Diagnostic> {
+    if policy == UngroupedPolicy::Error {
+        if let Some(d) = no_groups(tests) {
+            return vec![d];
+        }
+    }
     let mut diagnostics = Vec::new();
     for (path, mut file_tests) in by_file(tests) {
         file_tests.retain(|t| !t.group_error);
@@ -116,6 +121,30 @@ pub fn check_grouping(tests: &[TestItem], policy: UngroupedPolicy) -> Vec<Diagno
         }
     }
     diagnostics
+}
+
+/// One line for a suite with no group mark at all (not even an invalid one) in several files:
+/// it has not adopted groups yet, and an `ungrouped-file` error per file would bury that.
+fn no_groups(tests: &[TestItem]) -> Option<Diagnostic> {
+    if tests.iter().any(|t| t.group.is_some() || t.group_error) {
+        return None;
+    }
+    let files = by_file(tests).len();
+    if files < 2 {
+        return None;
+    }
+    let root = tests[0].test_root.as_str();
+    let shared = tests.iter().all(|t| t.test_root == root) && !root.is_empty();
+    Some(Diagnostic::error(
+        Code::NoGroups,
+        if shared { root } else { "." },
+        format!(
+            "no test has a group mark ({} tests in {files} files), so no job would run any; \
+             add @pytest.mark.group(ID) to the tests, or set `ungrouped = \"whole-file\"` in \
+             [tool.fanout] to run each file as one job",
+            tests.len()
+        ),
+    ))
 }
 
 /// Builds the jobs. Returns the diagnostics that stop a matrix from being written
@@ -551,6 +580,32 @@ mod tests {
         assert_eq!(m.entries[0].group_id, None);
         let (m, _) = build(&tests, MatrixOptions::default());
         assert!(m.entries.is_empty());
+    }
+
+    #[test]
+    fn a_suite_without_any_group_is_one_diagnostic() {
+        let tests = vec![
+            item("t/test_a.py", "test_1", 1, None),
+            item("t/test_a.py", "test_2", 5, None),
+            item("t/test_b.py", "test_1", 1, None),
+        ];
+        let d = check_grouping(&tests, UngroupedPolicy::Error);
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!((d[0].code, d[0].line), (Code::NoGroups, 0));
+        assert!(
+            d[0].message.contains("3 tests in 2 files"),
+            "{}",
+            d[0].message
+        );
+        assert!(check_grouping(&tests, UngroupedPolicy::WholeFile).is_empty());
+        // One grouped test anywhere: each ungrouped file is reported on its own.
+        let mut some = tests.clone();
+        some.push(item("t/test_c.py", "test_1", 1, Some(GroupId::Int(1))));
+        let codes: Vec<Code> = check_grouping(&some, UngroupedPolicy::Error)
+            .iter()
+            .map(|d| d.code)
+            .collect();
+        assert_eq!(codes, [Code::UngroupedFile, Code::UngroupedFile]);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Function spans of a module and which of them a line diff touches.
 
-use gix::diff::blob::{Algorithm, Diff, InternedInput};
+use gix::diff::blob::{Algorithm, Diff, InternedInput, TokenSource};
 use ruff_python_ast::Stmt;
 use ruff_text_size::{Ranged, TextSize};
 
@@ -45,16 +45,16 @@ fn walk(body: &[Stmt], prefix: &str, lines: &LineStarts, out: &mut Vec<FunctionS
     }
 }
 
+/// Line starts as Python counts lines (`\r\n`, `\r` and `\n` each end one).
 struct LineStarts(Vec<u32>);
 
 impl LineStarts {
     fn new(source: &str) -> Self {
         let mut starts = vec![0];
-        for (i, b) in source.bytes().enumerate() {
-            if b == b'\n' {
-                starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
-            }
-        }
+        starts.extend(
+            fanout_pytest::source::line_starts(source.as_bytes())
+                .map(|i| u32::try_from(i).unwrap_or(u32::MAX)),
+        );
         Self(starts)
     }
 
@@ -122,7 +122,8 @@ pub enum Touched {
 pub fn touched(old: &str, new: &str) -> Option<Touched> {
     let old_spans = function_spans(old)?;
     let new_spans = function_spans(new)?;
-    let input = InternedInput::new(old, new);
+    // Lines as Python splits them, so hunk line numbers match the spans' (a bare `\r` too).
+    let input = InternedInput::new(PythonLineSource(old), PythonLineSource(new));
     let diff = Diff::compute(Algorithm::Histogram, &input);
     let mut functions: Vec<FunctionSpan> = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -149,6 +150,22 @@ pub fn touched(old: &str, new: &str) -> Option<Touched> {
     } else {
         Touched::Nothing
     })
+}
+
+/// A text diffed line by line, lines split as Python splits them.
+struct PythonLineSource<'a>(&'a str);
+
+impl<'a> TokenSource for PythonLineSource<'a> {
+    type Token = &'a str;
+    type Tokenizer = fanout_pytest::source::PythonLines<'a>;
+
+    fn tokenize(&self) -> Self::Tokenizer {
+        fanout_pytest::source::PythonLines::new(self.0)
+    }
+
+    fn estimate_tokens(&self) -> u32 {
+        u32::try_from(self.0.len() / 40).unwrap_or(u32::MAX)
+    }
 }
 
 /// The span holding the 0-based line range `lines`; an empty range is an insertion point

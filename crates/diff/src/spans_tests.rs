@@ -69,3 +69,17 @@ fn deep_sources_have_spans_or_none_without_overflowing() {
     assert_eq!(function_spans(&deep(100_000)), None);
     assert_eq!(function_spans("if 1:\n\tx = 1\n        y = 2\n"), None);
 }
+
+#[test]
+fn bare_cr_files_have_python_line_numbers_and_diff_by_line() {
+    let old = OLD.replace('\n', "\r");
+    let spans = function_spans(&old).expect("parses");
+    let starts: Vec<u32> = spans.iter().map(|s| s.start).collect();
+    assert_eq!(starts, [4, 9, 14]);
+    let new = old.replace("assert True", "assert 1 + 1 == 2");
+    let Some(Touched::Functions(f)) = touched(&old, &new) else {
+        panic!("expected functions")
+    };
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].qualname, "TestB::test_b");
+}

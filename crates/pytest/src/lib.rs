@@ -143,9 +143,9 @@ fn collect_parsed(
 /// A doctest text file is one item named after the file, when it holds an example
 /// (pytest's `DoctestTextfile` yields nothing otherwise).
 fn doctest_item(file: &walk::TestFile, text: &str) -> Option<TestItem> {
-    let first_example = text
-        .lines()
-        .position(|line| line.trim_start().starts_with(">>>"))?;
+    // pytest reads the file with universal newlines: `\r` ends a line too.
+    let lines = || source::PythonLines::new(text).map(|l| l.trim_end_matches(['\r', '\n']));
+    let first_example = lines().position(|line| line.trim_start().starts_with(">>>"))?;
     let name = file.rel.rsplit('/').next().unwrap_or(&file.rel).to_owned();
     Some(TestItem {
         node_id: format!("{}::{name}", file.rel),
@@ -153,7 +153,7 @@ fn doctest_item(file: &walk::TestFile, text: &str) -> Option<TestItem> {
         class: None,
         function: name,
         line: u32::try_from(first_example + 1).unwrap_or(u32::MAX),
-        def_line: text.lines().nth(first_example).unwrap_or_default().into(),
+        def_line: lines().nth(first_example).unwrap_or_default().into(),
         group: None,
         group_source: None,
         group_error: false,
@@ -180,13 +180,15 @@ fn read_source(path: &std::path::Path, rel: &str) -> Result<String, Diagnostic> 
             0
         };
         let valid = &e.as_bytes()[bom..e.utf8_error().valid_up_to().max(bom)];
-        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        // Lines as Python counts them; a `\r` right before the bad byte ends a line too.
+        let line_start = source::line_starts(valid).last().unwrap_or(0);
+        let line = source::line_starts(valid).count() + 1;
         Diagnostic::error(
             Code::InvalidUtf8,
             rel,
             format!(
                 "this file is not valid UTF-8 (byte {} of line {line})",
-                valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1
+                valid.len() - line_start + 1
             ),
         )
         .at(u32::try_from(line).unwrap_or(u32::MAX), 1)

@@ -13,6 +13,9 @@ pub struct MarkRef<'a> {
     pub name: &'a str,
     pub arguments: Option<&'a Arguments>,
     pub range: TextRange,
+    /// Called again after its arguments (`group(12)(13)`): pytest merges the calls into one
+    /// mark, `group(12, 13)`; `arguments` holds only the last call's.
+    pub chained: bool,
 }
 
 /// Module-level names that refer to pytest, `pytest.mark` or `pytest.fixture`.
@@ -138,14 +141,15 @@ impl<'a> Bindings<'a> {
                 name: a.attr.as_str(),
                 arguments: None,
                 range: expr.range(),
+                chained: false,
             }),
             Expr::Call(call) => {
                 let callee = self.mark_at_depth(&call.func, depth + 1)?;
-                // Calling a mark that already has arguments applies it to a function.
-                callee.arguments.is_none().then_some(MarkRef {
+                Some(MarkRef {
                     name: callee.name,
                     arguments: Some(&call.arguments),
                     range: expr.range(),
+                    chained: callee.chained || callee.arguments.is_some(),
                 })
             }
             Expr::Name(n) => {

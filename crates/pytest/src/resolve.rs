@@ -220,6 +220,18 @@ fn resolve_one<'a>(
     mark: &MarkRef<'a>,
     source: GroupSource,
 ) -> GroupOutcome {
+    if mark.chained {
+        let d = c
+            .diagnostics
+            .error(
+                Code::InvalidGroupMark,
+                mark.range,
+                "`group` is called twice, as in `group(12)(13)`: pytest merges the calls into one mark with several ids".into(),
+            )
+            .with_hint("write @pytest.mark.group(ID) with one call");
+        c.diagnostics.push(d);
+        return Err(());
+    }
     match values::group_id(mark, c.evaluator) {
         Ok((id, range)) => validated(c, id, range, source),
         Err(problem) => {

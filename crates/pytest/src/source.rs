@@ -1,5 +1,6 @@
 //! Source text: the one checked parse entry point ([`parse`]) and byte offsets to 1-based lines
-//! and columns for diagnostics.
+//! and columns for diagnostics. Lines end as Python ends them: at `\r\n`, `\r` or `\n`, so
+//! positions in files with old-Mac or mixed line endings match CPython's.
 
 mod checked;
 mod depth;
@@ -23,7 +24,7 @@ impl<'src> LineIndex<'src> {
         // A byte-order mark is not a column of line 1.
         let first = if source.starts_with('\u{feff}') { 3 } else { 0 };
         let mut starts = vec![first];
-        starts.extend(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1));
+        starts.extend(line_starts(source.as_bytes()));
         LineIndex { source, starts }
     }
 
@@ -48,8 +49,47 @@ impl<'src> LineIndex<'src> {
             return "";
         };
         let rest = &self.source[start..];
-        let end = rest.find('\n').unwrap_or(rest.len());
-        rest[..end].trim_end_matches('\r')
+        let end = memchr::memchr2(b'\n', b'\r', rest.as_bytes()).unwrap_or(rest.len());
+        &rest[..end]
+    }
+}
+
+/// The byte offsets where lines 2, 3, ... start: after each `\n`, and after each `\r` that
+/// is not the first half of a `\r\n`.
+pub fn line_starts(text: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    memchr::memchr2_iter(b'\n', b'\r', text)
+        .filter(move |&i| !(text[i] == b'\r' && text.get(i + 1) == Some(&b'\n')))
+        .map(|i| i + 1)
+}
+
+/// The lines of a text with their endings, split as Python splits them.
+#[derive(Debug, Clone)]
+pub struct PythonLines<'a> {
+    rest: &'a str,
+}
+
+impl<'a> PythonLines<'a> {
+    pub fn new(text: &'a str) -> Self {
+        PythonLines { rest: text }
+    }
+}
+
+impl<'a> Iterator for PythonLines<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let bytes = self.rest.as_bytes();
+        let end = match memchr::memchr2(b'\n', b'\r', bytes) {
+            Some(i) if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') => i + 2,
+            Some(i) => i + 1,
+            None => bytes.len(),
+        };
+        let (line, rest) = self.rest.split_at(end);
+        self.rest = rest;
+        Some(line)
     }
 }
 
@@ -69,6 +109,23 @@ mod tests {
         assert_eq!(idx.line_text(2), "\u{e9}x = 1");
         assert_eq!(idx.line_text(3), "last");
         assert_eq!(idx.line_text(9), "");
+    }
+
+    #[test]
+    fn bare_and_mixed_line_endings_end_lines_as_in_python() {
+        let text = "a\rb = 1\r\nc\n\rd";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.position(TextSize::from(2)), (2, 1));
+        assert_eq!(idx.position(TextSize::from(6)), (2, 5));
+        assert_eq!(idx.position(TextSize::from(9)), (3, 1));
+        assert_eq!(idx.position(TextSize::from(12)), (5, 1));
+        assert_eq!(idx.line_text(1), "a");
+        assert_eq!(idx.line_text(2), "b = 1");
+        assert_eq!(idx.line_text(4), "");
+        assert_eq!(idx.line_text(5), "d");
+        let lines: Vec<&str> = PythonLines::new(text).collect();
+        assert_eq!(lines, ["a\r", "b = 1\r\n", "c\n", "\r", "d"]);
+        assert_eq!(PythonLines::new("").count(), 0);
     }
 
     #[test]

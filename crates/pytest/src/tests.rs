@@ -281,3 +281,25 @@ fn deep_sources_cpython_imports_are_collected() {
     let bom = collect_text("\u{feff}import pytest\n@pytest.mark.group(1)\ndef test_a(): pass\n");
     assert_eq!((bom.0.len(), bom.1.len(), bom.0[0].line), (1, 0, 3));
 }
+
+#[test]
+fn chained_mark_calls_are_an_invalid_group_mark_at_the_call() {
+    let (tests, diagnostics) =
+        collect_text("import pytest\n\n@pytest.mark.group(12)(13)\ndef test_a():\n    pass\n");
+    assert_eq!(
+        diagnostics
+            .iter()
+            .map(|d| (d.code.as_str(), d.line, d.column))
+            .collect::<Vec<_>>(),
+        [("invalid-group-mark", 3, 2)]
+    );
+    assert!(tests[0].group.is_none() && tests[0].group_error);
+}
+
+#[test]
+fn bare_cr_sources_have_python_line_numbers() {
+    let text = "import pytest\r\r@pytest.mark.group(1.5)\rdef test_a():\r    pass\r";
+    assert_eq!(codes(text), [("invalid-group-mark", 3)]);
+    let (tests, _) = collect_text(&text.replace("1.5", "1"));
+    assert_eq!((tests[0].line, &*tests[0].def_line), (4, "def test_a():"));
+}

@@ -4,6 +4,8 @@
 mod fix;
 mod lint;
 mod output;
+mod plugins;
+mod precision;
 mod registration;
 
 use crate::e2e::project::{Output, Project};

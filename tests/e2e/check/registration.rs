@@ -86,11 +86,8 @@ fn unregistered_group_marker_in_each_format() {
         ("setup.cfg", "[tool:pytest]\naddopts = -v\n"),
     ] {
         let p = project(&[(name, text)]);
-        assert_eq!(
-            agrees_with_pytest(&p),
-            ["unregistered-marker", "unregistered-marker"],
-            "{name}"
-        );
+        // Used twice in test_a.py, reported once.
+        assert_eq!(agrees_with_pytest(&p), ["unregistered-marker"], "{name}");
     }
 }
 
@@ -230,7 +227,51 @@ fn plugins_and_known_markers_register_markers() {
             .iter()
             .filter(|c| *c == "unregistered-marker")
             .count(),
-        4,
-        "{doc:#}"
+        1,
+        "`group`, used four times, is reported once: {doc:#}"
+    );
+}
+
+#[test]
+fn pytester_markers_count_only_when_the_builtin_plugin_is_loaded() {
+    // pytester ships with pytest but is off by default: the oracle's pytest has it.
+    let p = project(&[("pytest.ini", "[pytest]\nmarkers =\n    group(id): x\n")]);
+    p.file(
+        "tests/test_b.py",
+        &grouped_module("@pytest.mark.pytester_example_path(\"x\")\n"),
+    );
+    assert_eq!(agrees_with_pytest(&p), ["unknown-marker"]);
+    p.file("conftest.py", "pytest_plugins = [\"pytester\"]\n");
+    assert_eq!(agrees_with_pytest(&p), Vec::<String>::new());
+    p.remove("conftest.py").file(
+        "pytest.ini",
+        "[pytest]\naddopts = -p pytester\nmarkers =\n    group(id): x\n",
+    );
+    assert_eq!(agrees_with_pytest(&p), Vec::<String>::new());
+}
+
+#[test]
+fn ignored_registrations_are_an_error_naming_the_file_pytest_reads() {
+    let p = project(&[
+        ("pytest.ini", "[pytest]\nmarkers =\n    group(id): x\n"),
+        (
+            "pyproject.toml",
+            "[tool.pytest.ini_options]\nmarkers = [\"slow: x\"]\n",
+        ),
+    ]);
+    let (out, doc) = check_json(&p, &[]);
+    assert_eq!(out.code, 1, "{}", out.describe());
+    let d = &doc["diagnostics"][0];
+    assert_eq!(
+        (&d["code"], &d["severity"]),
+        (
+            &serde_json::json!("ignored-markers"),
+            &serde_json::json!("error")
+        )
+    );
+    let hint = d["hint"].as_str().unwrap_or_default();
+    assert!(
+        hint.starts_with("pytest reads pytest.ini [pytest]"),
+        "{hint}"
     );
 }
