@@ -1,1 +1,2 @@
 pub mod pytest_oracle;
+pub mod rng;

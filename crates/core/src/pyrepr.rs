@@ -80,27 +80,44 @@ pub fn write_str_repr(s: &str, out: &mut String) {
     };
     out.push(quote);
     for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if is_printable(c) => out.push(c),
-            c => {
-                let code = u32::from(c);
-                let _ = match code {
-                    0..=0xff => write!(out, "\\x{code:02x}"),
-                    0x100..=0xffff => write!(out, "\\u{code:04x}"),
-                    _ => write!(out, "\\U{code:08x}"),
-                };
-            }
+        if c == quote {
+            out.push('\\');
+            out.push(c);
+        } else {
+            push_escaped(c, is_printable(c), out);
         }
     }
     out.push(quote);
+}
+
+/// Python's `unicode_escape` codec (what pytest's ids use): printable ASCII kept, the rest
+/// escaped.
+pub fn unicode_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        push_escaped(c, (' '..='~').contains(&c), &mut out);
+    }
+    out
+}
+
+/// One character as Python's codecs write it: a backslash and `\t \n \r` escaped always,
+/// other characters kept when `keep`, else `\xNN`, `\uNNNN` or `\UNNNNNNNN`.
+fn push_escaped(c: char, keep: bool, out: &mut String) {
+    match c {
+        '\\' => out.push_str("\\\\"),
+        '\t' => out.push_str("\\t"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        c if keep => out.push(c),
+        c => {
+            let code = u32::from(c);
+            let _ = match code {
+                0..=0xff => write!(out, "\\x{code:02x}"),
+                0x100..=0xffff => write!(out, "\\u{code:04x}"),
+                _ => write!(out, "\\U{code:08x}"),
+            };
+        }
+    }
 }
 
 /// Python's `str.isprintable` for one character. Rust's debug escaping uses the same

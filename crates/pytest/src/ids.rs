@@ -311,20 +311,7 @@ pub fn escape(s: &str, rules: IdRules) -> String {
     if rules.no_escaping {
         return s.to_owned();
     }
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            ' '..='~' => out.push(c),
-            c if u32::from(c) < 0x100 => out.push_str(&format!("\\x{:02x}", u32::from(c))),
-            c if u32::from(c) < 0x10000 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => out.push_str(&format!("\\U{:08x}", u32::from(c))),
-        }
-    }
-    out
+    fanout_core::pyrepr::unicode_escape(s)
 }
 
 /// pytest's `ascii_escaped` for bytes: ASCII kept (control characters escaped), the rest `\xNN`.

@@ -4,20 +4,8 @@
 
 use super::repo::{git_in, selected, Repo};
 use crate::e2e::project::Project;
+use crate::support::rng::Rng;
 use std::collections::BTreeSet;
-
-/// xorshift64*: deterministic, so a failure names a seed that reproduces it.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self, below: usize) -> usize {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        let n = self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33;
-        usize::try_from(n).unwrap_or(0) % below.max(1)
-    }
-}
 
 /// What a module-level test uses besides its own body.
 #[derive(Clone, Copy)]
