@@ -76,6 +76,10 @@ pub struct IniValues {
     pub disabled_plugins: Vec<String>,
     /// `--doctest-modules`: doctests in every Python module are collected too.
     pub doctest_modules: bool,
+    /// `pythonpath` entries as written (pytest resolves them against the config file's folder).
+    pub pythonpath: Vec<String>,
+    /// `--import-mode` from addopts (`prepend` when absent).
+    pub import_mode: Option<String>,
 }
 
 /// Where pytest's initial paths came from (pytest's `Config.ArgsSource`).

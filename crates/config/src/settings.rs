@@ -252,6 +252,8 @@ pub(crate) fn ini_values(
             parsed.doctest_glob
         },
         doctest_modules: parsed.doctest_modules,
+        pythonpath: get_list(cfg, "pythonpath", IniType::Args)?.unwrap_or_default(),
+        import_mode: parsed.import_mode.clone(),
     };
     Ok((values, parsed.positional, parsed.pyargs))
 }

@@ -35,6 +35,7 @@ fn time_collect(text: &str) -> (usize, Duration) {
         },
         python_classes: &classes,
         python_functions: &functions,
+        imports: Default::default(),
     };
     let start = Instant::now();
     let (tests, diagnostics) = collect_source("t/test_big.py", "t", text, &request);

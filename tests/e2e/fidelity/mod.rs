@@ -8,4 +8,5 @@ mod levels;
 mod marks;
 mod params;
 mod paths;
+mod projects;
 mod selection;
