@@ -150,7 +150,20 @@ impl Reader<'_> {
                     }
                 }
             }
-            Stmt::Try(s) => self.body(&s.body),
+            Stmt::Try(s) => {
+                self.body(&s.body);
+                // An `except ImportError:` branch depends on what is installed.
+                let handlers = s.handlers.iter().map(|h| {
+                    let ruff_python_ast::ExceptHandler::ExceptHandler(h) = h;
+                    &h.body[..]
+                });
+                for body in handlers.chain([&s.orelse[..]]) {
+                    if mentions_lists(body) {
+                        self.unreadable.push(stmt.range());
+                    }
+                }
+                self.body(&s.finalbody);
+            }
             _ => {}
         }
     }

@@ -335,3 +335,24 @@ fn unknowable_test_names_are_diagnosed() {
     assert_eq!(lines, [8, 10, 17], "{fanout:#}");
     assert!(found.iter().all(|d| d["severity"] == "error"), "{fanout:#}");
 }
+
+/// A list set in an `except ImportError:` branch depends on what is installed: a warning.
+#[test]
+fn collect_ignore_that_depends_on_installed_packages_is_a_warning() {
+    let p = Project::new();
+    p.file("pytest.ini", "[pytest]\n")
+        .file(
+            "tests/conftest.py",
+            r#"
+            try:
+                import some_plugin_nobody_has
+            except ImportError:
+                collect_ignore_glob = ["test_bench_*.py"]
+            "#,
+        )
+        .file("tests/test_bench_a.py", "def test_bench():\n    pass\n");
+    let fanout = p.collect_json(&[]);
+    let found = diagnostics_with(&fanout, "dynamic-collect-ignore");
+    assert_eq!(found.len(), 1, "{fanout:#}");
+    assert_eq!(found[0]["path"], "tests/conftest.py");
+}
