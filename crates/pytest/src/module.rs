@@ -135,6 +135,16 @@ impl<'a> ModuleCollector<'a> {
                 }
             }
         }
+        if !self.tests.is_empty() {
+            for &range in self.module.conditional_skips() {
+                let d = self.diagnostics.warning(
+                    Code::ConditionalDefinition,
+                    range,
+                    "the whole module is skipped under a condition fanout cannot evaluate: where it holds, pytest collects none of the tests fanout lists here".into(),
+                );
+                self.diagnostics.push(d.with_hint("skip the tests with `pytestmark = pytest.mark.skipif(...)` so that they are collected everywhere"));
+            }
+        }
         for &range in self.module.hidden_bindings() {
             self.unknowable.push((
                 range,

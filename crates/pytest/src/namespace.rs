@@ -54,6 +54,8 @@ pub struct Namespace<'a> {
     in_assumed: usize,
     /// Where each name still bound to an import comes from.
     import_sources: HashMap<&'a str, ImportSource<'a>>,
+    /// `pytest.skip(..., allow_module_level=True)` under a condition fanout cannot decide.
+    conditional_skips: Vec<ruff_text_size::TextRange>,
     /// `from module import *`, in order.
     star_imports: Vec<ImportSource<'a>>,
     /// Module-level statements that bind names fanout cannot see: `exec(...)`,
@@ -106,6 +108,12 @@ impl<'a> Namespace<'a> {
     /// fanout cannot decide.
     pub fn conditional_defs(&self) -> &[(&'a str, ruff_text_size::TextRange)] {
         &self.conditional_defs
+    }
+
+    /// Module-level skips under a condition fanout cannot decide: whether pytest collects
+    /// any test of the module depends on where it runs.
+    pub fn conditional_skips(&self) -> &[ruff_text_size::TextRange] {
+        &self.conditional_skips
     }
 
     /// Where `name` comes from, when its last binding is an import.
@@ -277,6 +285,12 @@ impl<'a> Namespace<'a> {
             Stmt::Expr(stmt) if hides_bindings(&stmt.value) => {
                 self.hidden_bindings.push(stmt.range);
             }
+            Stmt::Expr(stmt)
+                if is_module_skip(&stmt.value)
+                    && (self.in_assumed > 0 || self.in_alternative > 0) =>
+            {
+                self.conditional_skips.push(stmt.range);
+            }
             Stmt::Try(stmt) => {
                 self.add_body(&stmt.body);
                 for handler in &stmt.handlers {
@@ -358,6 +372,20 @@ fn hides_bindings(expr: &Expr) -> bool {
         Expr::Attribute(a) => a.attr.as_str() == "update" && is_globals_call(&a.value),
         _ => false,
     }
+}
+
+/// `pytest.skip(..., allow_module_level=True)`.
+fn is_module_skip(expr: &Expr) -> bool {
+    let Expr::Call(call) = expr else {
+        return false;
+    };
+    matches!(&*call.func, Expr::Attribute(a) if a.attr.as_str() == "skip")
+        && call.arguments.keywords.iter().any(|k| {
+            k.arg
+                .as_ref()
+                .is_some_and(|a| a.as_str() == "allow_module_level")
+                && matches!(&k.value, Expr::BooleanLiteral(b) if b.value)
+        })
 }
 
 fn is_globals_call(expr: &Expr) -> bool {

@@ -356,3 +356,27 @@ fn collect_ignore_that_depends_on_installed_packages_is_a_warning() {
     assert_eq!(found.len(), 1, "{fanout:#}");
     assert_eq!(found[0]["path"], "tests/conftest.py");
 }
+
+/// `pytest.skip(allow_module_level=True)` under an undecided condition: where it holds, pytest
+/// collects nothing from the module, so fanout warns.
+#[test]
+fn conditional_module_skip_is_a_warning() {
+    let p = Project::new();
+    p.file("pytest.ini", "[pytest]\n").file(
+        "tests/test_skipped.py",
+        r#"
+        import sys
+        import pytest
+
+        if sys.platform == "no-such-platform":
+            pytest.skip("not here", allow_module_level=True)
+
+        def test_a():
+            pass
+        "#,
+    );
+    let compared = assert_matches_pytest(&p, &[]);
+    let found = diagnostics_with(&compared.fanout, "conditional-definition");
+    assert_eq!(found.len(), 1, "{:#}", compared.fanout);
+    assert_eq!(found[0]["line"], 5);
+}
