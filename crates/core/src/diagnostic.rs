@@ -118,8 +118,8 @@ codes! {
     ConditionalTest = "conditional-test", findings;
     /// A test defined under a module-level `if`/`match` condition fanout cannot evaluate (anything but
     /// `sys.version_info` comparisons every Python pytest supports agrees on, `TYPE_CHECKING` and literals).
-    /// fanout assumes the first such branch runs. Define tests unconditionally and skip them with
-    /// `@pytest.mark.skipif`.
+    /// fanout assumes the first such branch runs. Also a module-level `pytest.skip(..., allow_module_level=True)`
+    /// under such a condition. Define tests unconditionally and skip them with `@pytest.mark.skipif`.
     ConditionalDefinition = "conditional-definition", findings;
     /// A name that looks like a test is bound by code fanout does not evaluate: `test_x = make_test()`,
     /// `TestMade = factory()`, `test_c = some_call()` in a class, `globals()["test_x"] = f`, `exec(...)`,
