@@ -95,6 +95,9 @@ pub fn collect(request: &CollectRequest<'_>) -> Collection {
 /// A test file read: a doctest item, a parsed module, or why it could not be read or parsed.
 enum ReadFile {
     Doctest(Option<TestItem>),
+    /// A module that needs nothing from other modules, collected on its own (its parse tree
+    /// dropped at once: holding every tree costs more than the parse).
+    Collected(Vec<TestItem>, Vec<Diagnostic>),
     Module(index::ModuleSource),
     Failed(Diagnostic),
 }
@@ -109,6 +112,15 @@ fn collect_files(
 ) -> (Vec<TestItem>, Vec<Diagnostic>) {
     let mut tests = Vec::new();
     let mut diagnostics = Vec::new();
+    let test_paths: Vec<PathBuf> = files.iter().map(|f| f.abs.clone()).collect();
+    let locator = index::Locator::new(
+        index::search_path::SearchPath {
+            pythonpath: request.imports.pythonpath.to_vec(),
+            rootdir: request.walk.rootdir.to_path_buf(),
+            mode: request.imports.mode,
+        },
+        &test_paths,
+    );
     let read: Vec<ReadFile> = files
         .par_iter()
         .map(|file| match read_source(&file.abs, &file.rel) {
@@ -117,7 +129,13 @@ fn collect_files(
                 ReadFile::Doctest(doctest_item(file, text))
             }
             Ok(text) => match parse_module(file, text) {
-                Ok(source) => ReadFile::Module(source),
+                Ok(source) if load_imports && needs_imports(&source, request) => {
+                    ReadFile::Module(source)
+                }
+                Ok(source) => {
+                    let (tests, diagnostics) = collect_alone(file, source, request, &locator);
+                    ReadFile::Collected(tests, diagnostics)
+                }
                 Err(d) => ReadFile::Failed(d),
             },
             Err(d) => ReadFile::Failed(d),
@@ -132,34 +150,16 @@ fn collect_files(
                 sources.push(source);
             }
             ReadFile::Doctest(item) => tests.extend(item),
+            ReadFile::Collected(file_tests, file_diagnostics) => {
+                tests.extend(file_tests);
+                diagnostics.extend(file_diagnostics);
+            }
             ReadFile::Failed(d) => diagnostics.push(d),
         }
     }
-    let test_paths: Vec<PathBuf> = modules.iter().map(|f| f.abs.clone()).collect();
-    let locator = index::Locator::new(
-        index::search_path::SearchPath {
-            pythonpath: request.imports.pythonpath.to_vec(),
-            rootdir: request.walk.rootdir.to_path_buf(),
-            mode: request.imports.mode,
-        },
-        &test_paths,
-    );
-    if load_imports {
-        let needy: Vec<usize> = sources
-            .par_iter()
-            .enumerate()
-            .filter(|(_, s)| {
-                let ns = Namespace::of_body(s.body());
-                index::needs_imports(&ns, |name| {
-                    classes_name_matches(name, request.python_functions)
-                        || classes_name_matches(name, request.python_classes)
-                })
-            })
-            .map(|(i, _)| i)
-            .collect();
-        if !needy.is_empty() {
-            index::load_imported(&mut sources, needy, &locator, request.walk.rootdir);
-        }
+    if load_imports && !sources.is_empty() {
+        let needy: Vec<usize> = (0..sources.len()).collect();
+        index::load_imported(&mut sources, needy, &locator, request.walk.rootdir);
     }
     let namespaces: Vec<Namespace<'_>> = sources
         .par_iter()
@@ -194,8 +194,38 @@ fn collect_files(
     (tests, diagnostics)
 }
 
-fn classes_name_matches(name: &str, options: &[String]) -> bool {
-    classes::name_matches(name, options)
+/// Whether collecting this test module needs the project modules it imports.
+fn needs_imports(source: &index::ModuleSource, request: &CollectRequest<'_>) -> bool {
+    let ns = Namespace::of_body(source.body());
+    index::needs_imports(&ns, |name| {
+        classes::name_matches(name, request.python_functions)
+            || classes::name_matches(name, request.python_classes)
+    })
+}
+
+/// Collects one module with an index of itself alone.
+fn collect_alone(
+    file: &walk::TestFile,
+    source: index::ModuleSource,
+    request: &CollectRequest<'_>,
+    locator: &index::Locator,
+) -> (Vec<TestItem>, Vec<Diagnostic>) {
+    let sources = [source];
+    let namespaces = [Namespace::of_body(sources[0].body())];
+    let bindings = [Bindings::new(sources[0].body(), &namespaces[0])];
+    let lines = LineIndex::new(&sources[0].text);
+    let project = index::ProjectIndex::new(&sources, &namespaces, &bindings, locator);
+    let rules = Rules {
+        python_classes: request.python_classes,
+        python_functions: request.python_functions,
+    };
+    match ModuleCollector::new(&file.rel, &file.test_root, &lines, &project, 0, rules) {
+        Some(mut collector) => {
+            collector.collect();
+            (collector.tests, collector.diagnostics.into_vec())
+        }
+        None => (Vec::new(), Vec::new()),
+    }
 }
 
 /// A test module's parse tree, or the syntax error pytest would fail on.
@@ -237,14 +267,10 @@ pub fn collect_source(
         doctest: false,
     };
     source::with_parse_stack(|| {
-        let mut diagnostics = Vec::new();
         let source = match parse_module(&file, text.to_owned()) {
             Ok(source) => source,
             Err(d) => return (Vec::new(), vec![d]),
         };
-        let sources = [source];
-        let namespaces = [Namespace::of_body(sources[0].body())];
-        let bindings = [Bindings::new(sources[0].body(), &namespaces[0])];
         let locator = index::Locator::new(
             index::search_path::SearchPath {
                 pythonpath: Vec::new(),
@@ -253,21 +279,7 @@ pub fn collect_source(
             },
             &[],
         );
-        let lines = LineIndex::new(&sources[0].text);
-        let project = index::ProjectIndex::new(&sources, &namespaces, &bindings, &locator);
-        let rules = Rules {
-            python_classes: request.python_classes,
-            python_functions: request.python_functions,
-        };
-        let mut tests = Vec::new();
-        if let Some(mut collector) =
-            ModuleCollector::new(&file.rel, &file.test_root, &lines, &project, 0, rules)
-        {
-            collector.collect();
-            tests = collector.tests;
-            diagnostics = collector.diagnostics.into_vec();
-        }
-        (tests, diagnostics)
+        collect_alone(&file, source, request, &locator)
     })
     .unwrap_or_else(|| {
         let d = Diagnostic::error(

@@ -11,6 +11,8 @@ pub struct Locator {
     /// Basedirs of the test modules, in the order they were found.
     basedirs: Vec<PathBuf>,
     found: Mutex<HashMap<(PathBuf, String), Option<Found>>>,
+    /// Basedir of each importer's folder: asked for once per import otherwise.
+    basedirs_of: Mutex<HashMap<PathBuf, PathBuf>>,
 }
 
 impl Locator {
@@ -26,6 +28,7 @@ impl Locator {
             search,
             basedirs,
             found: Mutex::default(),
+            basedirs_of: Mutex::default(),
         }
     }
 
@@ -37,13 +40,30 @@ impl Locator {
             let base = search_path::relative_base(importer, level)?;
             return self.cached(&base, dotted);
         }
-        let own = search_path::basedir(importer);
+        let own = self.basedir(importer);
         let mut first = vec![own];
         first.extend(self.basedirs.iter().cloned());
         self.search
             .roots(&first)
             .iter()
             .find_map(|root| self.cached(root, dotted))
+    }
+
+    fn basedir(&self, importer: &Path) -> PathBuf {
+        let folder = importer.parent().unwrap_or(Path::new("")).to_path_buf();
+        if let Some(hit) = self
+            .basedirs_of
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&folder).cloned())
+        {
+            return hit;
+        }
+        let found = search_path::basedir(importer);
+        if let Ok(mut map) = self.basedirs_of.lock() {
+            map.insert(folder, found.clone());
+        }
+        found
     }
 
     fn cached(&self, root: &Path, dotted: &str) -> Option<Found> {
