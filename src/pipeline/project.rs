@@ -24,6 +24,8 @@ pub struct Project {
     ignore: Vec<PathBuf>,
     /// The files git tracks, which collection keeps whatever `.gitignore` says.
     tracked: Option<HashSet<PathBuf>>,
+    /// `pythonpath` entries, absolute (relative ones are taken from the config file's folder).
+    pythonpath: Vec<PathBuf>,
 }
 
 /// Every test under the project's paths, in path then line order, with what collection said.
@@ -72,7 +74,20 @@ impl Project {
             .respect_gitignore
             .then(|| fanout_diff::tracked::tracked_files(&config.rootdir))
             .flatten();
+        let ini_dir = config
+            .inifile
+            .as_deref()
+            .and_then(Path::parent)
+            .unwrap_or(&config.rootdir)
+            .to_path_buf();
+        let pythonpath = config
+            .ini
+            .pythonpath
+            .iter()
+            .map(|p| ini_dir.join(p))
+            .collect();
         Ok(Project {
+            pythonpath,
             tracked,
             config,
             settings,
@@ -114,6 +129,12 @@ impl Project {
             python_classes: &self.config.ini.python_classes,
             python_functions: &self.config.ini.python_functions,
             ids: id_rules(&self.config.ini),
+            imports: fanout_pytest::ImportSettings {
+                pythonpath: &self.pythonpath,
+                mode: fanout_pytest::ImportMode::from_option(
+                    self.config.ini.import_mode.as_deref(),
+                ),
+            },
         });
         let mut tests = collection.tests;
         tests.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));

@@ -117,6 +117,8 @@ pub(crate) struct Addopts {
     pub deselect: Vec<String>,
     /// The last `-k` expression, which fanout does not model.
     pub keyword: Option<String>,
+    /// The last `--import-mode` value.
+    pub import_mode: Option<String>,
 }
 
 /// What was wrong with the arguments (argparse's complaint).
@@ -160,6 +162,7 @@ impl Addopts {
             ("-m", Some(v)) => self.markexpr = Some(v),
             ("--deselect", Some(v)) => self.deselect.push(v),
             ("-k", Some(v)) => self.keyword = Some(v),
+            ("--import-mode", Some(v)) => self.import_mode = Some(v),
             ("-o" | "--override-ini", Some(v)) => self.overrides.push(v),
             ("--collect-in-virtualenv", _) => self.collect_in_virtualenv = true,
             ("--doctest-glob", Some(v)) => self.doctest_glob.push(v),

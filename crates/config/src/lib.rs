@@ -82,6 +82,10 @@ pub struct IniValues {
     pub disable_id_escaping: bool,
     /// `parametrize_long_str_id_strategy` when set (pytest 9's default is `short`).
     pub long_str_id_strategy: Option<String>,
+    /// `pythonpath` entries as written (pytest resolves them against the config file's folder).
+    pub pythonpath: Vec<String>,
+    /// `--import-mode` from addopts (`prepend` when absent).
+    pub import_mode: Option<String>,
 }
 
 /// Where pytest's initial paths came from (pytest's `Config.ArgsSource`).

@@ -260,6 +260,8 @@ pub(crate) fn ini_values(
         long_str_id_strategy: cfg
             .get("parametrize_long_str_id_strategy")
             .map(|v| strip(&v.value.py_str()).to_owned()),
+        pythonpath: get_list(cfg, "pythonpath", IniType::Args)?.unwrap_or_default(),
+        import_mode: parsed.import_mode.clone(),
     };
     Ok((values, parsed.positional, parsed.pyargs))
 }

@@ -123,6 +123,21 @@ codes! {
     /// A test defined in an `elif`/`else` branch; fanout assumes the first branch runs. Define tests
     /// unconditionally and skip them with `@pytest.mark.skipif`.
     ConditionalTest = "conditional-test", findings;
+    /// A test defined under a module-level `if`/`match` condition fanout cannot evaluate (anything but
+    /// `sys.version_info` comparisons every Python pytest supports agrees on, `TYPE_CHECKING` and literals).
+    /// fanout assumes the first such branch runs. Also a module-level `pytest.skip(..., allow_module_level=True)`
+    /// under such a condition. Define tests unconditionally and skip them with `@pytest.mark.skipif`.
+    ConditionalDefinition = "conditional-definition", findings;
+    /// A name that looks like a test is bound by code fanout does not evaluate: `test_x = make_test()`,
+    /// `TestMade = factory()`, `test_c = some_call()` in a class, `globals()["test_x"] = f`, `exec(...)`,
+    /// `setattr(...)`, `from .missing import *`. pytest may collect a test there that fanout does not list. An
+    /// error when the file's tests are in groups (such a test would be in no job), else a warning (the file
+    /// runs whole). Define tests with `def`/`class`, or import them by name from a project module.
+    UnresolvedTest = "unresolved-test", findings;
+    /// A conftest.py builds `collect_ignore` or `collect_ignore_glob` from values fanout cannot evaluate
+    /// (a call, a variable, a condition it cannot decide). The paths it makes pytest skip are still listed.
+    /// List the paths as string literals, or use `--ignore`/`norecursedirs`.
+    DynamicCollectIgnore = "dynamic-collect-ignore", findings;
     /// A name that looks like a test is imported into a test module (`from helpers import test_x`).
     /// pytest collects it there as a test of this module too. Import the module instead, or rename the function.
     ImportedTest = "imported-test", findings;

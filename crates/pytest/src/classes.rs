@@ -1,5 +1,6 @@
 //! Class-level rules: which classes pytest collects, and their method resolution order.
 
+use crate::index::{unittest_bases, ProjectIndex, Target};
 use crate::namespace::{Binding, Namespace};
 use ruff_python_ast::{Expr, StmtClassDef};
 
@@ -20,22 +21,28 @@ pub fn dunder_test(ns: &Namespace<'_>) -> Option<bool> {
     }
 }
 
-/// The class itself followed by its bases defined in the same module, in C3 order.
-/// Bases fanout cannot see (imported ones) are left out, and reported by name.
+/// A class and the module it is defined in (an index into the project index).
+#[derive(Clone, Copy)]
+pub struct ClassRef<'a> {
+    pub module: usize,
+    pub def: &'a StmtClassDef,
+}
+
+/// The class itself followed by its bases defined in the project, in C3 order. Bases fanout
+/// cannot see (outside the project and not a known `unittest.TestCase` subclass) are left
+/// out, and reported by name.
 pub struct Mro<'a> {
-    pub classes: Vec<&'a StmtClassDef>,
+    pub classes: Vec<ClassRef<'a>>,
     pub unresolved_bases: Vec<String>,
+    /// Derives from `unittest.TestCase`, through any chain of bases.
     pub unittest: bool,
 }
 
-const UNITTEST_BASES: &[&str] = &["TestCase", "IsolatedAsyncioTestCase"];
-const HARMLESS_BASES: &[&str] = &["object", "ABC", "Generic", "Protocol"];
-
-pub fn mro<'a>(class: &'a StmtClassDef, module: &Namespace<'a>) -> Mro<'a> {
+pub fn mro<'a>(class: ClassRef<'a>, index: &ProjectIndex<'a>) -> Mro<'a> {
     let mut unresolved = Vec::new();
     let mut unittest = false;
     let classes =
-        linearize(class, module, &mut unresolved, &mut unittest, 0).unwrap_or_else(|| vec![class]);
+        linearize(class, index, &mut unresolved, &mut unittest, 0).unwrap_or_else(|| vec![class]);
     unresolved.sort();
     unresolved.dedup();
     Mro {
@@ -46,30 +53,27 @@ pub fn mro<'a>(class: &'a StmtClassDef, module: &Namespace<'a>) -> Mro<'a> {
 }
 
 fn linearize<'a>(
-    class: &'a StmtClassDef,
-    module: &Namespace<'a>,
+    class: ClassRef<'a>,
+    index: &ProjectIndex<'a>,
     unresolved: &mut Vec<String>,
     unittest: &mut bool,
     depth: usize,
-) -> Option<Vec<&'a StmtClassDef>> {
+) -> Option<Vec<ClassRef<'a>>> {
     if depth > 32 {
         return None;
     }
-    let mut sequences: Vec<Vec<&'a StmtClassDef>> = Vec::new();
+    let mut sequences: Vec<Vec<ClassRef<'a>>> = Vec::new();
     let mut direct = Vec::new();
-    for base in class.bases() {
-        let name = base_name(base);
-        if UNITTEST_BASES.contains(&name.as_str()) {
-            *unittest = true;
-            continue;
-        }
-        match module.get(&name) {
-            Some(Binding::Class(def)) if !std::ptr::eq(def, class) => {
-                sequences.push(linearize(def, module, unresolved, unittest, depth + 1)?);
-                direct.push(def);
+    for base in class.def.bases() {
+        match index.resolve_expr(class.module, base) {
+            Target::Class { module, def } if !std::ptr::eq(def, class.def) => {
+                let base = ClassRef { module, def };
+                sequences.push(linearize(base, index, unresolved, unittest, depth + 1)?);
+                direct.push(base);
             }
-            _ if HARMLESS_BASES.contains(&name.as_str()) => {}
-            _ => unresolved.push(name),
+            Target::External(q) if unittest_bases::is_testcase(&q) => *unittest = true,
+            Target::External(q) if unittest_bases::is_harmless(&q) => {}
+            _ => unresolved.push(base_name(base)),
         }
     }
     sequences.push(direct);
@@ -82,22 +86,22 @@ fn linearize<'a>(
         let head = sequences.iter().map(|s| s[0]).find(|candidate| {
             !sequences
                 .iter()
-                .any(|s| s[1..].iter().any(|c| std::ptr::eq(*c, *candidate)))
+                .any(|s| s[1..].iter().any(|c| std::ptr::eq(c.def, candidate.def)))
         })?;
         out.push(head);
         for s in &mut sequences {
-            if std::ptr::eq(s[0], head) {
+            if std::ptr::eq(s[0].def, head.def) {
                 s.remove(0);
             }
         }
     }
 }
 
-/// `Base`, `module.Base` -> the last dotted component, which is what fanout can match.
+/// A base as written, for messages: `Base`, `module.Base`.
 fn base_name(expr: &Expr) -> String {
     match expr {
         Expr::Name(n) => n.id.to_string(),
-        Expr::Attribute(a) => a.attr.to_string(),
+        Expr::Attribute(a) => format!("{}.{}", base_name(&a.value), a.attr),
         Expr::Subscript(s) => base_name(&s.value),
         _ => "<expression>".into(),
     }

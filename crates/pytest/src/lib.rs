@@ -7,10 +7,13 @@
 
 mod cases;
 mod classes;
+mod conditions;
+mod conftest_ignore;
 mod diagnostics;
 pub mod eval;
 pub mod fnmatch;
 pub mod ids;
+pub mod index;
 mod mark_uses;
 pub mod markexpr;
 mod marks;
@@ -25,6 +28,7 @@ pub mod walk;
 pub use mark_uses::{mark_uses, MarkTarget, MarkUse};
 
 use fanout_core::{Code, Diagnostic, TestItem};
+pub use index::search_path::ImportMode;
 use marks::Bindings;
 use module::{ModuleCollector, Rules};
 use namespace::Namespace;
@@ -39,6 +43,25 @@ pub struct CollectRequest<'c> {
     pub python_classes: &'c [String],
     pub python_functions: &'c [String],
     pub ids: ids::IdRules,
+    /// How test modules import project modules.
+    pub imports: ImportSettings<'c>,
+}
+
+/// What decides where `import x` finds `x`.
+#[derive(Clone, Copy)]
+pub struct ImportSettings<'c> {
+    /// `pythonpath` ini entries, absolute.
+    pub pythonpath: &'c [PathBuf],
+    pub mode: ImportMode,
+}
+
+impl Default for ImportSettings<'_> {
+    fn default() -> Self {
+        ImportSettings {
+            pythonpath: &[],
+            mode: ImportMode::Prepend,
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -53,29 +76,15 @@ pub struct Collection {
 /// diagnostics; the other files are still collected.
 pub fn collect(request: &CollectRequest<'_>) -> Collection {
     let (files, mut diagnostics) = walk::find_test_files(request.paths, &request.walk);
-    let collect_files = || -> Vec<(Vec<TestItem>, Vec<Diagnostic>)> {
-        files
-            .par_iter()
-            .map(|file| match read_source(&file.abs, &file.rel) {
-                Ok(text) if file.doctest => {
-                    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-                    (doctest_item(file, text).into_iter().collect(), Vec::new())
-                }
-                Ok(text) => collect_source(&file.rel, &file.test_root, &text, request),
-                Err(d) => (Vec::new(), vec![d]),
-            })
-            .collect()
-    };
+    let (files, ignore_diagnostics) = conftest_ignore::apply(files, request.walk.rootdir);
+    diagnostics.extend(ignore_diagnostics);
+    let run = || collect_files(&files, request, true);
     // Without the big-stack pool, each parse starts a big-stack thread of its own.
-    let per_file = match source::parse_pool() {
-        Ok(pool) => pool.install(collect_files),
-        Err(_) => collect_files(),
+    let (tests, file_diagnostics) = match source::parse_pool() {
+        Ok(pool) => pool.install(run),
+        Err(_) => run(),
     };
-    let mut tests = Vec::new();
-    for (file_tests, file_diagnostics) in per_file {
-        tests.extend(file_tests);
-        diagnostics.extend(file_diagnostics);
-    }
+    diagnostics.extend(file_diagnostics);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
     Collection {
@@ -85,59 +94,205 @@ pub fn collect(request: &CollectRequest<'_>) -> Collection {
     }
 }
 
-/// Collects the tests of one module's source text (as read: one byte-order mark allowed).
-/// Runs on a big stack ([`source::with_parse_stack`]).
+/// A test file read: a doctest item, a parsed module, or why it could not be read or parsed.
+enum ReadFile {
+    Doctest(Option<TestItem>),
+    /// A module that needs nothing from other modules, collected on its own (its parse tree
+    /// dropped at once: holding every tree costs more than the parse).
+    Collected(Vec<TestItem>, Vec<Diagnostic>),
+    Module(index::ModuleSource),
+    Failed(Diagnostic),
+}
+
+/// Reads and parses the test modules, then the project modules they import when one of them
+/// needs names from elsewhere, and collects each test module against that index.
+/// `load_imports` false keeps the index to the test modules themselves.
+fn collect_files(
+    files: &[walk::TestFile],
+    request: &CollectRequest<'_>,
+    load_imports: bool,
+) -> (Vec<TestItem>, Vec<Diagnostic>) {
+    let mut tests = Vec::new();
+    let mut diagnostics = Vec::new();
+    let test_paths: Vec<PathBuf> = files.iter().map(|f| f.abs.clone()).collect();
+    let locator = index::Locator::new(
+        index::search_path::SearchPath {
+            pythonpath: request.imports.pythonpath.to_vec(),
+            rootdir: request.walk.rootdir.to_path_buf(),
+            mode: request.imports.mode,
+        },
+        &test_paths,
+    );
+    let read: Vec<ReadFile> = files
+        .par_iter()
+        .map(|file| match read_source(&file.abs, &file.rel) {
+            Ok(text) if file.doctest => {
+                let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+                ReadFile::Doctest(doctest_item(file, text))
+            }
+            Ok(text) => match parse_module(file, text) {
+                Ok(source) if load_imports && needs_imports(&source, request) => {
+                    ReadFile::Module(source)
+                }
+                Ok(source) => {
+                    let (tests, diagnostics) = collect_alone(file, source, request, &locator);
+                    ReadFile::Collected(tests, diagnostics)
+                }
+                Err(d) => ReadFile::Failed(d),
+            },
+            Err(d) => ReadFile::Failed(d),
+        })
+        .collect();
+    let mut modules: Vec<&walk::TestFile> = Vec::new();
+    let mut sources: Vec<index::ModuleSource> = Vec::new();
+    for (file, entry) in files.iter().zip(read) {
+        match entry {
+            ReadFile::Module(source) => {
+                modules.push(file);
+                sources.push(source);
+            }
+            ReadFile::Doctest(item) => tests.extend(item),
+            ReadFile::Collected(file_tests, file_diagnostics) => {
+                tests.extend(file_tests);
+                diagnostics.extend(file_diagnostics);
+            }
+            ReadFile::Failed(d) => diagnostics.push(d),
+        }
+    }
+    if load_imports && !sources.is_empty() {
+        let needy: Vec<usize> = (0..sources.len()).collect();
+        index::load_imported(&mut sources, needy, &locator, request.walk.rootdir);
+    }
+    let namespaces: Vec<Namespace<'_>> = sources
+        .par_iter()
+        .map(|s| Namespace::of_body(s.body()))
+        .collect();
+    let bindings: Vec<Bindings<'_>> = sources
+        .par_iter()
+        .zip(&namespaces)
+        .map(|(s, ns)| Bindings::new(s.body(), ns))
+        .collect();
+    let lines: Vec<LineIndex<'_>> = sources.iter().map(|s| LineIndex::new(&s.text)).collect();
+    let project = index::ProjectIndex::new(&sources, &namespaces, &bindings, &locator);
+    let rules = || Rules {
+        python_classes: request.python_classes,
+        python_functions: request.python_functions,
+        ids: request.ids,
+    };
+    let per_file: Vec<(Vec<TestItem>, Vec<Diagnostic>)> = modules
+        .par_iter()
+        .enumerate()
+        .filter_map(|(id, file)| {
+            let lines = lines.get(id)?;
+            let mut collector =
+                ModuleCollector::new(&file.rel, &file.test_root, lines, &project, id, rules())?;
+            collector.collect();
+            Some((collector.tests, collector.diagnostics.into_vec()))
+        })
+        .collect();
+    for (file_tests, file_diagnostics) in per_file {
+        tests.extend(file_tests);
+        diagnostics.extend(file_diagnostics);
+    }
+    (tests, diagnostics)
+}
+
+/// Whether collecting this test module needs the project modules it imports.
+fn needs_imports(source: &index::ModuleSource, request: &CollectRequest<'_>) -> bool {
+    let ns = Namespace::of_body(source.body());
+    index::needs_imports(&ns, |name| {
+        classes::name_matches(name, request.python_functions)
+            || classes::name_matches(name, request.python_classes)
+    })
+}
+
+/// Collects one module with an index of itself alone.
+fn collect_alone(
+    file: &walk::TestFile,
+    source: index::ModuleSource,
+    request: &CollectRequest<'_>,
+    locator: &index::Locator,
+) -> (Vec<TestItem>, Vec<Diagnostic>) {
+    let sources = [source];
+    let namespaces = [Namespace::of_body(sources[0].body())];
+    let bindings = [Bindings::new(sources[0].body(), &namespaces[0])];
+    let lines = LineIndex::new(&sources[0].text);
+    let project = index::ProjectIndex::new(&sources, &namespaces, &bindings, locator);
+    let rules = Rules {
+        python_classes: request.python_classes,
+        python_functions: request.python_functions,
+        ids: request.ids,
+    };
+    match ModuleCollector::new(&file.rel, &file.test_root, &lines, &project, 0, rules) {
+        Some(mut collector) => {
+            collector.collect();
+            (collector.tests, collector.diagnostics.into_vec())
+        }
+        None => (Vec::new(), Vec::new()),
+    }
+}
+
+/// A test module's parse tree, or the syntax error pytest would fail on.
+fn parse_module(file: &walk::TestFile, text: String) -> Result<index::ModuleSource, Diagnostic> {
+    match source::parse(&text) {
+        Ok(parsed) => Ok(index::ModuleSource {
+            abs: file.abs.clone(),
+            rel: file.rel.clone(),
+            text,
+            parsed: Some(parsed),
+        }),
+        Err(failure) => {
+            let index = LineIndex::new(&text);
+            let (line, column) = index.position(failure.offset);
+            Err(Diagnostic::error(
+                Code::SyntaxError,
+                &file.rel,
+                format!("cannot parse this file: {}", failure.message),
+            )
+            .at(line, column)
+            .with_source_line(index.line_text(line))
+            .with_hint("pytest fails the whole run on this file too; fix the syntax error"))
+        }
+    }
+}
+
+/// Collects the tests of one module's source text (as read: one byte-order mark allowed),
+/// without reading the modules it imports. Runs on a big stack ([`source::with_parse_stack`]).
 pub fn collect_source(
     rel_path: &str,
     test_root: &str,
     text: &str,
     request: &CollectRequest<'_>,
 ) -> (Vec<TestItem>, Vec<Diagnostic>) {
-    source::with_parse_stack(|| collect_parsed(rel_path, test_root, text, request)).unwrap_or_else(
-        || {
-            let d = Diagnostic::error(
-                Code::SyntaxError,
-                rel_path,
-                "fanout could not start a thread to parse this file",
-            );
-            (Vec::new(), vec![d])
-        },
-    )
-}
-
-fn collect_parsed(
-    rel_path: &str,
-    test_root: &str,
-    text: &str,
-    request: &CollectRequest<'_>,
-) -> (Vec<TestItem>, Vec<Diagnostic>) {
-    let index = LineIndex::new(text);
-    let parsed = match source::parse(text) {
-        Ok(parsed) => parsed,
-        Err(failure) => {
-            let (line, column) = index.position(failure.offset);
-            let d = Diagnostic::error(
-                Code::SyntaxError,
-                rel_path,
-                format!("cannot parse this file: {}", failure.message),
-            )
-            .at(line, column)
-            .with_source_line(index.line_text(line))
-            .with_hint("pytest fails the whole run on this file too; fix the syntax error");
-            return (Vec::new(), vec![d]);
-        }
+    let file = walk::TestFile {
+        abs: request.walk.rootdir.join(rel_path),
+        rel: rel_path.to_owned(),
+        test_root: test_root.to_owned(),
+        doctest: false,
     };
-    let body = &parsed.syntax().body;
-    let module = Namespace::of_body(body);
-    let bindings = Bindings::new(body, &module);
-    let rules = Rules {
-        python_classes: request.python_classes,
-        python_functions: request.python_functions,
-        ids: request.ids,
-    };
-    let mut collector = ModuleCollector::new(rel_path, test_root, &index, &bindings, rules);
-    collector.collect();
-    (collector.tests, collector.diagnostics.into_vec())
+    source::with_parse_stack(|| {
+        let source = match parse_module(&file, text.to_owned()) {
+            Ok(source) => source,
+            Err(d) => return (Vec::new(), vec![d]),
+        };
+        let locator = index::Locator::new(
+            index::search_path::SearchPath {
+                pythonpath: Vec::new(),
+                rootdir: request.walk.rootdir.to_path_buf(),
+                mode: request.imports.mode,
+            },
+            &[],
+        );
+        collect_alone(&file, source, request, &locator)
+    })
+    .unwrap_or_else(|| {
+        let d = Diagnostic::error(
+            Code::SyntaxError,
+            rel_path,
+            "fanout could not start a thread to parse this file",
+        );
+        (Vec::new(), vec![d])
+    })
 }
 
 /// A doctest text file is one item named after the file, when it holds an example

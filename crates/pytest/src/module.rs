@@ -1,16 +1,17 @@
 //! Collecting the tests of one parsed module, as pytest's python plugin would.
 
 use crate::cases::{self, Cases, Problem};
-use crate::classes::{self, ClassKind};
+use crate::classes::{self, ClassKind, ClassRef};
 use crate::diagnostics::FileDiagnostics;
 use crate::eval::{Evaluator, Value};
+use crate::index::{ProjectIndex, Target};
 use crate::marks::{Bindings, MarkRef};
 use crate::namespace::{Binding, Namespace};
 use crate::params;
 use crate::resolve::{self, Level, Resolver};
 use crate::source::LineIndex;
 use fanout_core::{Code, GroupSource, ParamCase, ParamMarks, TestItem};
-use ruff_python_ast::{StmtClassDef, StmtFunctionDef};
+use ruff_python_ast::{Decorator, Expr, StmtFunctionDef};
 use ruff_text_size::{Ranged, TextRange};
 use rustc_hash::FxHashSet as HashSet;
 
@@ -28,6 +29,13 @@ pub struct ModuleCollector<'a> {
     pub bindings: &'a Bindings<'a>,
     pub module: &'a Namespace<'a>,
     pub rules: Rules<'a>,
+    /// The project's modules, this one among them.
+    pub project: &'a ProjectIndex<'a>,
+    /// This module's id in the project index.
+    pub module_id: usize,
+    /// Test-like names bound in ways fanout cannot follow, reported once collection knows
+    /// whether the file's jobs are by group.
+    unknowable: Vec<(TextRange, String)>,
     /// The module's `pytestmark`, read once for all its tests.
     module_marks: Vec<MarkRef<'a>>,
     /// One evaluator per module: its work budget bounds the whole file.
@@ -41,6 +49,30 @@ pub struct ModuleCollector<'a> {
 enum Callable<'a> {
     Def(&'a StmtFunctionDef),
     Lambda(TextRange),
+    /// Defined in another module (inherited or imported): its decorators, and where this
+    /// module brings it in.
+    Elsewhere {
+        decorators: &'a [Decorator],
+        at: TextRange,
+    },
+}
+
+impl<'a> Callable<'a> {
+    fn decorators(self) -> &'a [Decorator] {
+        match self {
+            Callable::Def(def) => &def.decorator_list,
+            Callable::Lambda(_) => &[],
+            Callable::Elsewhere { decorators, .. } => decorators,
+        }
+    }
+
+    /// The same callable, placed at `at` in this module.
+    fn brought_in_at(self, at: TextRange) -> Self {
+        Callable::Elsewhere {
+            decorators: self.decorators(),
+            at,
+        }
+    }
 }
 
 /// A class node on the way from a test to its module.
@@ -56,22 +88,27 @@ impl<'a> ModuleCollector<'a> {
         rel_path: &'a str,
         test_root: &'a str,
         index: &'a LineIndex<'a>,
-        bindings: &'a Bindings<'a>,
+        project: &'a ProjectIndex<'a>,
+        module_id: usize,
         rules: Rules<'a>,
-    ) -> Self {
-        let module = bindings.module;
-        ModuleCollector {
+    ) -> Option<Self> {
+        let context = project.context(module_id)?;
+        let (bindings, module) = (context.bindings, context.namespace);
+        Some(ModuleCollector {
             rel_path,
             test_root,
             index,
             bindings,
             module,
             rules,
+            project,
+            module_id,
+            unknowable: Vec::new(),
             module_marks: pytestmark(module, bindings),
             evaluator: Evaluator::new(bindings),
             tests: Vec::new(),
             diagnostics: FileDiagnostics::new(rel_path, index),
-        }
+        })
     }
 
     pub fn collect(&mut self) {
@@ -80,39 +117,63 @@ impl<'a> ModuleCollector<'a> {
             return;
         }
         self.warn_alternatives(self.module);
+        self.warn_conditional(self.module);
         self.warn_imported_tests();
+        self.star_imported();
         for (name, binding) in self.module.iter() {
             match binding {
-                Binding::Class(def) => self.class(def, name, &mut Vec::new()),
+                Binding::Class(def) => {
+                    let class = ClassRef {
+                        module: self.module_id,
+                        def,
+                    };
+                    self.class(class, name, def.name.range(), &mut Vec::new());
+                }
+                Binding::Value(None) if self.module.import_source(name).is_some() => {
+                    self.imported(name);
+                }
                 other => {
-                    if let Some(callable) = self.test_callable(name, other, self.module, false) {
-                        self.item(name, callable, &[]);
+                    let module = self.module_id;
+                    match self.test_callable(name, other, self.module, module, false) {
+                        Some(callable) => self.item(name, callable, &[]),
+                        None => self.check_knowable(name, other, None),
                     }
                 }
             }
         }
+        if !self.tests.is_empty() {
+            for &range in self.module.conditional_skips() {
+                let d = self.diagnostics.warning(
+                    Code::ConditionalDefinition,
+                    range,
+                    "the whole module is skipped under a condition fanout cannot evaluate: where it holds, pytest collects none of the tests fanout lists here".into(),
+                );
+                self.diagnostics.push(d.with_hint("skip the tests with `pytestmark = pytest.mark.skipif(...)` so that they are collected everywhere"));
+            }
+        }
+        for &range in self.module.hidden_bindings() {
+            self.unknowable.push((
+                range,
+                "this statement binds names fanout cannot see; tests it creates are not listed"
+                    .into(),
+            ));
+        }
+        self.report_unknowable();
     }
 
     /// The callable behind a binding when pytest would collect it as a test function.
+    /// `module` is the module `ns` belongs to.
     fn test_callable(
         &self,
         name: &str,
         binding: Binding<'a>,
         ns: &Namespace<'a>,
+        module: usize,
         unittest: bool,
     ) -> Option<Callable<'a>> {
         let callable = match binding {
             Binding::Function(def) => Callable::Def(def),
-            // `test_alias = test_real` and `test_x = lambda: ...` bind functions too.
-            Binding::Value(Some(ruff_python_ast::Expr::Name(target))) => {
-                match ns.get(target.id.as_str()) {
-                    Some(Binding::Function(def)) => Callable::Def(def),
-                    _ => return None,
-                }
-            }
-            Binding::Value(Some(ruff_python_ast::Expr::Lambda(lambda))) => {
-                Callable::Lambda(lambda.range)
-            }
+            Binding::Value(Some(value)) => self.callable_value(value, ns, module, 0)?,
             _ => return None,
         };
         let named = if unittest {
@@ -120,19 +181,197 @@ impl<'a> ModuleCollector<'a> {
         } else {
             classes::name_matches(name, self.rules.python_functions)
         };
-        let fixture = match callable {
-            Callable::Def(def) => def
-                .decorator_list
-                .iter()
-                .any(|d| self.bindings.is_fixture(&d.expression)),
-            Callable::Lambda(_) => false,
-        };
+        let fixture = callable
+            .decorators()
+            .iter()
+            .any(|d| self.bindings.is_fixture(&d.expression));
         // `test_x.__test__ = False` after the def.
         let switched_off = matches!(
             ns.attribute(name, "__test__"),
             Some(ruff_python_ast::Expr::BooleanLiteral(b)) if !b.value
         );
         (named && !fixture && !switched_off).then_some(callable)
+    }
+
+    /// `test_alias = test_real`, `test_x = lambda: ...`, `test_c = staticmethod(f)` and
+    /// `test_x = helpers.check` bind functions too.
+    fn callable_value(
+        &self,
+        value: &'a Expr,
+        ns: &Namespace<'a>,
+        module: usize,
+        depth: usize,
+    ) -> Option<Callable<'a>> {
+        // Aliases of aliases end somewhere; a cycle (`a = b; b = a`) binds nothing callable.
+        if depth > 8 {
+            return None;
+        }
+        match value {
+            Expr::Lambda(lambda) => Some(Callable::Lambda(lambda.range)),
+            Expr::Name(target) => match ns.get(target.id.as_str()) {
+                Some(Binding::Function(def)) => Some(Callable::Def(def)),
+                Some(Binding::Value(Some(inner))) => {
+                    self.callable_value(inner, ns, module, depth + 1)
+                }
+                _ => self.resolved_function(module, value),
+            },
+            Expr::Attribute(_) => self.resolved_function(module, value),
+            Expr::Call(call)
+                if call.arguments.args.len() == 1
+                    && matches!(&*call.func, Expr::Name(n) if matches!(n.id.as_str(), "staticmethod" | "classmethod")) =>
+            {
+                self.callable_value(call.arguments.args.first()?, ns, module, depth + 1)
+            }
+            _ => None,
+        }
+    }
+
+    /// A function another module defines, named from `module`.
+    fn resolved_function(&self, module: usize, value: &'a Expr) -> Option<Callable<'a>> {
+        match self.project.resolve_expr(module, value) {
+            Target::Function {
+                def,
+                module: defined_in,
+            } if defined_in == module => Some(Callable::Def(def)),
+            Target::Function { def, .. } => Some(Callable::Elsewhere {
+                decorators: &def.decorator_list,
+                at: value.range(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// A test-like name bound to something fanout cannot follow (a factory call, an
+    /// unpacking) is remembered for [`Self::report_unknowable`]. `class` names the class for
+    /// a member.
+    fn check_knowable(&mut self, name: &str, binding: Binding<'a>, class: Option<&str>) {
+        let unittest_like = class.is_some() && name.starts_with("test");
+        if !(self.test_like(name) || unittest_like) {
+            return;
+        }
+        let range = match binding {
+            Binding::Value(Some(value)) if !known_not_callable(value) => value.range(),
+            _ => return,
+        };
+        let what = class.map_or_else(|| format!("`{name}`"), |c| format!("`{c}.{name}`"));
+        self.unknowable.push((range, format!("{what} is bound to a value fanout cannot evaluate; if it is a test function or class, pytest collects it and fanout does not list it")));
+    }
+
+    /// Reports what [`Self::check_knowable`] found: an error when the file's tests are in
+    /// groups (an unlisted test would run in no job), a warning when the file runs whole.
+    fn report_unknowable(&mut self) {
+        let grouped = self.tests.iter().any(|t| t.group.is_some());
+        for (range, message) in std::mem::take(&mut self.unknowable) {
+            let d = if grouped {
+                self.diagnostics.error(Code::UnresolvedTest, range, message)
+            } else {
+                self.diagnostics
+                    .warning(Code::UnresolvedTest, range, message)
+            };
+            self.diagnostics.push(d.with_hint("define tests with `def`/`class` statements (or import them by name from a project module) so their names and marks can be read"));
+        }
+    }
+
+    /// A name bound by an import: pytest collects it here when it is a test function or a
+    /// test class (by name, or derived from `unittest.TestCase`).
+    fn imported(&mut self, name: &'a str) {
+        let Some(source) = self.module.import_source(name) else {
+            return;
+        };
+        match self.project.resolve_name(self.module_id, name) {
+            Target::Class { module, def } => {
+                self.class(
+                    ClassRef { module, def },
+                    name,
+                    source.range,
+                    &mut Vec::new(),
+                );
+            }
+            Target::Function { module, def } => {
+                let context = self.project.context(module);
+                self.in_module(context.map(|c| c.bindings), |this| {
+                    let binding = Binding::Function(def);
+                    if let Some(callable) =
+                        this.test_callable(name, binding, this.module, module, false)
+                    {
+                        this.item(name, callable.brought_in_at(source.range), &[]);
+                    }
+                });
+            }
+            _ => {}
+        }
+    }
+
+    /// Names bound by `from module import *` from a project module, collected where the
+    /// import is; names the module binds itself win.
+    fn star_imported(&mut self) {
+        for star in self.module.star_imports() {
+            let Some(from) = self.project.star_source(self.module_id, *star) else {
+                if star.level > 0 {
+                    self.unknowable.push((star.range, "`import *` from a module fanout cannot find: tests it binds are not listed".into()));
+                }
+                continue;
+            };
+            let Some(context) = self.project.context(from) else {
+                continue;
+            };
+            let names: Vec<&'a str> = match self.project.export_list(from) {
+                Some(all) => all,
+                None => context
+                    .namespace
+                    .iter()
+                    .map(|(name, _)| name)
+                    .filter(|name| !name.starts_with('_'))
+                    .collect(),
+            };
+            for name in names {
+                if self.module.contains(name) {
+                    continue;
+                }
+                match self.project.resolve_name(from, name) {
+                    Target::Class { module, def } => {
+                        self.class(ClassRef { module, def }, name, star.range, &mut Vec::new());
+                    }
+                    Target::Function { module, def } => {
+                        self.in_module(Some(context.bindings), |this| {
+                            let binding = Binding::Function(def);
+                            if let Some(callable) =
+                                this.test_callable(name, binding, context.namespace, module, false)
+                            {
+                                this.item(name, callable.brought_in_at(star.range), &[]);
+                            }
+                        });
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// Runs `f` reading marks with another module's bindings (for definitions there).
+    fn in_module(&mut self, bindings: Option<&'a Bindings<'a>>, f: impl FnOnce(&mut Self)) {
+        let own = self.bindings;
+        if let Some(bindings) = bindings {
+            self.bindings = bindings;
+        }
+        f(self);
+        self.bindings = own;
+    }
+
+    /// Tests defined under a condition fanout cannot decide, assumed to run.
+    fn warn_conditional(&mut self, ns: &Namespace<'a>) {
+        for (name, range) in ns.conditional_defs() {
+            if self.test_like(name) {
+                let d = self.diagnostics.warning(
+                    Code::ConditionalDefinition,
+                    *range,
+                    format!("`{name}` is defined under a condition fanout cannot evaluate; it assumes the condition holds"),
+                );
+                self.diagnostics.push(d.with_hint(
+                    "define tests unconditionally and skip them with @pytest.mark.skipif",
+                ));
+            }
+        }
     }
 
     /// pytest collects test functions and classes imported into a test module; fanout
@@ -143,11 +382,16 @@ impl<'a> ModuleCollector<'a> {
             if !matches!(self.module.get(name), Some(Binding::Value(None))) {
                 continue;
             }
-            if self.test_like(name) {
+            let seen = match self.project.resolve_name(self.module_id, name) {
+                Target::External(q) => crate::index::unittest_bases::is_testcase(&q),
+                Target::Unknown => false,
+                _ => true,
+            };
+            if self.test_like(name) && !seen {
                 let d = self.diagnostics.warning(
                     Code::ImportedTest,
                     *range,
-                    format!("`{name}` is imported into this test module; if it is a test function or class, pytest collects it here and fanout does not see it"),
+                    format!("`{name}` is imported into this test module from outside the project; if it is a test function or class, pytest collects it here and fanout does not see it"),
                 );
                 self.diagnostics.push(d.with_hint("import the module instead (`import helpers`), or alias the name so it does not look like a test"));
             }
@@ -175,12 +419,21 @@ impl<'a> ModuleCollector<'a> {
             || classes::name_matches(name, self.rules.python_classes)
     }
 
-    fn class(&mut self, def: &'a StmtClassDef, name: &'a str, chain: &mut Vec<ClassNode<'a>>) {
-        let mro = classes::mro(def, self.module);
+    /// `site` is where the class enters this module: its name, or the import that binds it.
+    fn class(
+        &mut self,
+        class: ClassRef<'a>,
+        name: &'a str,
+        site: TextRange,
+        chain: &mut Vec<ClassNode<'a>>,
+    ) {
+        let def = class.def;
+        let local = class.module == self.module_id;
+        let mro = classes::mro(class, self.project);
         let namespaces: Vec<Namespace<'a>> = mro
             .classes
             .iter()
-            .map(|c| Namespace::of_body(&c.body))
+            .map(|c| Namespace::of_body(&c.def.body))
             .collect();
         // `__test__` is inherited like any class attribute.
         let dunder_test = namespaces.iter().find_map(classes::dunder_test);
@@ -199,7 +452,7 @@ impl<'a> ModuleCollector<'a> {
         if kind == ClassKind::Plain && classes::generates_init(def) {
             let d = self.diagnostics.warning(
                 Code::ClassNotCollected,
-                def.name.range(),
+                site,
                 format!(
                     "pytest does not collect class `{name}`: its decorator generates `__init__`"
                 ),
@@ -216,7 +469,7 @@ impl<'a> ModuleCollector<'a> {
             }) {
                 let d = self.diagnostics.warning(
                     Code::ClassNotCollected,
-                    def.name.range(),
+                    site,
                     format!(
                         "pytest does not collect class `{name}` because it defines `{special}`"
                     ),
@@ -229,16 +482,23 @@ impl<'a> ModuleCollector<'a> {
         }
         let opaque = !mro.unresolved_bases.is_empty();
         let tests_before = self.tests.len();
+        let (project, own_bindings) = (self.project, self.bindings);
+        let bindings_of = |c: &ClassRef<'a>| {
+            project
+                .context(c.module)
+                .map_or(own_bindings, |ctx| ctx.bindings)
+        };
         // Base classes' marks come first, as pytest's get_unpacked_marks(consider_mro=True).
         let mut marks = Vec::new();
-        for (class, ns) in mro.classes.iter().zip(&namespaces).rev() {
-            marks.extend(pytestmark(ns, self.bindings));
+        for (c, ns) in mro.classes.iter().zip(&namespaces).rev() {
+            let bindings = bindings_of(c);
+            marks.extend(pytestmark(ns, bindings));
             marks.extend(
-                class
+                c.def
                     .decorator_list
                     .iter()
                     .rev()
-                    .filter_map(|d| self.bindings.mark(&d.expression)),
+                    .filter_map(|d| bindings.mark(&d.expression)),
             );
         }
         chain.push(ClassNode {
@@ -248,24 +508,47 @@ impl<'a> ModuleCollector<'a> {
         });
         // Walk the classes' dicts as pytest does: first binding of a name wins, and
         // inherited members come before the subclass's own.
-        if let Some(ns) = namespaces.first() {
+        if let (Some(ns), true) = (namespaces.first(), local) {
             self.warn_alternatives(ns);
+            self.warn_conditional(ns);
         }
         let mut seen = HashSet::default();
         let mut per_class = Vec::new();
-        for ns in &namespaces {
+        for (c, ns) in mro.classes.iter().zip(&namespaces) {
+            let bindings = bindings_of(c);
+            let foreign = c.module != self.module_id;
             let mut members = Vec::new();
             for (member, binding) in ns.iter() {
                 if !seen.insert(member) {
                     continue;
                 }
                 match binding {
-                    Binding::Class(c) if kind == ClassKind::Plain => members.push((member, Err(c))),
+                    Binding::Class(inner) if kind == ClassKind::Plain => {
+                        let inner = ClassRef {
+                            module: c.module,
+                            def: inner,
+                        };
+                        let at = if foreign {
+                            site
+                        } else {
+                            inner.def.name.range()
+                        };
+                        members.push((member, Err((inner, at)), bindings));
+                    }
                     Binding::Class(_) => {}
                     other => {
                         let unittest = kind == ClassKind::UnitTest;
-                        if let Some(callable) = self.test_callable(member, other, ns, unittest) {
-                            members.push((member, Ok(callable)));
+                        let own = self.bindings;
+                        self.bindings = bindings;
+                        let found = self.test_callable(member, other, ns, c.module, unittest);
+                        self.bindings = own;
+                        match found {
+                            Some(callable) if foreign => {
+                                members.push((member, Ok(callable.brought_in_at(site)), bindings));
+                            }
+                            Some(callable) => members.push((member, Ok(callable), bindings)),
+                            None if !foreign => self.check_knowable(member, other, Some(name)),
+                            None => {}
                         }
                     }
                 }
@@ -273,17 +556,19 @@ impl<'a> ModuleCollector<'a> {
             per_class.push(members);
         }
         for members in per_class.into_iter().rev() {
-            for (member, entry) in members {
+            for (member, entry, bindings) in members {
                 match entry {
-                    Ok(callable) => self.item(member, callable, chain),
-                    Err(class) => self.class(class, member, chain),
+                    Ok(callable) => {
+                        self.in_module(Some(bindings), |this| this.item(member, callable, chain));
+                    }
+                    Err((inner, at)) => self.class(inner, member, at, chain),
                 }
             }
         }
         chain.pop();
         if opaque {
             self.report_unresolved_bases(
-                def,
+                site,
                 name,
                 &mro.unresolved_bases,
                 self.tests.len() > tests_before,
@@ -296,7 +581,7 @@ impl<'a> ModuleCollector<'a> {
     /// no test fanout can see would have no job at all, which is an error.
     fn report_unresolved_bases(
         &mut self,
-        def: &StmtClassDef,
+        site: TextRange,
         name: &str,
         bases: &[String],
         has_tests: bool,
@@ -309,18 +594,18 @@ impl<'a> ModuleCollector<'a> {
         let d = if has_tests {
             self.diagnostics.warning(
                 Code::UnresolvedBase,
-                def.name.range(),
-                format!("class `{name}` inherits from {bases}, defined elsewhere: tests it inherits are not listed, so the matrix names the class and pytest runs them"),
+                site,
+                format!("class `{name}` inherits from {bases}, defined outside the project: tests it inherits are not listed, so the matrix names the class and pytest runs them"),
             )
         } else {
             self.diagnostics.error(
                 Code::UnresolvedBase,
-                def.name.range(),
-                format!("class `{name}` inherits from {bases}, defined elsewhere, and has no test fanout can see: its inherited tests would be in no job"),
+                site,
+                format!("class `{name}` inherits from {bases}, defined outside the project (or bound by code fanout does not follow), and has no test fanout can see: its inherited tests would be in no job"),
             )
         };
         self.diagnostics.push(d.with_hint(
-            "define test base classes in the test module, or give the class a test of its own",
+            "define test base classes in a project module, or give the class a test of its own",
         ));
     }
 
@@ -334,6 +619,7 @@ impl<'a> ModuleCollector<'a> {
         let (decorators, position) = match callable {
             Callable::Def(def) => (&def.decorator_list[..], def.name.range().start()),
             Callable::Lambda(range) => (&[][..], range.start()),
+            Callable::Elsewhere { decorators, at } => (decorators, at.start()),
         };
         let (line, _) = self.index.position(position);
         // Decorators apply bottom-up, so pytest lists the lowest one first.
@@ -511,6 +797,69 @@ enum CaseMarks<'c, 'a> {
     /// Parameters only known at run time.
     Unknown(&'c [MarkRef<'a>], Problem),
 }
+
+/// Values that are never callable, so a test-like name bound to one is no test: literals,
+/// containers, arithmetic, and calls of the usual constructors of plain values.
+fn known_not_callable(value: &Expr) -> bool {
+    match value {
+        Expr::Call(call) => {
+            let callee = match &*call.func {
+                Expr::Name(n) => n.id.as_str(),
+                Expr::Attribute(a) => a.attr.as_str(),
+                _ => return false,
+            };
+            NOT_CALLABLE_RESULTS.contains(&callee)
+        }
+        Expr::Name(_) | Expr::Attribute(_) | Expr::Subscript(_) | Expr::If(_) => false,
+        Expr::Lambda(_) | Expr::Named(_) | Expr::Await(_) | Expr::Yield(_) => false,
+        _ => true,
+    }
+}
+
+/// Callees whose result is a plain value (or a class pytest refuses, for `namedtuple`).
+const NOT_CALLABLE_RESULTS: &[&str] = &[
+    "join",
+    "Path",
+    "PurePath",
+    "dirname",
+    "abspath",
+    "realpath",
+    "resolve",
+    "get",
+    "getenv",
+    "compile",
+    "dict",
+    "list",
+    "set",
+    "tuple",
+    "str",
+    "int",
+    "float",
+    "bool",
+    "bytes",
+    "frozenset",
+    "range",
+    "format",
+    "read",
+    "read_text",
+    "read_bytes",
+    "load",
+    "loads",
+    "namedtuple",
+    "NamedTuple",
+    "TypeVar",
+    "getLogger",
+    "object",
+    "parametrize",
+    "param",
+    "fixture",
+    "mark",
+    "skipif",
+    "xfail",
+    "skip",
+    "usefixtures",
+    "filterwarnings",
+];
 
 /// The marks of a namespace's `pytestmark`.
 fn pytestmark<'a>(ns: &Namespace<'a>, bindings: &Bindings<'a>) -> Vec<MarkRef<'a>> {

@@ -1,9 +1,10 @@
 //! The names a module or class body binds, in the order Python's `__dict__` keeps them.
 //!
 //! pytest walks `__dict__`: a name keeps the position of its first binding and the value of
-//! its last. Statements under `try`/`with` and in the first branch of an `if` are taken as
-//! executed, since they usually guard imports or versions; fanout cannot evaluate conditions.
-//! Functions and classes defined in `elif`/`else` branches are set aside (see
+//! its last. Statements under `try`/`with` are taken as executed. Of an `if` or `match`, the
+//! branch whose condition [`crate::conditions`] decides is taken; when no condition can be
+//! decided, the first branch is assumed to run: its functions and classes are listed in
+//! [`Namespace::conditional_defs`], and those of the other branches are set aside (see
 //! [`Namespace::alternative_defs`]) so the caller can warn about them.
 
 use ruff_python_ast::{Expr, Stmt, StmtClassDef, StmtFunctionDef};
@@ -16,6 +17,18 @@ pub enum Binding<'a> {
     /// An assignment: the value, or None for forms fanout does not evaluate
     /// (augmented assignment, unpacking, imports, loop targets).
     Value(Option<&'a Expr>),
+}
+
+/// Where an imported name comes from.
+#[derive(Clone, Copy, Debug)]
+pub struct ImportSource<'a> {
+    /// Dotted module as written (`""` for `from . import x`).
+    pub module: &'a str,
+    /// Leading dots of a relative import.
+    pub level: u32,
+    /// The imported name for `from module import name`; None for `import module`.
+    pub name: Option<&'a str>,
+    pub range: ruff_text_size::TextRange,
 }
 
 #[derive(Default)]
@@ -35,6 +48,19 @@ pub struct Namespace<'a> {
     attributes: HashMap<(&'a str, &'a str), &'a Expr>,
     /// Depth of `elif`/`else` branches being read.
     in_alternative: usize,
+    /// Functions and classes defined in a branch fanout assumes runs but cannot decide.
+    conditional_defs: Vec<(&'a str, ruff_text_size::TextRange)>,
+    /// Depth of undecided first branches being read.
+    in_assumed: usize,
+    /// Where each name still bound to an import comes from.
+    import_sources: HashMap<&'a str, ImportSource<'a>>,
+    /// `pytest.skip(..., allow_module_level=True)` under a condition fanout cannot decide.
+    conditional_skips: Vec<ruff_text_size::TextRange>,
+    /// `from module import *`, in order.
+    star_imports: Vec<ImportSource<'a>>,
+    /// Module-level statements that bind names fanout cannot see: `exec(...)`,
+    /// `globals()[...] = ...`, `globals().update(...)`, `setattr(sys.modules[...], ...)`.
+    hidden_bindings: Vec<ruff_text_size::TextRange>,
 }
 
 impl<'a> Namespace<'a> {
@@ -78,6 +104,33 @@ impl<'a> Namespace<'a> {
         &self.imported
     }
 
+    /// Functions and classes defined in the first branch of an `if`/`match` whose condition
+    /// fanout cannot decide.
+    pub fn conditional_defs(&self) -> &[(&'a str, ruff_text_size::TextRange)] {
+        &self.conditional_defs
+    }
+
+    /// Module-level skips under a condition fanout cannot decide: whether pytest collects
+    /// any test of the module depends on where it runs.
+    pub fn conditional_skips(&self) -> &[ruff_text_size::TextRange] {
+        &self.conditional_skips
+    }
+
+    /// Where `name` comes from, when its last binding is an import.
+    pub fn import_source(&self, name: &str) -> Option<ImportSource<'a>> {
+        self.import_sources.get(name).copied()
+    }
+
+    /// The imports of the form `from module import *`.
+    pub fn star_imports(&self) -> &[ImportSource<'a>] {
+        &self.star_imports
+    }
+
+    /// Statements binding names fanout cannot see (`exec`, `globals()`, `setattr`).
+    pub fn hidden_bindings(&self) -> &[ruff_text_size::TextRange] {
+        &self.hidden_bindings
+    }
+
     /// The value last assigned to `name.attr` at this level.
     pub fn attribute(&self, name: &str, attr: &str) -> Option<&'a Expr> {
         self.attributes.get(&(name, attr)).copied()
@@ -94,6 +147,17 @@ impl<'a> Namespace<'a> {
 
     fn bind(&mut self, name: &'a str, binding: Binding<'a>) {
         *self.counts.entry(name).or_default() += 1;
+        if self.in_alternative == 0 {
+            self.import_sources.remove(name);
+        }
+        if self.in_assumed > 0 && self.in_alternative == 0 {
+            if let Binding::Function(def) = binding {
+                self.conditional_defs.push((name, def.name.range));
+            }
+            if let Binding::Class(def) = binding {
+                self.conditional_defs.push((name, def.name.range));
+            }
+        }
         if self.in_alternative > 0 {
             if let Binding::Function(def) = binding {
                 self.alternative_defs.push((name, def.name.range));
@@ -123,6 +187,9 @@ impl<'a> Namespace<'a> {
         match stmt {
             Stmt::FunctionDef(def) => self.bind(def.name.as_str(), Binding::Function(def)),
             Stmt::ClassDef(def) => self.bind(def.name.as_str(), Binding::Class(def)),
+            Stmt::Assign(assign) if assign.targets.iter().any(is_globals_item) => {
+                self.hidden_bindings.push(assign.range);
+            }
             Stmt::Assign(assign) => {
                 for target in &assign.targets {
                     if let Expr::Attribute(a) = target {
@@ -146,11 +213,23 @@ impl<'a> Namespace<'a> {
             Stmt::AugAssign(assign) => self.bind_target(&assign.target, None),
             Stmt::Import(import) => {
                 for alias in &import.names {
-                    let bound = match &alias.asname {
-                        Some(asname) => asname.as_str(),
-                        None => alias.name.as_str().split('.').next().unwrap_or_default(),
+                    let (bound, module) = match &alias.asname {
+                        Some(asname) => (asname.as_str(), alias.name.as_str()),
+                        None => {
+                            let top = alias.name.as_str().split('.').next().unwrap_or_default();
+                            (top, top)
+                        }
                     };
                     self.bind(bound, Binding::Value(None));
+                    self.record_import(
+                        bound,
+                        ImportSource {
+                            module,
+                            level: 0,
+                            name: None,
+                            range: alias.range,
+                        },
+                    );
                 }
             }
             Stmt::ImportFrom(import) => {
@@ -159,11 +238,24 @@ impl<'a> Namespace<'a> {
                     && ["pytest", "_pytest", "unittest"]
                         .contains(&module.split('.').next().unwrap_or(""));
                 for alias in &import.names {
+                    let source = ImportSource {
+                        module,
+                        level: import.level,
+                        name: Some(alias.name.as_str()),
+                        range: alias.range,
+                    };
+                    if alias.name.as_str() == "*" {
+                        if self.in_alternative == 0 {
+                            self.star_imports.push(source);
+                        }
+                        continue;
+                    }
                     let bound = alias.asname.as_ref().unwrap_or(&alias.name);
-                    if !from_pytest && alias.name.as_str() != "*" {
+                    if !from_pytest {
                         self.imported.push((bound.as_str(), bound.range));
                     }
                     self.bind(bound.as_str(), Binding::Value(None));
+                    self.record_import(bound.as_str(), source);
                 }
             }
             Stmt::For(stmt) => {
@@ -176,12 +268,33 @@ impl<'a> Namespace<'a> {
                 self.add_body(&stmt.orelse);
             }
             Stmt::If(stmt) => {
-                self.add_body(&stmt.body);
-                self.in_alternative += 1;
-                for clause in &stmt.elif_else_clauses {
-                    self.add_body(&clause.body);
-                }
-                self.in_alternative -= 1;
+                let branches = std::iter::once((Some(&*stmt.test), &stmt.body[..])).chain(
+                    stmt.elif_else_clauses
+                        .iter()
+                        .map(|c| (c.test.as_ref(), &c.body[..])),
+                );
+                self.add_branches(
+                    branches.map(|(test, body)| {
+                        (test.map_or(Some(true), crate::conditions::truth), body)
+                    }),
+                );
+            }
+            Stmt::Match(stmt) => {
+                // Only a bare `case _:` (or a capture) is known to match.
+                self.add_branches(stmt.cases.iter().map(|case| {
+                    let always = case.guard.is_none()
+                        && matches!(&case.pattern, ruff_python_ast::Pattern::MatchAs(p) if p.pattern.is_none());
+                    (always.then_some(true), &case.body[..])
+                }));
+            }
+            Stmt::Expr(stmt) if hides_bindings(&stmt.value) => {
+                self.hidden_bindings.push(stmt.range);
+            }
+            Stmt::Expr(stmt)
+                if is_module_skip(&stmt.value)
+                    && (self.in_assumed > 0 || self.in_alternative > 0) =>
+            {
+                self.conditional_skips.push(stmt.range);
             }
             Stmt::Try(stmt) => {
                 self.add_body(&stmt.body);
@@ -208,6 +321,40 @@ impl<'a> Namespace<'a> {
         }
     }
 
+    fn record_import(&mut self, bound: &'a str, source: ImportSource<'a>) {
+        if self.in_alternative == 0 {
+            self.import_sources.insert(bound, source);
+        }
+    }
+
+    /// The branches of an `if` or `match`, each with its condition's truth (None: unknown). The
+    /// first branch known to run is taken and the rest skipped; branches known not to run are
+    /// skipped. Past the first unknown condition, fanout assumes that branch runs and sets the
+    /// others aside.
+    fn add_branches(&mut self, branches: impl Iterator<Item = (Option<bool>, &'a [Stmt])>) {
+        let mut assumed = false;
+        for (truth, body) in branches {
+            match (truth, assumed) {
+                (Some(false), _) => {}
+                (Some(true), false) => {
+                    self.add_body(body);
+                    return;
+                }
+                (None, false) => {
+                    assumed = true;
+                    self.in_assumed += 1;
+                    self.add_body(body);
+                    self.in_assumed -= 1;
+                }
+                (_, true) => {
+                    self.in_alternative += 1;
+                    self.add_body(body);
+                    self.in_alternative -= 1;
+                }
+            }
+        }
+    }
+
     fn bind_target(&mut self, target: &'a Expr, value: Option<&'a Expr>) {
         match target {
             Expr::Name(name) => self.bind(name.id.as_str(), Binding::Value(value)),
@@ -217,6 +364,42 @@ impl<'a> Namespace<'a> {
             _ => {}
         }
     }
+}
+
+/// `exec(...)`, `globals().update(...)`, `setattr(...)` as a statement: names bound that way
+/// are invisible to a reader of the source.
+fn hides_bindings(expr: &Expr) -> bool {
+    let Expr::Call(call) = expr else {
+        return false;
+    };
+    match &*call.func {
+        Expr::Name(n) => matches!(n.id.as_str(), "exec" | "setattr"),
+        Expr::Attribute(a) => a.attr.as_str() == "update" && is_globals_call(&a.value),
+        _ => false,
+    }
+}
+
+/// `pytest.skip(..., allow_module_level=True)`.
+fn is_module_skip(expr: &Expr) -> bool {
+    let Expr::Call(call) = expr else {
+        return false;
+    };
+    matches!(&*call.func, Expr::Attribute(a) if a.attr.as_str() == "skip")
+        && call.arguments.keywords.iter().any(|k| {
+            k.arg
+                .as_ref()
+                .is_some_and(|a| a.as_str() == "allow_module_level")
+                && matches!(&k.value, Expr::BooleanLiteral(b) if b.value)
+        })
+}
+
+fn is_globals_call(expr: &Expr) -> bool {
+    matches!(expr, Expr::Call(c) if matches!(&*c.func, Expr::Name(n) if matches!(n.id.as_str(), "globals" | "locals" | "vars")))
+}
+
+/// `globals()[name] = ...`.
+fn is_globals_item(target: &Expr) -> bool {
+    matches!(target, Expr::Subscript(s) if is_globals_call(&s.value))
 }
 
 #[cfg(test)]

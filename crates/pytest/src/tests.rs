@@ -28,6 +28,7 @@ pub fn collect_text(text: &str) -> (Vec<TestItem>, Vec<Diagnostic>) {
         python_classes: &classes,
         python_functions: &functions,
         ids: Default::default(),
+        imports: Default::default(),
     };
     collect_source("t/test_a.py", "t", text, &request)
 }

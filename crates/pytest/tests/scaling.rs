@@ -36,6 +36,7 @@ fn time_collect(text: &str) -> (usize, Duration) {
         python_classes: &classes,
         python_functions: &functions,
         ids: Default::default(),
+        imports: Default::default(),
     };
     let start = Instant::now();
     let (tests, diagnostics) = collect_source("t/test_big.py", "t", text, &request);

@@ -213,21 +213,35 @@ fn module_test_flag_false() {
     assert_matches_pytest(&p, &[]);
 }
 
-/// A test class whose base (holding a test) is defined in another module, next to a plain test
-/// of the same group.
+/// A conftest.py that puts `vendor/` on `sys.path`: modules there are importable by pytest but
+/// outside what fanout searches (the rootdir, `pythonpath`, the test modules' basedirs).
+fn with_vendor_dir(p: &Project) -> &Project {
+    p.file(
+        "tests/conftest.py",
+        r#"
+        import os, sys
+
+        sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "vendor", "lib"))
+        "#,
+    )
+}
+
+/// A test class whose base (holding a test) is defined in a module fanout cannot find, next to
+/// a plain test of the same group.
 fn unseen_base_project() -> Project {
     let p = Project::new();
-    p.file(
-        "tests/base_cases.py",
-        r#"
+    with_vendor_dir(&p)
+        .file(
+            "vendor/lib/base_cases.py",
+            r#"
         class BaseCases:
             def test_inherited(self):
                 pass
         "#,
-    )
-    .file(
-        "tests/test_unresolved.py",
-        r#"
+        )
+        .file(
+            "tests/test_unresolved.py",
+            r#"
         import pytest
         from base_cases import BaseCases
 
@@ -240,7 +254,7 @@ fn unseen_base_project() -> Project {
         def test_plain():
             pass
         "#,
-    );
+        );
     p
 }
 
@@ -290,19 +304,20 @@ fn gitignored_tests_match_pytest_when_gitignore_is_not_respected() {
 #[test]
 fn imported_test_function_is_flagged() {
     let p = Project::new();
-    p.file(
-        "tests/shared_cases.py",
-        r#"
+    with_vendor_dir(&p)
+        .file(
+            "vendor/lib/shared_cases.py",
+            r#"
         import pytest
 
         @pytest.mark.group(1)
         def test_shared():
             pass
         "#,
-    )
-    .file(
-        "tests/test_importer.py",
-        r#"
+        )
+        .file(
+            "tests/test_importer.py",
+            r#"
         import pytest
         from shared_cases import test_shared
 
@@ -310,9 +325,9 @@ fn imported_test_function_is_flagged() {
         def test_own():
             pass
         "#,
-    );
-    // pytest collects the imported function in the importing module; fanout cannot see its
-    // definition, so it must warn where the import is.
+        );
+    // pytest collects the imported function in the importing module; fanout cannot find its
+    // module, so it must warn where the import is.
     let fanout = p.collect_json(&[]);
     let oracle = crate::support::pytest_oracle::pytest_collect(&p.path(), &[]);
     assert!(
@@ -357,8 +372,8 @@ fn matrix_names_a_class_with_an_unseen_base() {
 #[test]
 fn class_with_only_unseen_tests_is_an_error() {
     let p = Project::new();
-    p.file(
-        "tests/base_cases.py",
+    with_vendor_dir(&p).file(
+        "vendor/lib/base_cases.py",
         "class BaseCases:\n    def test_inherited(self):\n        pass\n",
     )
     .file(

@@ -9,4 +9,5 @@ mod levels;
 mod marks;
 mod params;
 mod paths;
+mod projects;
 mod selection;
