@@ -278,6 +278,10 @@ impl<'a> ModuleCollector<'a> {
         let Some(source) = self.module.import_source(name) else {
             return;
         };
+        // A module collected alone imports no test-like name (see `needs_imports`).
+        if self.project.is_single_module() && !self.test_like(name) {
+            return;
+        }
         match self.project.resolve_name(self.module_id, name) {
             Target::Class { module, def } => {
                 self.class(
@@ -382,12 +386,16 @@ impl<'a> ModuleCollector<'a> {
             if !matches!(self.module.get(name), Some(Binding::Value(None))) {
                 continue;
             }
+            // Resolving reads other files: only names that look like tests need it.
+            if !self.test_like(name) {
+                continue;
+            }
             let seen = match self.project.resolve_name(self.module_id, name) {
                 Target::External(q) => crate::index::unittest_bases::is_testcase(&q),
                 Target::Unknown => false,
                 _ => true,
             };
-            if self.test_like(name) && !seen {
+            if !seen {
                 let d = self.diagnostics.warning(
                     Code::ImportedTest,
                     *range,

@@ -11,6 +11,9 @@ pub struct Locator {
     /// Basedirs of the test modules, in the order they were found.
     basedirs: Vec<PathBuf>,
     found: Mutex<HashMap<(PathBuf, String), Option<Found>>>,
+    /// Absolute imports by (importer's basedir, dotted name): every test module imports
+    /// `os` and `pytest`, and searching all roots for each would dominate collection.
+    absolute: Mutex<HashMap<(PathBuf, String), Option<Found>>>,
     /// Basedir of each importer's folder: asked for once per import otherwise.
     basedirs_of: Mutex<HashMap<PathBuf, PathBuf>>,
 }
@@ -28,6 +31,7 @@ impl Locator {
             search,
             basedirs,
             found: Mutex::default(),
+            absolute: Mutex::default(),
             basedirs_of: Mutex::default(),
         }
     }
@@ -40,13 +44,21 @@ impl Locator {
             let base = search_path::relative_base(importer, level)?;
             return self.cached(&base, dotted);
         }
-        let own = self.basedir(importer);
-        let mut first = vec![own];
+        let key = (self.basedir(importer), dotted.to_owned());
+        if let Some(found) = self.absolute.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return found;
+        }
+        let mut first = vec![key.0.clone()];
         first.extend(self.basedirs.iter().cloned());
-        self.search
+        let found = self
+            .search
             .roots(&first)
             .iter()
-            .find_map(|root| self.cached(root, dotted))
+            .find_map(|root| self.cached(root, dotted));
+        if let Ok(mut map) = self.absolute.lock() {
+            map.insert(key, found.clone());
+        }
+        found
     }
 
     fn basedir(&self, importer: &Path) -> PathBuf {

@@ -58,6 +58,12 @@ pub struct ProjectIndex<'s> {
 }
 
 impl<'s> ProjectIndex<'s> {
+    /// Whether the index holds only the module being collected (other modules were not
+    /// needed, so resolving their names would only read the disk to learn nothing).
+    pub fn is_single_module(&self) -> bool {
+        self.sources.len() <= 1
+    }
+
     pub fn new(
         sources: &'s [ModuleSource],
         namespaces: &'s [Namespace<'s>],
