@@ -1,6 +1,6 @@
 //! Command-line interface definitions.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Parser)]
@@ -82,6 +82,8 @@ pub struct AffectedArgs {
 pub struct CollectArgs {
     #[command(flatten)]
     pub selection: Selection,
+    #[command(flatten)]
+    pub resolve: ResolveArgs,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 }
@@ -90,6 +92,8 @@ pub struct CollectArgs {
 pub struct MatrixArgs {
     #[command(flatten)]
     pub selection: Selection,
+    #[command(flatten)]
+    pub resolve: ResolveArgs,
     /// Output backend (see `fanout backends`).
     #[arg(long, short = 'b', value_name = "NAME")]
     pub backend: String,
@@ -131,6 +135,8 @@ pub struct CheckArgs {
     /// Print the explanation of a diagnostic code and exit.
     #[arg(long, value_name = "CODE")]
     pub explain: Option<String>,
+    #[command(flatten)]
+    pub resolve: ResolveArgs,
     /// When to colour diagnostics.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -158,6 +164,19 @@ pub struct VerifyArgs {
     /// Read the pytest config from this file (pytest's `-c`).
     #[arg(short = 'c', long = "config-file", value_name = "FILE")]
     pub config_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub pytest: PytestArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = VerifyFormat::Human)]
+    pub format: VerifyFormat,
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// How to start the project's pytest: `verify`, and `--resolve-dynamic` elsewhere.
+#[derive(Args, Clone)]
+pub struct PytestArgs {
     /// The Python that runs `-m pytest` (default: the one in $VIRTUAL_ENV, else python3, else
     /// python on PATH).
     #[arg(long, value_name = "PY", conflicts_with = "collect_command")]
@@ -166,12 +185,42 @@ pub struct VerifyArgs {
     /// paths, e.g. "tox run -e integration --".
     #[arg(long, value_name = "CMD")]
     pub collect_command: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = VerifyFormat::Human)]
-    pub format: VerifyFormat,
-    /// When to colour diagnostics.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+}
+
+/// `--resolve-dynamic` and how to start pytest for it.
+#[derive(Args, Clone)]
+pub struct ResolveArgs {
+    /// Let pytest collect the files whose groups or tests fanout cannot know without running
+    /// code (dynamic-group-id, parameter-groups, unresolved-base, imported-test) and take their
+    /// groups from it: one `pytest --collect-only` run of those files, in your environment
+    /// (see docs/collection.md).
+    #[arg(long)]
+    pub resolve_dynamic: bool,
+    #[command(flatten)]
+    pub pytest: PytestArgs,
+}
+
+impl Cli {
+    /// What the derive cannot say, because `verify` shares `--python` and `--collect-command`:
+    /// elsewhere they only mean something with `--resolve-dynamic`.
+    pub fn check_requirements(&self) -> Result<(), clap::Error> {
+        let resolve = match &self.command {
+            Command::Collect(args) => &args.resolve,
+            Command::Matrix(args) => &args.resolve,
+            Command::Check(args) => &args.resolve,
+            _ => return Ok(()),
+        };
+        let given = match (&resolve.pytest.python, &resolve.pytest.collect_command) {
+            _ if resolve.resolve_dynamic => return Ok(()),
+            (Some(_), _) => "--python",
+            (None, Some(_)) => "--collect-command",
+            (None, None) => return Ok(()),
+        };
+        Err(Cli::command().error(
+            clap::error::ErrorKind::MissingRequiredArgument,
+            format!("{given} says how to run pytest for --resolve-dynamic; add --resolve-dynamic, or drop {given}"),
+        ))
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]

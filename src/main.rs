@@ -33,6 +33,9 @@ fn main() {
         Ok(cli) => cli,
         Err(e) => usage_error(e),
     };
+    if let Err(e) = cli.check_requirements() {
+        usage_error(e);
+    }
     let mut streams = match output::Streams::open(env.github_actions()) {
         Ok(streams) => streams,
         Err(e) => {

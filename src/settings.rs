@@ -105,31 +105,76 @@ pub struct VerifySettings {
 }
 
 pub fn verify(args: &cli::VerifyArgs, env: &Environment) -> VerifySettings {
-    let launcher = match (&args.python, &args.collect_command) {
-        (_, Some(command)) => Launcher::command(command),
-        (Some(python), None) => Ok(Launcher::interpreter(python)),
-        (None, None) => Launcher::default_interpreter(env.get("VIRTUAL_ENV"), env.get("PATH")),
-    };
-    let mut pytest_args: Vec<OsString> = Vec::new();
-    if let Some(file) = &args.config_file {
-        pytest_args.extend(["-c".into(), file.into()]);
-    }
-    if let Some(dir) = &args.rootdir {
-        pytest_args.extend(["--rootdir".into(), dir.into()]);
-    }
-    if let Some(expr) = &args.markexpr {
-        pytest_args.extend(["-m".into(), expr.into()]);
-    }
+    let project = ProjectArgs::new(&args.paths, &args.rootdir, &args.config_file);
+    let mut pytest_args = pytest_options(&project, args.markexpr.as_deref());
     pytest_args.extend(args.paths.iter().map(OsString::from));
     VerifySettings {
-        project: ProjectArgs::new(&args.paths, &args.rootdir, &args.config_file),
+        project,
         select: SelectArgs {
             markexpr: args.markexpr.clone(),
             changes: None,
         },
-        launcher,
+        launcher: launcher(&args.pytest, env),
         pytest_args,
     }
+}
+
+/// What to do with the files whose groups or tests only running code can tell.
+pub enum DynamicFiles {
+    /// The command has no `--resolve-dynamic` (`affected`, `verify`).
+    Static,
+    /// `--resolve-dynamic` was not given: the diagnostics' hints name it.
+    StaticOffered,
+    /// `--resolve-dynamic`: collect those files with pytest.
+    Resolve(ResolveSettings),
+}
+
+/// How `--resolve-dynamic` runs pytest. The pipeline adds the config file and rootdir fanout
+/// read (pytest would choose its own from the files it is given) and the files.
+pub struct ResolveSettings {
+    pub launcher: Result<Launcher, LauncherError>,
+    /// `-m` from the command line, passed on so that pytest's items are the selected ones
+    /// (an addopts `-m` pytest reads itself).
+    pub markexpr: Option<String>,
+}
+
+/// `--resolve-dynamic` and its launcher; `markexpr` is the command line's `-m`, if any.
+pub fn dynamic_files(
+    args: &cli::ResolveArgs,
+    markexpr: Option<&str>,
+    env: &Environment,
+) -> DynamicFiles {
+    if !args.resolve_dynamic {
+        return DynamicFiles::StaticOffered;
+    }
+    DynamicFiles::Resolve(ResolveSettings {
+        launcher: launcher(&args.pytest, env),
+        markexpr: markexpr.map(str::to_owned),
+    })
+}
+
+/// `--collect-command`, else `--python`, else the active virtualenv's or PATH's Python.
+fn launcher(args: &cli::PytestArgs, env: &Environment) -> Result<Launcher, LauncherError> {
+    match (&args.python, &args.collect_command) {
+        (_, Some(command)) => Launcher::command(command),
+        (Some(python), None) => Ok(Launcher::interpreter(python)),
+        (None, None) => Launcher::default_interpreter(env.get("VIRTUAL_ENV"), env.get("PATH")),
+    }
+}
+
+/// The options pytest gets from fanout's command line: `-c`, `--rootdir`, `-m`.
+fn pytest_options(project: &ProjectArgs, markexpr: Option<&str>) -> Vec<OsString> {
+    let mut options: Vec<OsString> = Vec::new();
+    if let Some(file) = &project.config_file {
+        options.extend(["-c".into(), file.into()]);
+    }
+    if let Some(dir) = &project.rootdir {
+        options.extend(["--rootdir".into(), dir.into()]);
+    }
+    if let Some(expr) = markexpr {
+        options.extend(["-m".into(), expr.into()]);
+    }
+    options
 }
 
 /// `check`'s output format: the flag, else `github` under GitHub Actions.

@@ -13,7 +13,12 @@ pub fn run(args: &AffectedArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> 
     let style = Style::resolve(args.selection.color, cx.env);
     let paint = Paint::new(style.color_stderr);
     let (project_args, select_args) = settings::affected(args, cx.env);
-    let selection = match pipeline::select(&project_args, &select_args, cx.env) {
+    let selection = match pipeline::select(
+        &project_args,
+        &select_args,
+        &crate::settings::DynamicFiles::Static,
+        cx.env,
+    ) {
         Ok(selection) => selection,
         Err(failure) => return cx.fail(&failure, paint),
     };

@@ -3,11 +3,10 @@
 
 use super::Context;
 use crate::cli::{CheckArgs, CheckFormat};
-use crate::environment::Environment;
 use crate::pipeline::{self, Failure, Project};
 use crate::render::github::workflow_command;
 use crate::render::human::{self, Paint};
-use crate::settings::{self, Style};
+use crate::settings::{self, DynamicFiles, Style};
 use fanout_check::{fix, CheckInput, Report};
 use fanout_core::escape::terminal;
 use fanout_core::matrix;
@@ -24,7 +23,9 @@ pub fn run(args: &CheckArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
         return explain(name, cx, format, Paint::new(style.color_stderr));
     }
     let project_args = settings::check_project(args);
-    let (project, report) = match check(&project_args, cx.env) {
+    // Check looks at every test: no `-m` for pytest either.
+    let dynamic_files = settings::dynamic_files(&args.resolve, None, cx.env);
+    let (project, report) = match check(&project_args, &dynamic_files, cx) {
         Ok(found) => found,
         Err(failure) => return fail(&failure, format, cx),
     };
@@ -63,16 +64,24 @@ pub fn run(args: &CheckArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
         Paint::new(style.color_stderr),
     )?;
     // Report what is left, as the next plain run would.
-    match check(&project_args, cx.env) {
+    match check(&project_args, &dynamic_files, cx) {
         Ok((project, report)) => emit(&project, &report, format, cx, out_paint),
         Err(failure) => fail(&failure, format, cx),
     }
 }
 
-/// Load, collect (no `-m`: check looks at every test), grouping rules, then the checks.
-fn check(args: &settings::ProjectArgs, env: &Environment) -> Result<(Project, Report), Failure> {
-    let project = Project::load(args, env)?;
+/// Load, collect (no `-m`: check looks at every test), `--resolve-dynamic`, grouping rules,
+/// then the checks. The files pytest resolved are noted on stderr.
+fn check(
+    args: &settings::ProjectArgs,
+    dynamic_files: &DynamicFiles,
+    cx: &mut Context<'_>,
+) -> Result<(Project, Report), Failure> {
+    let project = Project::load(args, cx.env)?;
     let mut collected = project.collect();
+    let resolved = pipeline::dynamic::apply(&project, &mut collected, dynamic_files, cx.env);
+    // A failed write to stderr must not hide the check's result.
+    let _ = super::resolved_notes(&mut cx.streams.err, &resolved, Paint::new(false));
     collected.diagnostics.extend(matrix::check_grouping(
         &collected.tests,
         project.ungrouped_policy(),

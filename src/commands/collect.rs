@@ -15,7 +15,9 @@ pub fn run(args: &CollectArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
     let style = Style::resolve(args.selection.color, cx.env);
     let paint = Paint::new(style.color_stderr);
     let (project_args, select_args) = settings::selection(&args.selection, cx.env);
-    let selection = pipeline::select(&project_args, &select_args, cx.env);
+    let dynamic_files =
+        settings::dynamic_files(&args.resolve, select_args.markexpr.as_deref(), cx.env);
+    let selection = pipeline::select(&project_args, &select_args, &dynamic_files, cx.env);
     let out = &mut cx.streams.out;
     let selection = match selection {
         Ok(selection) => selection,
@@ -91,6 +93,7 @@ fn source_name(source: GroupSource) -> &'static str {
         GroupSource::Parameter => "parameter",
         GroupSource::Class => "class",
         GroupSource::Module => "module",
+        GroupSource::Pytest => "pytest",
     }
 }
 

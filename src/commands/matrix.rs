@@ -24,7 +24,9 @@ pub fn run(args: &MatrixArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
         return cx.fail(&failure, paint);
     };
     let (project_args, select_args) = settings::selection(&args.selection, cx.env);
-    let selection = match pipeline::select(&project_args, &select_args, cx.env) {
+    let dynamic_files =
+        settings::dynamic_files(&args.resolve, select_args.markexpr.as_deref(), cx.env);
+    let selection = match pipeline::select(&project_args, &select_args, &dynamic_files, cx.env) {
         Ok(selection) => selection,
         Err(failure) => return cx.fail(&failure, paint),
     };

@@ -29,14 +29,15 @@ impl Context<'_> {
     }
 }
 
-/// The notes of a selection on stderr: where the selecting options came from (addopts,
-/// `PYTEST_ADDOPTS`), then what the change selection decided.
+/// The notes of a selection on stderr: the files pytest resolved, where the selecting
+/// options came from (addopts, `PYTEST_ADDOPTS`), then what the change selection decided.
 pub fn selection_notes(
     err: &mut dyn std::io::Write,
     selection: &crate::pipeline::Selection,
     cli_markexpr: bool,
     paint: Paint,
 ) -> io::Result<()> {
+    resolved_notes(err, &selection.resolved, paint)?;
     for (option, source) in &selection.project.config.ini.option_sources {
         let overridden = if cli_markexpr && option.starts_with("-m ") {
             " (overridden by -m on the command line)"
@@ -54,6 +55,19 @@ pub fn selection_notes(
         for (label, text) in changes.notes() {
             human::line(err, label, &text, paint)?;
         }
+    }
+    Ok(())
+}
+
+/// One note per file whose tests came from pytest (`--resolve-dynamic`): on stderr, so that
+/// a CI log says which groups fanout did not read itself, without an annotation per file.
+pub fn resolved_notes(
+    err: &mut dyn std::io::Write,
+    resolved: &[crate::pipeline::dynamic::ResolvedFile],
+    paint: Paint,
+) -> io::Result<()> {
+    for file in resolved {
+        human::line(err, "note:", &file.note(), paint)?;
     }
     Ok(())
 }

@@ -73,8 +73,12 @@ fn verify(settings: VerifySettings, env: &Environment) -> Result<Verified, Failu
         env: env.vars(),
     })?;
     let rootdir = project.rootdir().to_owned();
-    let mut diagnostics: Vec<Diagnostic> = pytest.errors.iter().map(collection_error).collect();
-    let differences = if same_dir(&pytest.rootdir, &rootdir) {
+    let mut diagnostics: Vec<Diagnostic> = pytest
+        .errors
+        .iter()
+        .map(CollectionError::diagnostic)
+        .collect();
+    let differences = if pytest_run::same_dir(&pytest.rootdir, &rootdir) {
         let tests: Vec<StaticTest<'_>> = selected.tests.iter().map(StaticTest::of).collect();
         comparison::compare(&tests, &pytest.items, &pytest.errors)
     } else {
@@ -100,32 +104,6 @@ fn verify(settings: VerifySettings, env: &Environment) -> Result<Verified, Failu
         differences,
         diagnostics,
     })
-}
-
-fn same_dir(a: &Path, b: &Path) -> bool {
-    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned());
-    canonical(a) == canonical(b)
-}
-
-fn collection_error(error: &CollectionError) -> Diagnostic {
-    // pytest's report ends with the exception (`E   ModuleNotFoundError: ...`).
-    let last = error
-        .message
-        .lines()
-        .rev()
-        .map(str::trim)
-        .find(|line| !line.is_empty())
-        .unwrap_or("no details");
-    let last = last.strip_prefix('E').map_or(last, str::trim_start);
-    Diagnostic::error(
-        Code::PytestCollectionError,
-        error.node_id.clone(),
-        format!("pytest could not collect this: {last}"),
-    )
-    .with_hint(format!(
-        "`pytest --collect-only {}` shows pytest's whole report",
-        error.node_id
-    ))
 }
 
 fn difference_diagnostic(d: &Difference) -> Diagnostic {
@@ -319,23 +297,4 @@ fn fail(
     }
     human::diagnostics(err, std::slice::from_ref(&d), paint)?;
     Ok(failure.exit_status())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn collection_errors_quote_the_exception() {
-        let d = collection_error(&CollectionError {
-            node_id: "tests/test_a.py".into(),
-            message: "ImportError while importing\nE   ModuleNotFoundError: No module named 'x'\n"
-                .into(),
-        });
-        assert_eq!(
-            d.message,
-            "pytest could not collect this: ModuleNotFoundError: No module named 'x'"
-        );
-        assert_eq!(d.path, "tests/test_a.py");
-    }
 }

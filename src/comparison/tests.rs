@@ -19,6 +19,8 @@ fn pytest(node_id: &str, function: &str, group: Option<GroupId>) -> CollectedIte
         function_node_id: function.to_owned(),
         group: group.map_or(MarkReading::Absent, MarkReading::Value),
         runner: MarkReading::Absent,
+        marks: Vec::new(),
+        location: None,
     }
 }
 

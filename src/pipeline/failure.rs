@@ -46,6 +46,8 @@ pub enum Failure {
     Launcher(#[from] crate::pytest_run::LauncherError),
     #[error(transparent)]
     Pytest(#[from] crate::pytest_run::RunError),
+    #[error("pytest chose the rootdir {}, not fanout's {}: node ids cannot be matched", pytest.display(), fanout.display())]
+    PytestRootdir { pytest: PathBuf, fanout: PathBuf },
 }
 
 impl Failure {
@@ -71,7 +73,8 @@ impl Failure {
             },
             Failure::WriteFix { .. } => Code::OutputError,
             Failure::Launcher(crate::pytest_run::LauncherError::NoInterpreter)
-            | Failure::Pytest(_) => Code::PytestFailed,
+            | Failure::Pytest(_)
+            | Failure::PytestRootdir { .. } => Code::PytestFailed,
             Failure::Launcher(_) => Code::UsageError,
             Failure::CurrentDir(_)
             | Failure::UnknownBackend { .. }
@@ -92,6 +95,10 @@ impl Failure {
             }
             Failure::Launcher(e) => Some(e.hint().to_owned()),
             Failure::Pytest(e) => Some(e.hint()),
+            Failure::PytestRootdir { .. } => Some(
+                "please report how pytest chose its rootdir; passing --rootdir to fanout may help"
+                    .to_owned(),
+            ),
             _ => None,
         }
     }

@@ -1,7 +1,9 @@
 //! The flow every command shares, as explicit stages with typed inputs and outputs:
 //!
 //! 1. load ([`Project::load`]): settings from the command line, environment and config files;
-//! 2. collect ([`Project::collect`]): every test pytest would collect;
+//! 2. collect ([`Project::collect`]): every test pytest would collect, and with
+//!    `--resolve-dynamic` ([`dynamic::apply`]) pytest's own items for the files fanout cannot
+//!    read;
 //! 3. select ([`select::select`]): `-m`, then the tests a git change affects;
 //! 4. group ([`matrix::check_grouping`] for every command, [`jobs`] for `matrix`): file-level
 //!    grouping rules and the CI jobs;
@@ -10,6 +12,7 @@
 //! [`Failure`], which renders as a diagnostic like any other.
 
 mod changes;
+pub mod dynamic;
 mod failure;
 mod project;
 mod select;
@@ -20,7 +23,7 @@ pub use project::{Collected, Project};
 pub use select::Selected;
 
 use crate::environment::Environment;
-use crate::settings::{ProjectArgs, SelectArgs};
+use crate::settings::{DynamicFiles, ProjectArgs, SelectArgs};
 use fanout_core::matrix::{self, MatrixOptions};
 use fanout_core::{Code, Diagnostic, Matrix};
 
@@ -30,15 +33,19 @@ pub struct Selection {
     pub selected: Selected,
     /// Sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
+    /// The files whose tests pytest collected (`--resolve-dynamic`).
+    pub resolved: Vec<dynamic::ResolvedFile>,
 }
 
 pub fn select(
     project_args: &ProjectArgs,
     select_args: &SelectArgs,
+    dynamic_files: &DynamicFiles,
     env: &Environment,
 ) -> Result<Selection, Failure> {
     let project = Project::load(project_args, env)?;
-    let collected = project.collect();
+    let mut collected = project.collect();
+    let resolved = dynamic::apply(&project, &mut collected, dynamic_files, env);
     let (selected, mut diagnostics) = select::select(&project, collected, select_args, env)?;
     diagnostics.extend(matrix::check_grouping(
         &selected.tests,
@@ -49,6 +56,7 @@ pub fn select(
         project,
         selected,
         diagnostics,
+        resolved,
     })
 }
 

@@ -138,14 +138,7 @@ impl Project {
         });
         let mut tests = collection.tests;
         tests.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
-        if !self.node_filters.is_empty() {
-            tests.retain(|t| self.node_filter_keeps(t));
-        }
-        // pytest's `--deselect PREFIX` (addopts, PYTEST_ADDOPTS): node ids starting with it.
-        let deselect = &self.config.ini.deselect;
-        if !deselect.is_empty() {
-            tests.retain(|t| !deselect.iter().any(|d| t.node_id.starts_with(d.as_str())));
-        }
+        tests.retain(|t| self.keeps(t));
         let mut diagnostics = collection.diagnostics;
         if self.config.ini.doctest_modules {
             diagnostics.push(self.doctest_modules_warning());
@@ -158,6 +151,18 @@ impl Project {
             diagnostics,
             files: collection.files,
         }
+    }
+
+    /// Node-id arguments narrow their file, and pytest's `--deselect PREFIX` (addopts,
+    /// `PYTEST_ADDOPTS`) leaves out node ids starting with it.
+    pub fn keeps(&self, t: &TestItem) -> bool {
+        let deselected = self
+            .config
+            .ini
+            .deselect
+            .iter()
+            .any(|d| t.node_id.starts_with(d.as_str()));
+        !deselected && (self.node_filters.is_empty() || self.node_filter_keeps(t))
     }
 
     /// A test of a file named by a node-id argument must be that node or below it; tests of

@@ -1,4 +1,5 @@
-"""fanout's pytest plugin: what pytest collected, as JSON, for `fanout verify`.
+"""fanout's pytest plugin: what pytest collected, as JSON, for `fanout verify` and
+`--resolve-dynamic`.
 
 Written by fanout to a temporary directory and loaded with ``-p fanout_verify_plugin``; the
 output path is in ``FANOUT_VERIFY_OUT``. Only APIs pytest 7.0 already had, and nothing but
@@ -8,10 +9,16 @@ pytest itself, so it runs beside whatever plugins and conftest hooks the project
      "items": [{"node_id": "tests/test_a.py::test_b[1]",
                 "function_node_id": "tests/test_a.py::test_b",
                 "group": null | {"args": [...], "kwargs": {...}},
-                "runner": null | {"args": [...], "kwargs": {...}}}, ...],
+                "runner": null | {"args": [...], "kwargs": {...}},
+                "marks": [{"name": "slow", "kwargs": {...}}, ...],
+                "location": ["tests/test_a.py", 11] | null}, ...],
+     "deselected": ["tests/test_a.py::test_b[2]", ...],
      "errors": [{"node_id": "tests/test_c.py", "message": "..."}]}
 
-Marks are the closest (``item.get_closest_marker``), after every hook ran. Values JSON cannot
+Marks are the closest (``item.get_closest_marker``), after every hook ran; ``marks`` is every
+mark closest first, as ``-m`` sees them. ``location`` is ``item.location``: the file that defines
+the function and the 0-based line pytest reports for it. ``deselected`` are the items ``-m``,
+``--deselect`` or a hook left out (``pytest_deselected``). Values JSON cannot
 hold are written as {"repr": "..."}; booleans stay booleans, so 1 and True differ.
 """
 
@@ -23,11 +30,16 @@ import pytest
 OUTPUT_ENV = "FANOUT_VERIFY_OUT"
 
 _errors = []
+_deselected = []
 
 
 def pytest_collectreport(report):
     if report.failed:
         _errors.append({"node_id": report.nodeid, "message": report.longreprtext})
+
+
+def pytest_deselected(items):
+    _deselected.extend(item.nodeid for item in items)
 
 
 # Last, so that every other plugin's collection_finish has run too.
@@ -40,6 +52,7 @@ def pytest_collection_finish(session):
         "pytest_version": pytest.__version__,
         "rootdir": str(session.config.rootpath),
         "items": [_item(item) for item in session.items],
+        "deselected": _deselected,
         "errors": _errors,
     }
     partial = out + ".partial"
@@ -54,7 +67,24 @@ def _item(item):
         "function_node_id": _function_node_id(item),
         "group": _mark(item.get_closest_marker("group")),
         "runner": _mark(item.get_closest_marker("runner")),
+        "marks": [_named_mark(mark) for mark in item.iter_markers()],
+        "location": _location(item),
     }
+
+
+def _named_mark(mark):
+    return {
+        "name": mark.name,
+        "kwargs": {str(k): _jsonable(v) for k, v in mark.kwargs.items()},
+    }
+
+
+def _location(item):
+    try:
+        path, line, _ = item.location
+    except Exception:  # A plugin's item may have none; the line is only for messages.
+        return None
+    return [str(path), line if isinstance(line, int) else None]
 
 
 def _function_node_id(item):

@@ -14,7 +14,7 @@ pub struct Launcher {
     pub is_command: bool,
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum LauncherError {
     #[error("no Python found: VIRTUAL_ENV is not set and neither python3 nor python is on PATH")]
     NoInterpreter,

@@ -1,7 +1,7 @@
 //! Runs the project's own pytest, in the user's environment, with a small plugin of fanout's
 //! that reports what pytest collected and the marks it resolved (after every conftest hook and
-//! plugin ran). `verify` compares that with fanout's static result; anything else that needs
-//! pytest's run-time answer (resolving dynamic group ids) can reuse [`collect`].
+//! plugin ran). `verify` compares that with fanout's static result; `--resolve-dynamic` takes
+//! the groups of the files fanout cannot read from it (`pipeline::dynamic`).
 //!
 //! The plugin is written to a fresh temporary directory, put first on `PYTHONPATH` and loaded
 //! with `-p fanout_verify_plugin`; it writes JSON to the file named by `FANOUT_VERIFY_OUT`.
@@ -11,6 +11,8 @@ mod launcher;
 mod report;
 
 pub use launcher::{Launcher, LauncherError};
+#[cfg(test)]
+pub use report::Location;
 pub use report::{CollectedItem, CollectionError, MarkReading};
 
 use std::collections::BTreeMap;
@@ -43,6 +45,8 @@ pub struct PytestCollection {
     pub rootdir: PathBuf,
     /// After `-m`, `--deselect` and every hook, in pytest's order.
     pub items: Vec<CollectedItem>,
+    /// Node ids of the items `-m`, `--deselect` or a hook left out.
+    pub deselected: Vec<String>,
     pub errors: Vec<CollectionError>,
 }
 
@@ -167,8 +171,15 @@ pub fn collect(invocation: &Invocation<'_>) -> Result<PytestCollection, RunError
             .into_iter()
             .map(report::RawItem::read)
             .collect(),
+        deselected: document.deselected,
         errors: document.errors,
     })
+}
+
+/// Whether pytest's rootdir is fanout's: node ids are relative to it.
+pub fn same_dir(a: &Path, b: &Path) -> bool {
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_owned());
+    canonical(a) == canonical(b)
 }
 
 /// The plugin's directory, then the user's `PYTHONPATH`.

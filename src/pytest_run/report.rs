@@ -1,6 +1,6 @@
 //! What the plugin writes (see `fanout_verify_plugin.py`), read into typed values.
 
-use fanout_core::{GroupId, Runner};
+use fanout_core::{Code, Diagnostic, GroupId, Mark, MarkValue, Runner};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::path::PathBuf;
@@ -13,6 +13,19 @@ pub struct CollectedItem {
     pub function_node_id: String,
     pub group: MarkReading<GroupId>,
     pub runner: MarkReading<Runner>,
+    /// Every mark of the item, closest first, as `-m` sees them.
+    pub marks: Vec<Mark>,
+    /// `item.location`: the file that defines the function (relative to the rootdir,
+    /// `/`-separated) and the 1-based line pytest reports for it.
+    pub location: Option<Location>,
+}
+
+/// Where pytest says an item's function is defined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub path: String,
+    /// `None` when pytest knows no line.
+    pub line: Option<u32>,
 }
 
 /// The closest mark of a name, read as fanout reads its literal form.
@@ -32,11 +45,41 @@ pub struct CollectionError {
     pub message: String,
 }
 
+impl CollectionError {
+    /// A `pytest-collection-error` at the collector, quoting the exception.
+    pub fn diagnostic(&self) -> Diagnostic {
+        Diagnostic::error(
+            Code::PytestCollectionError,
+            self.node_id.clone(),
+            format!("pytest could not collect this: {}", self.exception()),
+        )
+        .with_hint(format!(
+            "`pytest --collect-only {}` shows pytest's whole report",
+            self.node_id
+        ))
+    }
+
+    /// The last line of pytest's report: the exception (`E   ModuleNotFoundError: ...`).
+    fn exception(&self) -> &str {
+        let last = self
+            .message
+            .lines()
+            .rev()
+            .map(str::trim)
+            .find(|line| !line.is_empty())
+            .unwrap_or("no details");
+        last.strip_prefix('E').map_or(last, str::trim_start)
+    }
+}
+
 #[derive(Deserialize)]
 pub(super) struct Document {
     pub pytest_version: String,
     pub rootdir: PathBuf,
     pub items: Vec<RawItem>,
+    /// Absent from reports of older fanout plugins; never from this one.
+    #[serde(default)]
+    pub deselected: Vec<String>,
     pub errors: Vec<CollectionError>,
 }
 
@@ -46,6 +89,16 @@ pub(super) struct RawItem {
     function_node_id: String,
     group: Option<RawMark>,
     runner: Option<RawMark>,
+    #[serde(default)]
+    marks: Vec<RawNamedMark>,
+    #[serde(default)]
+    location: Option<(String, Option<u32>)>,
+}
+
+#[derive(Deserialize)]
+struct RawNamedMark {
+    name: String,
+    kwargs: Map<String, Value>,
 }
 
 #[derive(Deserialize)]
@@ -59,9 +112,38 @@ impl RawItem {
         CollectedItem {
             group: read_mark(self.group.as_ref(), "group", group_id),
             runner: read_mark(self.runner.as_ref(), "runner", runner),
+            marks: self.marks.into_iter().map(RawNamedMark::read).collect(),
+            location: self.location.map(|(path, line)| Location {
+                path: path.replace('\\', "/"),
+                line: line.map(|l| l.saturating_add(1)),
+            }),
             node_id: self.node_id,
             function_node_id: self.function_node_id,
         }
+    }
+}
+
+impl RawNamedMark {
+    fn read(self) -> Mark {
+        Mark {
+            name: self.name,
+            kwargs: self
+                .kwargs
+                .into_iter()
+                .map(|(k, v)| (k, mark_value(&v)))
+                .collect(),
+        }
+    }
+}
+
+/// A kwarg as `-m 'name(kw=value)'` compares it; anything but a literal matches nothing.
+fn mark_value(value: &Value) -> MarkValue {
+    match value {
+        Value::Null => MarkValue::None,
+        Value::Bool(b) => MarkValue::Bool(*b),
+        Value::String(s) => MarkValue::Str(s.clone()),
+        Value::Number(n) => n.as_i64().map_or(MarkValue::Other, MarkValue::Int),
+        Value::Array(_) | Value::Object(_) => MarkValue::Other,
     }
 }
 
@@ -184,6 +266,50 @@ mod tests {
             MarkReading::Value(GroupId::Str("a".into()))
         );
         assert_eq!(by_keyword.runner, MarkReading::Absent);
+    }
+
+    #[test]
+    fn collection_errors_quote_the_exception() {
+        let d = CollectionError {
+            node_id: "tests/test_a.py".into(),
+            message: "ImportError while importing\nE   ModuleNotFoundError: No module named 'x'\n"
+                .into(),
+        }
+        .diagnostic();
+        assert_eq!(
+            d.message,
+            "pytest could not collect this: ModuleNotFoundError: No module named 'x'"
+        );
+        assert_eq!(d.path, "tests/test_a.py");
+    }
+
+    #[test]
+    fn every_mark_and_the_location() {
+        let raw: RawItem = serde_json::from_value(serde_json::json!({
+            "node_id": "t.py::f", "function_node_id": "t.py::f", "group": null, "runner": null,
+            "marks": [{"name": "slow", "kwargs": {"n": 2, "why": "io", "x": [1]}}],
+            "location": ["sub\\base.py", 4],
+        }))
+        .expect("a plugin item");
+        let read = raw.read();
+        assert_eq!(
+            read.marks,
+            [Mark {
+                name: "slow".into(),
+                kwargs: vec![
+                    ("n".into(), MarkValue::Int(2)),
+                    ("why".into(), MarkValue::Str("io".into())),
+                    ("x".into(), MarkValue::Other),
+                ],
+            }]
+        );
+        assert_eq!(
+            read.location,
+            Some(Location {
+                path: "sub/base.py".into(),
+                line: Some(5)
+            })
+        );
     }
 
     #[test]

@@ -9,4 +9,5 @@ mod cli;
 mod fidelity;
 mod gitlab;
 mod project;
+mod resolve_dynamic;
 mod verify;

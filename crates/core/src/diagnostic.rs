@@ -78,7 +78,8 @@ codes! {
     /// @pytest.mark.group(os.environ["CLOUD"])   # dynamic-group-id
     /// ```
     ///
-    /// Use literals or module-level data that fanout can evaluate.
+    /// Use literals or module-level data that fanout can evaluate, or run with `--resolve-dynamic` to
+    /// let pytest collect the file (docs/collection.md).
     DynamicGroupId = "dynamic-group-id", findings;
     /// A group id that is empty, holds a control character, or one of `\ / " ' : < > | * ?`, which break CI
     /// artifact names. Example: `group("a/b")`. Use letters, digits, spaces and `_ . - + @ , =`.
@@ -239,7 +240,8 @@ codes! {
     /// `fanout verify` could not run pytest's collection: no Python found, the command did not start, or
     /// pytest stopped before collecting (a usage error, a conftest that fails to import, pytest not
     /// installed). The end of pytest's output follows the message. Fix the environment or pass
-    /// `--python`/`--collect-command`.
+    /// `--python`/`--collect-command`. With `--resolve-dynamic` it is a warning: the files keep fanout's
+    /// static reading and its errors.
     PytestFailed = "pytest-failed", usage;
     /// `fanout verify`: pytest could not collect a file or directory (an import error, a missing dependency,
     /// an exception in a conftest hook), so nothing can be compared there. Install what the tests import,

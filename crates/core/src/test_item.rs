@@ -12,6 +12,9 @@ pub enum GroupSource {
     Parameter,
     Class,
     Module,
+    /// Read from pytest's own collection (`--resolve-dynamic`): the closest mark after every
+    /// hook ran, wherever it was.
+    Pytest,
 }
 
 /// A literal mark argument, enough to evaluate `-m 'name(kw=value)'` as pytest 8 does.

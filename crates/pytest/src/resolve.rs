@@ -249,7 +249,7 @@ fn report_dynamic(c: &mut Resolver<'_, '_>, range: TextRange, message: String) {
             range,
             format!("group id cannot be known without running the code: {message}"),
         )
-        .with_hint("use an int or str literal, or a module-level constant assigned once to one");
+        .with_hint("compute the id from literals and module-level data fanout can evaluate (docs/collection.md)");
     c.diagnostics.push(d);
 }
 
