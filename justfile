@@ -8,6 +8,14 @@ example:
 test:
     bash .ci/run
 
+# Man pages, generated from the command-line definitions: target/man/fanout.1 and one per command.
+man:
+    cargo run -q -- man --dir target/man
+
+# Build the wheel `pip install .` builds, install it into a fresh venv and run it (as CI does).
+wheel:
+    bash .ci/wheel
+
 # Format the workspace.
 fmt:
     cargo fmt --all

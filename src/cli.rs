@@ -3,10 +3,18 @@
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// `fanout --version`: the package version and the commit it was built from (build.rs).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("FANOUT_GIT_COMMIT"),
+    ")"
+);
+
 #[derive(Parser)]
 #[command(
     name = "fanout",
-    version,
+    version = VERSION,
     about = "Fan slow pytest integration suites out over parallel CI jobs, one job per (test file, group).",
     long_about = None,
     after_help = "Exit status: 0 success, 1 the tests are not groupable as they stand (errors were printed), 2 usage or I/O error."
@@ -30,6 +38,24 @@ pub enum Command {
     Affected(AffectedArgs),
     /// Run pytest's own collection and compare it with fanout's (see docs/collection.md).
     Verify(VerifyArgs),
+    /// Print a shell completion script (e.g. `fanout completions bash > /etc/bash_completion.d/fanout`).
+    Completions(CompletionsArgs),
+    /// Print the man page, fanout(1), in roff (e.g. `fanout man > fanout.1`).
+    Man(ManArgs),
+}
+
+#[derive(Args)]
+pub struct ManArgs {
+    /// Write fanout.1 and a page per command (fanout-matrix.1, ...) to this directory instead.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Options shared by every command that collects tests.
@@ -148,6 +174,8 @@ pub enum CheckFormat {
     Json,
     /// GitHub Actions workflow commands: annotations on the pull request.
     Github,
+    /// GitLab's Code Quality report (JSON), for `artifacts: reports: codequality`.
+    Gitlab,
 }
 
 #[derive(Args)]

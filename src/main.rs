@@ -46,6 +46,7 @@ fn main() {
     let mut cx = commands::Context {
         env: &env,
         streams: &mut streams,
+        reported: Vec::new(),
     };
     let result = match &cli.command {
         cli::Command::Collect(args) => commands::collect::run(args, &mut cx),
@@ -54,6 +55,8 @@ fn main() {
         cli::Command::Check(args) => commands::check::run(args, &mut cx),
         cli::Command::Affected(args) => commands::affected::run(args, &mut cx),
         cli::Command::Verify(args) => commands::verify::run(args, &mut cx),
+        cli::Command::Completions(args) => commands::completions::run(args, &mut cx),
+        cli::Command::Man(args) => commands::man::run(args, &mut cx),
     };
     let result = result.and_then(|status| {
         streams.out.flush()?;

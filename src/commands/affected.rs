@@ -3,7 +3,7 @@
 use super::Context;
 use crate::cli::AffectedArgs;
 use crate::pipeline::{self, ChangeSelection};
-use crate::render::human::{self, Paint};
+use crate::render::human::Paint;
 use crate::settings::{self, Style};
 use fanout_core::escape::terminal;
 use fanout_core::ExitStatus;
@@ -31,7 +31,7 @@ pub fn run(args: &AffectedArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> 
     if let Some(changes) = &selection.selected.changes {
         report(changes, args.explain, &mut cx.streams.out)?;
     }
-    human::diagnostics(&mut cx.streams.err, &selection.diagnostics, paint)?;
+    cx.report(&selection.diagnostics, paint)?;
     Ok(ExitStatus::of(&selection.diagnostics))
 }
 

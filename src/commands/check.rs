@@ -5,6 +5,7 @@ use super::Context;
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::pipeline::{self, Failure, Project};
 use crate::render::github::workflow_command;
+use crate::render::gitlab::code_quality;
 use crate::render::human::{self, Paint};
 use crate::settings::{self, DynamicFiles, Style};
 use fanout_check::{fix, CheckInput, Report};
@@ -149,6 +150,7 @@ fn fail(failure: &Failure, format: CheckFormat, cx: &mut Context<'_>) -> io::Res
             writeln!(cx.streams.out)?;
         }
         CheckFormat::Github => cx.streams.out.command(&workflow_command(&d))?,
+        CheckFormat::Gitlab => code_quality(&mut cx.streams.out, std::slice::from_ref(&d))?,
         CheckFormat::Human => {}
     }
     cx.streams.out.flush()?;
@@ -157,6 +159,9 @@ fn fail(failure: &Failure, format: CheckFormat, cx: &mut Context<'_>) -> io::Res
         std::slice::from_ref(&d),
         Paint::new(false),
     )?;
+    if format != CheckFormat::Github {
+        cx.annotate(std::slice::from_ref(&d))?;
+    }
     Ok(failure.exit_status())
 }
 
@@ -222,6 +227,10 @@ fn emit(
                 out.command(&workflow_command(d))?;
             }
         }
+        CheckFormat::Gitlab => code_quality(out, diagnostics)?,
+    }
+    if format != CheckFormat::Github {
+        cx.annotate(diagnostics)?;
     }
     Ok(ExitStatus::of(diagnostics))
 }

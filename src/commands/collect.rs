@@ -3,7 +3,7 @@
 use super::Context;
 use crate::cli::{CollectArgs, Format};
 use crate::pipeline::{self, Selection};
-use crate::render::human::{self, plural, Paint};
+use crate::render::human::{plural, Paint};
 use crate::settings::{self, Style};
 use fanout_core::escape::terminal;
 use fanout_core::{Diagnostic, ExitStatus, GroupSource, Runner, TestItem, SCHEMA_VERSION};
@@ -36,7 +36,7 @@ pub fn run(args: &CollectArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
     out.flush()?;
     let err = &mut cx.streams.err;
     super::selection_notes(err, &selection, select_args.markexpr.is_some(), paint)?;
-    human::diagnostics(err, &selection.diagnostics, paint)?;
+    cx.report(&selection.diagnostics, paint)?;
     Ok(ExitStatus::of(&selection.diagnostics))
 }
 

@@ -10,6 +10,14 @@ use fanout_core::{BackendOptions, ExitStatus, OutputContext};
 use std::io;
 
 pub fn run(args: &MatrixArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
+    let status = write_matrix(args, cx)?;
+    if status != ExitStatus::Success {
+        super::workflow::matrix_failed(cx)?;
+    }
+    Ok(status)
+}
+
+fn write_matrix(args: &MatrixArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
     let style = Style::resolve(args.selection.color, cx.env);
     let paint = Paint::new(style.color_stderr);
     let Some(backend) = fanout_core::backend::find(&args.backend) else {
@@ -36,11 +44,11 @@ pub fn run(args: &MatrixArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
     pipeline::finish(&mut diagnostics);
     let err = &mut cx.streams.err;
     super::selection_notes(err, &selection, select_args.markexpr.is_some(), paint)?;
-    human::diagnostics(err, &diagnostics, paint)?;
+    cx.report(&diagnostics, paint)?;
     let status = ExitStatus::of(&diagnostics);
     if status != ExitStatus::Success {
         human::line(
-            err,
+            &mut cx.streams.err,
             "error:",
             "no matrix written: fix the errors above so that no test is left out",
             paint,
@@ -60,7 +68,11 @@ pub fn run(args: &MatrixArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
         options: &options,
     };
     match backend.backend.write(&matrix, &diagnostics, &mut output) {
-        Ok(()) => Ok(ExitStatus::Success),
+        Ok(()) => {
+            let changes = selection.selected.changes.as_ref();
+            super::workflow::matrix_written(cx, &matrix, changes)?;
+            Ok(ExitStatus::Success)
+        }
         Err(source) => cx.fail(
             &Failure::Backend {
                 backend: backend.name,

@@ -4,28 +4,54 @@ pub mod affected;
 pub mod backends;
 pub mod check;
 pub mod collect;
+pub mod completions;
+pub mod man;
 pub mod matrix;
 pub mod verify;
+mod workflow;
 
 use crate::environment::Environment;
 use crate::output::Streams;
 use crate::pipeline::Failure;
+use crate::render::github::workflow_command;
 use crate::render::human::{self, Paint};
-use fanout_core::ExitStatus;
+use fanout_core::{Diagnostic, ExitStatus};
 use std::io;
 
 /// What every command is handed.
 pub struct Context<'a> {
     pub env: &'a Environment,
     pub streams: &'a mut Streams,
+    /// Every diagnostic reported through [`Context::report`] or [`Context::fail`], for the
+    /// GitHub step summary of a failed run.
+    pub reported: Vec<Diagnostic>,
 }
 
 impl Context<'_> {
     /// Renders a failure that stopped the command as a diagnostic on stderr.
     pub fn fail(&mut self, failure: &Failure, paint: Paint) -> io::Result<ExitStatus> {
         let d = failure.diagnostic(&invocation_dir());
-        human::diagnostics(&mut self.streams.err, std::slice::from_ref(&d), paint)?;
+        self.report(std::slice::from_ref(&d), paint)?;
         Ok(failure.exit_status())
+    }
+
+    /// Diagnostics on stderr for people and, under GitHub Actions, also as annotations, so
+    /// they show on the pull request at their file, line and column.
+    pub fn report(&mut self, diagnostics: &[Diagnostic], paint: Paint) -> io::Result<()> {
+        human::diagnostics(&mut self.streams.err, diagnostics, paint)?;
+        self.annotate(diagnostics)
+    }
+
+    /// Under GitHub Actions, the diagnostics as `::error`/`::warning` annotations on stderr
+    /// (for output formats that are not annotations already).
+    pub fn annotate(&mut self, diagnostics: &[Diagnostic]) -> io::Result<()> {
+        self.reported.extend_from_slice(diagnostics);
+        if self.env.github_actions() {
+            for d in diagnostics {
+                self.streams.err.command(&workflow_command(d))?;
+            }
+        }
+        Ok(())
     }
 }
 

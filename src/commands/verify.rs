@@ -131,7 +131,7 @@ fn emit(
         VerifyFormat::Human => {
             human_report(verified, out)?;
             out.flush()?;
-            human::diagnostics(&mut cx.streams.err, &verified.diagnostics, paint)?;
+            cx.report(&verified.diagnostics, paint)?;
         }
         VerifyFormat::Json => write_json(out, &Document::of(verified))?,
         VerifyFormat::Github => {
@@ -142,6 +142,9 @@ fn emit(
                 out.command(&workflow_command(&difference_diagnostic(d)))?;
             }
         }
+    }
+    if format == VerifyFormat::Json {
+        cx.annotate(&verified.diagnostics)?;
     }
     Ok(verified.status())
 }
@@ -296,5 +299,8 @@ fn fail(
         }
     }
     human::diagnostics(err, std::slice::from_ref(&d), paint)?;
+    if format != VerifyFormat::Github {
+        cx.annotate(std::slice::from_ref(&d))?;
+    }
     Ok(failure.exit_status())
 }

@@ -112,8 +112,8 @@ fn docs_yaml_is_valid_and_wired_together() {
     let yaml = blocks(&docs, "yaml");
     assert_eq!(
         yaml.len(),
-        3,
-        "template, parent pipeline, generated example"
+        4,
+        "template, parent pipeline, generated example, code quality job"
     );
     // The template file has only a hidden job: check it with a job extending it.
     checked(&format!(
@@ -122,6 +122,11 @@ fn docs_yaml_is_valid_and_wired_together() {
     ));
     checked(&yaml[1]);
     checked(&yaml[2]);
+    let quality = checked(&yaml[3]);
+    assert_eq!(
+        quality["fanout-check"]["artifacts"]["reports"]["codequality"],
+        "gl-code-quality-report.json"
+    );
     let template = lint::parse(&yaml[0]).expect("template parses");
     assert!(template[".fanout-integration"]["script"].is_array());
 

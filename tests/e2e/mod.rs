@@ -6,6 +6,7 @@
 pub mod affected;
 mod check;
 mod cli;
+mod docs;
 mod fidelity;
 mod gitlab;
 mod project;

@@ -46,7 +46,8 @@ fn needs_escape(c: char) -> bool {
 }
 
 /// The message of a workflow command (`::error ...::MESSAGE`): `%`, `\r` and `\n` escaped as
-/// the runner unescapes them, other control characters made visible.
+/// the runner unescapes them, other control characters made visible, and `##[` (the runner's
+/// older command form, read anywhere in a line) written `##\[`.
 pub fn workflow_data(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -57,6 +58,9 @@ pub fn workflow_data(text: &str) -> String {
             c if needs_escape(c) => out.push_str(&terminal(c.encode_utf8(&mut [0; 4]))),
             c => out.push(c),
         }
+    }
+    if out.contains("##[") {
+        out = out.replace("##[", "##\\[");
     }
     out
 }
@@ -123,6 +127,7 @@ mod tests {
         assert_eq!(workflow_data("50%\r\nx"), "50%25%0D%0Ax");
         assert_eq!(workflow_property("a,b:c%"), "a%2Cb%3Ac%25");
         assert_eq!(workflow_data("a\x1bb"), "a\\x1bb");
+        assert_eq!(workflow_property("x##[add-mask]y"), "x##\\[add-mask]y");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The command-line contract: exit codes, outputs, backends and error messages.
 
 mod bad_input;
+mod distribution;
 mod exit;
 mod fixtures;
 mod github;
@@ -9,3 +10,4 @@ mod grouping;
 mod hijack;
 mod matrix;
 mod output;
+mod workflow;
