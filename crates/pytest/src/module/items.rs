@@ -1,0 +1,201 @@
+//! One test function, or each of its parametrized cases, as a `TestItem`: node id, closest
+//! group and runner, and the marks `-m` reads.
+
+use super::{Callable, ClassNode, ModuleCollector};
+use crate::cases::{self, Cases, Problem};
+use crate::eval::Value;
+use crate::marks::MarkRef;
+use crate::params;
+use crate::resolve::{self, Level, Resolver};
+use fanout_core::{GroupSource, ParamCase, ParamMarks, TestItem};
+use ruff_text_size::Ranged;
+
+impl<'a> ModuleCollector<'a> {
+    pub(super) fn item(&mut self, name: &str, callable: Callable<'a>, chain: &[ClassNode<'a>]) {
+        let class = (!chain.is_empty())
+            .then(|| chain.iter().map(|c| c.name).collect::<Vec<_>>().join("::"));
+        let node_id = match &class {
+            Some(class) => format!("{}::{class}::{name}", self.rel_path),
+            None => format!("{}::{name}", self.rel_path),
+        };
+        let (decorators, position) = match callable {
+            Callable::Def(def) => (&def.decorator_list[..], def.name.range().start()),
+            Callable::Lambda(range) => (&[][..], range.start()),
+            Callable::Elsewhere { decorators, at } => (decorators, at.start()),
+        };
+        let (line, _) = self.index.position(position);
+        // Decorators apply bottom-up, so pytest lists the lowest one first.
+        let function_marks: Vec<MarkRef<'a>> = decorators
+            .iter()
+            .rev()
+            .filter_map(|d| self.bindings.mark(&d.expression))
+            .collect();
+        let mut levels = vec![Level {
+            source: GroupSource::Function,
+            what: format!("function `{name}`"),
+            marks: function_marks,
+        }];
+        levels.extend(chain.iter().rev().map(|c| Level {
+            source: GroupSource::Class,
+            what: format!("class `{}`", c.name),
+            marks: c.marks.clone(),
+        }));
+        levels.push(Level {
+            source: GroupSource::Module,
+            what: "the module".into(),
+            marks: self.module_marks.clone(),
+        });
+        let base = TestItem {
+            node_id,
+            path: self.rel_path.to_owned(),
+            class,
+            function: name.to_owned(),
+            line,
+            def_line: self.index.line_text(line).into(),
+            group: None,
+            group_source: None,
+            group_error: false,
+            doctest: false,
+            unseen_in: chain.iter().position(|c| c.opaque).map(|i| {
+                let classes: Vec<&str> = chain[..=i].iter().map(|c| c.name).collect();
+                format!("{}::{}", self.rel_path, classes.join("::"))
+            }),
+            runner: None,
+            marks: Vec::new(),
+            param_marks: None,
+            param: None,
+            test_root: self.test_root.to_owned(),
+        };
+        let parametrize: Vec<MarkRef<'a>> = levels
+            .iter()
+            .flat_map(|l| &l.marks)
+            .filter(|m| m.name == "parametrize")
+            .copied()
+            .collect();
+        let cases = if parametrize.is_empty() {
+            Cases::None
+        } else {
+            cases::cases(&parametrize, &mut self.evaluator, self.rules.ids)
+        };
+        match cases {
+            Cases::Known {
+                cases,
+                ids_unknown: None,
+            } if cases.iter().any(|c| !c.marks.is_empty()) => {
+                let of = u32::try_from(cases.len()).unwrap_or(u32::MAX);
+                for case in cases {
+                    let mut item = base.clone();
+                    item.node_id = format!("{}[{}]", base.node_id, case.id);
+                    item.param = Some(Box::new(ParamCase { id: case.id, of }));
+                    self.resolve(&mut item, &levels, CaseMarks::Known(&case.marks));
+                    self.tests.push(item);
+                }
+            }
+            Cases::Known {
+                cases,
+                ids_unknown: Some(problem),
+            } if cases.iter().any(|c| !c.marks.is_empty()) => {
+                let mut item = base;
+                let case_marks = cases.iter().map(|c| c.marks.as_slice()).collect();
+                self.resolve(
+                    &mut item,
+                    &levels,
+                    CaseMarks::IdsUnknown(case_marks, problem),
+                );
+                self.tests.push(item);
+            }
+            Cases::Unknown(problem) => {
+                let mut item = base;
+                self.resolve(
+                    &mut item,
+                    &levels,
+                    CaseMarks::Unknown(&parametrize, problem),
+                );
+                self.tests.push(item);
+            }
+            _ => {
+                let mut item = base;
+                self.resolve(&mut item, &levels, CaseMarks::None);
+                self.tests.push(item);
+            }
+        }
+    }
+
+    /// Fills in the group, runner and marks of one item (a function, or one of its cases).
+    fn resolve(&mut self, item: &mut TestItem, levels: &[Level<'a>], case: CaseMarks<'_, 'a>) {
+        let mut resolver = Resolver {
+            bindings: self.bindings,
+            evaluator: &mut self.evaluator,
+            diagnostics: &mut self.diagnostics,
+        };
+        let case_marks: &[Value] = match &case {
+            CaseMarks::Known(marks) => marks,
+            _ => &[],
+        };
+        let group = match &case {
+            CaseMarks::IdsUnknown(all, problem) => {
+                resolve::group_of_unlisted_cases(&mut resolver, levels, all, problem)
+            }
+            CaseMarks::Unknown(parametrize, problem) => {
+                resolve::group_of_unknown_cases(&mut resolver, levels, parametrize, problem)
+            }
+            _ => resolve::group(&mut resolver, levels, case_marks),
+        };
+        item.runner = resolve::runner(&mut resolver, levels, case_marks);
+        item.group_error = group.is_err();
+        if let Ok(Some((id, source))) = group {
+            item.group = Some(id);
+            item.group_source = Some(source);
+        }
+        // pytest's item marks: the function's own, its parameters', then class and module.
+        let (function, outer) = levels.split_at(1.min(levels.len()));
+        let evaluator = &mut self.evaluator;
+        let mut marks: Vec<_> = function
+            .iter()
+            .flat_map(|l| &l.marks)
+            .map(|m| resolve::mark_for_selection(m, evaluator))
+            .collect();
+        marks.extend(
+            case_marks
+                .iter()
+                .filter_map(resolve::value_mark_for_selection),
+        );
+        marks.extend(
+            outer
+                .iter()
+                .flat_map(|l| &l.marks)
+                .map(|m| resolve::mark_for_selection(m, evaluator)),
+        );
+        item.marks = marks;
+        item.param_marks = match case {
+            CaseMarks::IdsUnknown(all, _) => Some(Box::new(ParamMarks::Combinations(
+                all.iter()
+                    .map(|marks| {
+                        marks
+                            .iter()
+                            .filter_map(resolve::value_mark_for_selection)
+                            .collect()
+                    })
+                    .collect(),
+            ))),
+            CaseMarks::Unknown(parametrize, _)
+                if parametrize.iter().any(|m| params::has_param_marks(m)) =>
+            {
+                Some(Box::new(ParamMarks::Unknown))
+            }
+            _ => None,
+        };
+    }
+}
+
+/// What the parameters of an item say about its marks.
+enum CaseMarks<'c, 'a> {
+    /// Not parametrized, or no parameter carries a mark.
+    None,
+    /// One listed case: its parameters' marks.
+    Known(&'c [Value]),
+    /// Cases fanout can count but not name: the marks of each.
+    IdsUnknown(Vec<&'c [Value]>, Problem),
+    /// Parameters only known at run time.
+    Unknown(&'c [MarkRef<'a>], Problem),
+}
