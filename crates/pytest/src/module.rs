@@ -104,7 +104,7 @@ impl<'a> ModuleCollector<'a> {
             module_id,
             unknowable: Vec::new(),
             module_marks: pytestmark(module, bindings),
-            evaluator: Evaluator::new(bindings),
+            evaluator: Evaluator::new(bindings).with_imports(project),
             tests: Vec::new(),
             diagnostics: FileDiagnostics::new(rel_path, index),
         })

@@ -380,3 +380,62 @@ fn conditional_module_skip_is_a_warning() {
     assert_eq!(found.len(), 1, "{:#}", compared.fanout);
     assert_eq!(found[0]["line"], 5);
 }
+
+/// Group ids and parametrize data imported from another project module are evaluated where
+/// they are written (relative and absolute imports, a constant built from another constant).
+#[test]
+fn group_ids_and_parameters_imported_from_project_modules() {
+    let p = Project::new();
+    p.file("pytest.ini", "[pytest]\n")
+        .file("tests/__init__.py", "")
+        .file("tests/integration/__init__.py", "")
+        .file(
+            "tests/integration/constants.py",
+            r#"
+            PREFIX = "db"
+            GROUP = f"{PREFIX}-main"
+            CLOUDS = ["aws", "gcp"]
+            CASES = [
+                __import__("pytest").param(c, id=c) for c in CLOUDS
+            ]
+            "#,
+        )
+        .file(
+            "tests/integration/test_imported.py",
+            r#"
+            import pytest
+            from .constants import GROUP, CLOUDS
+
+            @pytest.mark.group(GROUP)
+            def test_main():
+                pass
+
+            @pytest.mark.parametrize(
+                "cloud", [pytest.param(c, marks=pytest.mark.group(c)) for c in CLOUDS]
+            )
+            def test_clouds(cloud):
+                pass
+
+            class TestGrouped:
+                pytestmark = pytest.mark.group(GROUP)
+
+                def test_in_class(self):
+                    pass
+            "#,
+        );
+    let compared = assert_matches_pytest(&p, &[]);
+    assert!(
+        compared
+            .fanout_codes_in("tests/integration/test_imported.py")
+            .is_empty(),
+        "every id is known statically"
+    );
+    assert_eq!(
+        compared.fanout_test("tests/integration/test_imported.py::test_clouds[gcp]")["group_id"],
+        "gcp"
+    );
+    assert_eq!(
+        compared.fanout_test("tests/integration/test_imported.py::test_main")["group_id"],
+        "db-main"
+    );
+}

@@ -60,8 +60,17 @@ impl Default for Limits {
 
 /// Evaluates expressions of one module. Reuse it for the module's expressions: the step
 /// budget is shared, so one hostile file cannot cost more than [`Limits::steps`].
+/// Where names imported from other project modules come from: the expression a constant is
+/// bound to, and the bindings of the module it is written in.
+pub trait ImportedConstants<'a> {
+    fn constant(&self, importer: &Bindings<'a>, name: &str)
+        -> Option<(&'a Expr, &'a Bindings<'a>)>;
+}
+
 pub struct Evaluator<'b, 'a> {
     bindings: &'b Bindings<'a>,
+    /// Constants imported from other modules of the project, when an index is at hand.
+    imports: Option<&'b dyn ImportedConstants<'a>>,
     limits: Limits,
     steps: u64,
     depth: usize,
@@ -82,6 +91,7 @@ impl<'b, 'a> Evaluator<'b, 'a> {
     pub fn with_limits(bindings: &'b Bindings<'a>, limits: Limits) -> Self {
         Evaluator {
             bindings,
+            imports: None,
             limits,
             steps: 0,
             depth: 0,
@@ -89,6 +99,12 @@ impl<'b, 'a> Evaluator<'b, 'a> {
             resolving: Vec::new(),
             enums: rustc_hash::FxHashMap::default(),
         }
+    }
+
+    /// Follows constants imported from other project modules through `imports`.
+    pub fn with_imports(mut self, imports: &'b dyn ImportedConstants<'a>) -> Self {
+        self.imports = Some(imports);
+        self
     }
 
     /// The value of `expr` in the module scope. Never panics; what is not known is opaque.

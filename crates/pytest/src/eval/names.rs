@@ -2,7 +2,7 @@
 //! builtins, enum members and pytest marks.
 
 use super::{Evaluator, MarkCall, Outcome, Value};
-use crate::marks::MarkRef;
+use crate::marks::{Bindings, MarkRef};
 use crate::namespace::Binding;
 use ruff_python_ast::{Expr, ExprAttribute, ExprName};
 use std::rc::Rc;
@@ -38,7 +38,7 @@ pub(super) const BUILTIN_NAMES: &[&str] = &[
     "zip",
 ];
 
-impl<'a> Evaluator<'_, 'a> {
+impl<'b, 'a: 'b> Evaluator<'b, 'a> {
     pub(super) fn name(&mut self, name: &'a ExprName) -> Outcome {
         let id = name.id.as_str();
         if let Some((_, value)) = self.locals.iter().rev().find(|(n, _)| *n == id) {
@@ -76,6 +76,12 @@ impl<'a> Evaluator<'_, 'a> {
             if let Some(Binding::Function(_) | Binding::Class(_)) = module.get(id) {
                 return Ok(Value::Named(Rc::from(id)));
             }
+            if let Some((expr, module)) = self
+                .imports
+                .and_then(|imports| imports.constant(self.bindings, id))
+            {
+                return Ok(self.in_module(module, expr));
+            }
             if let Some((from, name)) = self.bindings.import_of(id) {
                 return Err(match name {
                     Some(name) => format!("`{id}` is imported from `{from}` (`{name}`), which fanout does not evaluate"),
@@ -86,6 +92,20 @@ impl<'a> Evaluator<'_, 'a> {
         Err(format!(
             "`{id}` is bound more than once or by an import or loop, so its value is only known at run time"
         ))
+    }
+
+    /// `expr` evaluated where it is written: another module's names, enums and cycle guard.
+    fn in_module(&mut self, module: &'b Bindings<'a>, expr: &'a Expr) -> Value {
+        let bindings = std::mem::replace(&mut self.bindings, module);
+        let locals = std::mem::take(&mut self.locals);
+        let resolving = std::mem::take(&mut self.resolving);
+        let enums = std::mem::take(&mut self.enums);
+        let value = self.eval(expr);
+        self.bindings = bindings;
+        self.locals = locals;
+        self.resolving = resolving;
+        self.enums = enums;
+        value
     }
 
     pub(super) fn attribute(&mut self, a: &'a ExprAttribute, expr: &'a Expr) -> Outcome {

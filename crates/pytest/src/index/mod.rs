@@ -115,20 +115,89 @@ impl<'s> ProjectIndex<'s> {
     }
 }
 
+impl<'s> crate::eval::ImportedConstants<'s> for ProjectIndex<'s> {
+    fn constant(
+        &self,
+        importer: &Bindings<'s>,
+        name: &str,
+    ) -> Option<(&'s Expr, &'s Bindings<'s>)> {
+        let module = self
+            .bindings
+            .iter()
+            .position(|b| std::ptr::eq(b, importer))?;
+        let (expr, context) = self.resolve_imported_constant(module, name)?;
+        Some((expr, context.bindings))
+    }
+}
+
 /// Whether collecting this module needs names from other modules: a class base, a star
-/// import, or a name that looks like a test bound by an import.
+/// import, a name that looks like a test bound by an import, or a name imported from another
+/// module used in a decorator or `pytestmark` (a group id or parametrize data).
 pub fn needs_imports(namespace: &Namespace<'_>, test_like: impl Fn(&str) -> bool) -> bool {
     if !namespace.star_imports().is_empty() {
         return true;
     }
+    let imported_constant = |expr: &Expr| uses_imported_name(expr, namespace);
     namespace.iter().any(|(name, binding)| match binding {
-        Binding::Class(def) => def.bases().iter().any(|base| !local_base(base, namespace)),
+        Binding::Function(def) => def
+            .decorator_list
+            .iter()
+            .any(|d| imported_constant(&d.expression)),
+        Binding::Class(def) => {
+            def.bases().iter().any(|base| !local_base(base, namespace))
+                || def
+                    .decorator_list
+                    .iter()
+                    .any(|d| imported_constant(&d.expression))
+                || def.body.iter().any(|stmt| match stmt {
+                    Stmt::FunctionDef(f) => f
+                        .decorator_list
+                        .iter()
+                        .any(|d| imported_constant(&d.expression)),
+                    Stmt::Assign(a) => imported_constant(&a.value),
+                    _ => false,
+                })
+        }
+        Binding::Value(Some(value)) if name == "pytestmark" => imported_constant(value),
         Binding::Value(None) => namespace.import_source(name).is_some() && test_like(name),
         Binding::Value(Some(Expr::Name(target))) => {
             test_like(name) && namespace.import_source(target.id.as_str()).is_some()
         }
         _ => false,
     })
+}
+
+/// Whether `expr` reads a name bound by `from module import name` (pytest's own excepted).
+fn uses_imported_name(expr: &Expr, namespace: &Namespace<'_>) -> bool {
+    use ruff_python_ast::visitor::{walk_expr, Visitor};
+    struct Finder<'n, 'a> {
+        namespace: &'n Namespace<'a>,
+        found: bool,
+    }
+    impl<'e> Visitor<'e> for Finder<'_, '_> {
+        fn visit_expr(&mut self, expr: &'e Expr) {
+            if self.found {
+                return;
+            }
+            if let Expr::Name(n) = expr {
+                self.found = self
+                    .namespace
+                    .import_source(n.id.as_str())
+                    .is_some_and(|s| {
+                        s.name.is_some()
+                            && !matches!(s.module.split('.').next(), Some("pytest" | "_pytest"))
+                    });
+                return;
+            }
+            walk_expr(self, expr);
+        }
+    }
+    let mut finder = Finder {
+        namespace,
+        found: false,
+    };
+    finder.visit_expr(expr);
+    finder.found
 }
 
 /// A base defined in the module itself, `object`, or one of unittest's classes, which are
