@@ -71,7 +71,7 @@ codes! {
     /// A test module is not UTF-8. fanout does not read `# coding:` declarations; re-save the file as UTF-8.
     InvalidUtf8 = "invalid-utf8", findings;
     /// A group id that is only known at run time: a call to project code, the environment, a loop
-    /// variable, a name bound more than once or imported from another module. f-strings,
+    /// variable, a name bound more than once or imported from an installed package. f-strings,
     /// comprehensions and arithmetic over module data are evaluated (docs/collection.md).
     ///
     /// ```text
