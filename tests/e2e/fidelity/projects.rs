@@ -423,12 +423,32 @@ fn group_ids_and_parameters_imported_from_project_modules() {
                     pass
             "#,
         );
+    // Only through a module constant built from the imported list.
+    p.file(
+        "tests/integration/test_through_constant.py",
+        r#"
+        import pytest
+        from .constants import CLOUDS
+
+        CASES = [pytest.param(c, marks=pytest.mark.group(f"{c}-x")) for c in CLOUDS]
+
+        @pytest.mark.parametrize("cloud", CASES)
+        def test_cases(cloud):
+            pass
+        "#,
+    );
     let compared = assert_matches_pytest(&p, &[]);
-    assert!(
-        compared
-            .fanout_codes_in("tests/integration/test_imported.py")
-            .is_empty(),
-        "every id is known statically"
+    for file in ["test_imported.py", "test_through_constant.py"] {
+        let path = format!("tests/integration/{file}");
+        assert!(
+            compared.fanout_codes_in(&path).is_empty(),
+            "every id in {path} is known statically"
+        );
+    }
+    assert_eq!(
+        compared.fanout_test("tests/integration/test_through_constant.py::test_cases[aws]")
+            ["group_id"],
+        "aws-x"
     );
     assert_eq!(
         compared.fanout_test("tests/integration/test_imported.py::test_clouds[gcp]")["group_id"],

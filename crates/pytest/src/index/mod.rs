@@ -168,25 +168,31 @@ pub fn needs_imports(namespace: &Namespace<'_>, test_like: impl Fn(&str) -> bool
 }
 
 /// Whether `expr` reads a name bound by `from module import name` (pytest's own excepted).
-fn uses_imported_name(expr: &Expr, namespace: &Namespace<'_>) -> bool {
+fn uses_imported_name<'a>(expr: &'a Expr, namespace: &Namespace<'a>) -> bool {
     use ruff_python_ast::visitor::{walk_expr, Visitor};
     struct Finder<'n, 'a> {
         namespace: &'n Namespace<'a>,
         found: bool,
+        /// Module constants already followed (`CASES = [... for c in CLOUDS]`).
+        followed: Vec<&'a str>,
     }
-    impl<'e> Visitor<'e> for Finder<'_, '_> {
-        fn visit_expr(&mut self, expr: &'e Expr) {
+    impl<'a> Visitor<'a> for Finder<'_, 'a> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
             if self.found {
                 return;
             }
             if let Expr::Name(n) = expr {
-                self.found = self
-                    .namespace
-                    .import_source(n.id.as_str())
-                    .is_some_and(|s| {
-                        s.name.is_some()
-                            && !matches!(s.module.split('.').next(), Some("pytest" | "_pytest"))
-                    });
+                let name = n.id.as_str();
+                self.found = self.namespace.import_source(name).is_some_and(|s| {
+                    s.name.is_some()
+                        && !matches!(s.module.split('.').next(), Some("pytest" | "_pytest"))
+                });
+                if let Some(value) = self.namespace.constant(name) {
+                    if !self.found && !self.followed.contains(&name) {
+                        self.followed.push(name);
+                        self.visit_expr(value);
+                    }
+                }
                 return;
             }
             walk_expr(self, expr);
@@ -195,6 +201,7 @@ fn uses_imported_name(expr: &Expr, namespace: &Namespace<'_>) -> bool {
     let mut finder = Finder {
         namespace,
         found: false,
+        followed: Vec::new(),
     };
     finder.visit_expr(expr);
     finder.found
