@@ -134,7 +134,7 @@ fn explain(
 
 /// A failure in the chosen format: a JSON document, a workflow command, or text on stderr.
 fn fail(failure: &Failure, format: CheckFormat, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
-    let d = failure.diagnostic(&super::invocation_dir());
+    let d = failure.diagnostic(&crate::pipeline::invocation_dir());
     match format {
         CheckFormat::Json => {
             let doc = Document {

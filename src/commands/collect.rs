@@ -23,7 +23,7 @@ pub fn run(args: &CollectArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
         Ok(selection) => selection,
         Err(failure) => {
             if args.format == Format::Json {
-                let d = failure.diagnostic(&super::invocation_dir());
+                let d = failure.diagnostic(&crate::pipeline::invocation_dir());
                 write_json(out, &Document::failed(std::slice::from_ref(&d)))?;
             }
             return cx.fail(&failure, paint);

@@ -30,7 +30,7 @@ pub struct Context<'a> {
 impl Context<'_> {
     /// Renders a failure that stopped the command as a diagnostic on stderr.
     pub fn fail(&mut self, failure: &Failure, paint: Paint) -> io::Result<ExitStatus> {
-        let d = failure.diagnostic(&invocation_dir());
+        let d = failure.diagnostic(&crate::pipeline::invocation_dir());
         self.report(std::slice::from_ref(&d), paint)?;
         Ok(failure.exit_status())
     }
@@ -96,9 +96,4 @@ pub fn resolved_notes(
         human::line(err, "note:", &file.note(), paint)?;
     }
     Ok(())
-}
-
-/// Where paths in failures are shown from.
-pub fn invocation_dir() -> std::path::PathBuf {
-    std::env::current_dir().unwrap_or_default()
 }

@@ -65,7 +65,7 @@ impl Verified {
 fn verify(settings: VerifySettings, env: &Environment) -> Result<Verified, Failure> {
     let (project, selected) = pipeline::select_tests(&settings.project, &settings.select, env)?;
     let launcher = settings.launcher?;
-    let dir = super::invocation_dir();
+    let dir = crate::pipeline::invocation_dir();
     let pytest = pytest_run::collect(&Invocation {
         launcher: &launcher,
         args: settings.pytest_args,
@@ -279,7 +279,7 @@ fn fail(
     cx: &mut Context<'_>,
     paint: Paint,
 ) -> io::Result<ExitStatus> {
-    let d = failure.diagnostic(&super::invocation_dir());
+    let d = failure.diagnostic(&crate::pipeline::invocation_dir());
     let tail = match failure {
         Failure::Pytest(e) => e.output_tail(),
         _ => &[],

@@ -149,7 +149,7 @@ fn run(
         args.extend(["-m".into(), expr.into()]);
     }
     args.extend(files.iter().map(|f| rootdir.join(f).into_os_string()));
-    let dir = crate::commands::invocation_dir();
+    let dir = super::invocation_dir();
     let pytest = pytest_run::collect(&Invocation {
         launcher,
         args,
@@ -168,7 +168,7 @@ fn run(
 /// A failed run as a warning: the static diagnostics stay and decide the exit status, as
 /// without the flag.
 fn not_resolved(failure: &Failure) -> Diagnostic {
-    let mut d = failure.diagnostic(&crate::commands::invocation_dir());
+    let mut d = failure.diagnostic(&super::invocation_dir());
     d.severity = Severity::Warning;
     if let Failure::Pytest(e) = failure {
         if let Some(last) = e.output_tail().iter().rev().find(|l| !l.trim().is_empty()) {

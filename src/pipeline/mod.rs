@@ -108,3 +108,8 @@ pub fn jobs(selection: &Selection) -> (Matrix, Vec<Diagnostic>) {
 pub fn finish(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
+
+/// Where paths in failures are shown from.
+pub fn invocation_dir() -> std::path::PathBuf {
+    std::env::current_dir().unwrap_or_default()
+}

@@ -59,6 +59,14 @@ pub fn check(input: &CheckInput<'_>) -> Report {
     }
 }
 
+/// A config, conftest or requirements file with its line endings made `\n`: Python reads
+/// text files with universal newlines, so `\r\n` and a bare `\r` end a line too.
+pub(crate) fn read_text(path: &Path) -> Option<String> {
+    std::fs::read_to_string(path)
+        .ok()
+        .map(|t| t.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
 /// `path` relative to the rootdir, `/`-separated, as diagnostics write paths.
 pub(crate) fn relative(path: &Path, rootdir: &Path) -> String {
     fanout_pytest::walk::relative_to(path, rootdir)

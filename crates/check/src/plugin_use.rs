@@ -64,7 +64,7 @@ type DependencyReader = fn(&str) -> String;
 fn declarations(rootdir: &Path) -> Vec<(std::path::PathBuf, String)> {
     let mut out: Vec<(std::path::PathBuf, String)> = dependencies::requirement_files(rootdir)
         .into_iter()
-        .filter_map(|p| crate::registration::read(&p).map(|t| (p, t)))
+        .filter_map(|p| crate::read_text(&p).map(|t| (p, t)))
         .collect();
     let parsers: [(&str, DependencyReader); 3] = [
         ("pyproject.toml", dependencies::pyproject),
@@ -73,7 +73,7 @@ fn declarations(rootdir: &Path) -> Vec<(std::path::PathBuf, String)> {
     ];
     for (name, parse) in parsers {
         let path = rootdir.join(name);
-        if let Some(text) = crate::registration::read(&path) {
+        if let Some(text) = crate::read_text(&path) {
             out.push((path, parse(&text)));
         }
     }

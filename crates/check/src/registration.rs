@@ -1,7 +1,7 @@
 //! Which markers are registered where pytest looks, and which used marks are not.
 
 use crate::config_files::{self, CONFIG_NAMES};
-use crate::{conftest, plugin_use, plugins, relative, CheckInput};
+use crate::{conftest, plugin_use, plugins, read_text, relative, CheckInput};
 use fanout_core::{Code, Diagnostic};
 use fanout_pytest::MarkUse;
 use std::collections::BTreeMap;
@@ -73,14 +73,6 @@ pub fn read_uses(files: &[(PathBuf, String)]) -> Vec<FileUses> {
     fanout_pytest::source::with_parse_stack(read_all).unwrap_or_else(read_all)
 }
 
-/// A config, conftest or requirements file with its line endings made `\n`: Python reads
-/// text files with universal newlines, so `\r\n` and a bare `\r` end a line too.
-pub(crate) fn read(path: &Path) -> Option<String> {
-    std::fs::read_to_string(path)
-        .ok()
-        .map(|t| t.replace("\r\n", "\n").replace('\r', "\n"))
-}
-
 impl Registry {
     pub fn discover(input: &CheckInput<'_>) -> Registry {
         let rootdir = &input.config.rootdir;
@@ -90,7 +82,7 @@ impl Registry {
             .collect();
         let inifile = input.config.inifile.as_deref();
         let inifile_rel = inifile.map(|p| relative(p, rootdir));
-        let inifile_text = inifile.and_then(read);
+        let inifile_text = inifile.and_then(read_text);
         let section =
             inifile.map(|p| config_files::section_read(p, inifile_text.as_deref().unwrap_or("")));
         // The names pytest reads (fanout-config applies `-o` and pytest's typing).
@@ -119,7 +111,7 @@ impl Registry {
         }
         let mut conftest_plugins: Vec<(String, String)> = Vec::new();
         for conftest in conftests(input) {
-            let Some(facts) = read(&conftest).and_then(|t| conftest::read(&t)) else {
+            let Some(facts) = read_text(&conftest).and_then(|t| conftest::read(&t)) else {
                 continue;
             };
             let rel = relative(&conftest, rootdir);
@@ -265,7 +257,9 @@ fn ignored_registrations(
     for dir in dirs {
         for name in CONFIG_NAMES {
             let path = dir.join(name);
-            let Some(text) = read(&path) else { continue };
+            let Some(text) = read_text(&path) else {
+                continue;
+            };
             let rel = relative(&path, rootdir);
             for found in config_files::markers_in(&path, &text) {
                 let is_read =

@@ -81,7 +81,10 @@ fn group_id_from(value: &Value, range: TextRange) -> Result<GroupId, ValueProble
         }),
         other => Err(invalid(
             range,
-            format!("a group id must be an int or a str, not {}", kind(other)),
+            format!(
+                "a group id must be an int or a str, not {}",
+                other.type_name()
+            ),
         )),
     }
 }
@@ -155,27 +158,5 @@ fn invalid(range: TextRange, message: String) -> ValueProblem {
         range,
         message,
         dynamic: false,
-    }
-}
-
-/// How a value that is not an id reads in a message: "a float", "None".
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::None => "None",
-        Value::Bool(_) => "a bool",
-        Value::Int(_) => "an int",
-        Value::Float(_) => "a float",
-        Value::Complex { .. } => "a complex number",
-        Value::Str(_) => "a str",
-        Value::Bytes(_) => "bytes",
-        Value::Tuple(_) => "a tuple",
-        Value::List(_) => "a list",
-        Value::Set(_) => "a set",
-        Value::Dict(_) => "a dict",
-        Value::Param(_) => "a pytest.param",
-        Value::Mark(_) => "a mark",
-        Value::Named(_) => "a function or class",
-        Value::EnumMember(_) => "an enum member",
-        Value::Opaque(_) => "a value only known at run time",
     }
 }

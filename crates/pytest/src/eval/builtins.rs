@@ -1,7 +1,6 @@
 //! Builtin functions (and `itertools.product`/`chain`) on known values.
 
 use super::compare::py_cmp;
-use super::expr::type_name;
 use super::{Evaluator, Outcome, Value};
 use std::cmp::Ordering;
 use std::rc::Rc;
@@ -67,7 +66,7 @@ impl Evaluator<'_, '_> {
                     Value::Tuple(i) | Value::List(i) | Value::Set(i) => i.len(),
                     Value::Dict(p) => p.len(),
                     Value::Named(_) => self.iterate(v)?.len(),
-                    _ => return Err(format!("`len()` of {}", type_name(v))),
+                    _ => return Err(format!("`len()` of {}", v.type_name())),
                 };
                 Ok(Value::Int(i64::try_from(n).map_err(|_| "too long")?))
             }
@@ -96,7 +95,7 @@ impl Evaluator<'_, '_> {
                 Value::Bool(b) => Ok(Value::Int(i64::from(*b))),
                 Value::Float(f) => Ok(Value::Float(f.abs())),
                 Value::Complex { real, imag } => Ok(Value::Float(real.hypot(*imag))),
-                _ => Err(format!("`abs()` of {}", type_name(v))),
+                _ => Err(format!("`abs()` of {}", v.type_name())),
             },
             ("list", []) => Ok(Value::List(Rc::from([]))),
             ("tuple", []) => Ok(Value::Tuple(Rc::from([]))),
@@ -117,7 +116,7 @@ impl Evaluator<'_, '_> {
                     Value::Tuple(_) | Value::List(_) | Value::Str(_) | Value::Bytes(_) => {
                         self.iterate(v)?
                     }
-                    _ => return Err(format!("`reversed()` of {}", type_name(v))),
+                    _ => return Err(format!("`reversed()` of {}", v.type_name())),
                 };
                 items.reverse();
                 Ok(Value::List(items.into()))
@@ -128,7 +127,7 @@ impl Evaluator<'_, '_> {
                     (None, _) => 0,
                     (Some(Value::Int(i)), _) => *i,
                     (Some(other), _) => {
-                        return Err(format!("`enumerate()` starting at {}", type_name(other)))
+                        return Err(format!("`enumerate()` starting at {}", other.type_name()))
                     }
                 };
                 let items = self.iterate(v)?;
@@ -295,7 +294,7 @@ impl Evaluator<'_, '_> {
             match b {
                 Value::Int(i) => ints.push(*i),
                 Value::Bool(b) => ints.push(i64::from(*b)),
-                other => return Err(format!("`range()` of {}", type_name(other))),
+                other => return Err(format!("`range()` of {}", other.type_name())),
             }
         }
         let (start, stop, step) = match ints[..] {
@@ -373,7 +372,7 @@ fn to_int(v: &Value, base: Option<&Value>) -> Outcome {
         (Value::Str(s), base) => parse_int(s, base.unwrap_or(10))
             .map(Value::Int)
             .ok_or_else(|| format!("`int()` of {s:?}, which is not a (small) int literal")),
-        _ => Err(format!("`int()` of {}", type_name(v))),
+        _ => Err(format!("`int()` of {}", v.type_name())),
     }
 }
 
@@ -439,6 +438,6 @@ fn to_float(v: &Value) -> Outcome {
                 .map(Value::Float)
                 .map_err(|_| format!("`float()` of {s:?}"))
         }
-        _ => Err(format!("`float()` of {}", type_name(v))),
+        _ => Err(format!("`float()` of {}", v.type_name())),
     }
 }

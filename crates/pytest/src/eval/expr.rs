@@ -208,7 +208,7 @@ impl<'a> Evaluator<'_, 'a> {
         }
         let items = value.iter_items().ok_or_else(|| match value {
             Value::Opaque(u) => u.reason.clone(),
-            _ => format!("iterating {}", type_name(value)),
+            _ => format!("iterating {}", value.type_name()),
         })?;
         self.collection(items.len())?;
         Ok(items)
@@ -259,7 +259,7 @@ impl<'a> Evaluator<'_, 'a> {
         let i = match index {
             Value::Int(i) => *i,
             Value::Bool(b) => i64::from(*b),
-            _ => return Err(format!("indexing with {}", type_name(index))),
+            _ => return Err(format!("indexing with {}", index.type_name())),
         };
         let pick = |len: usize| -> Result<usize, String> {
             let len = i64::try_from(len).map_err(|_| "too long")?;
@@ -282,7 +282,7 @@ impl<'a> Evaluator<'_, 'a> {
             Value::Bytes(b) => Ok(Value::Int(
                 b.get(pick(b.len())?).copied().map_or(0, i64::from),
             )),
-            _ => Err(format!("indexing {}", type_name(value))),
+            _ => Err(format!("indexing {}", value.type_name())),
         }
     }
 
@@ -371,7 +371,7 @@ impl<'a> Evaluator<'_, 'a> {
                     .collect();
                 Ok(Value::Bytes(picked.into()))
             }
-            _ => Err(format!("slicing {}", type_name(value))),
+            _ => Err(format!("slicing {}", value.type_name())),
         }
     }
 }
@@ -381,27 +381,5 @@ pub(super) fn opaque_or(value: Value, reason: &str) -> Outcome {
     match value {
         Value::Opaque(_) => Ok(value),
         _ => Err(reason.into()),
-    }
-}
-
-/// Python's name for a value's type, for reasons.
-pub(super) fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::None => "None",
-        Value::Bool(_) => "a bool",
-        Value::Int(_) => "an int",
-        Value::Float(_) => "a float",
-        Value::Complex { .. } => "a complex",
-        Value::Str(_) => "a str",
-        Value::Bytes(_) => "a bytes",
-        Value::Tuple(_) => "a tuple",
-        Value::List(_) => "a list",
-        Value::Set(_) => "a set",
-        Value::Dict(_) => "a dict",
-        Value::Param(_) => "a pytest.param",
-        Value::Mark(_) => "a pytest mark",
-        Value::Named(_) => "a function or class",
-        Value::EnumMember(_) => "an enum member",
-        Value::Opaque(_) => "an unknown value",
     }
 }

@@ -1,7 +1,6 @@
 //! f-strings and the format-spec mini-language (`format(value, spec)`) for the specs that
 //! ids use: fill, align, sign, `0`, width, precision, and the types `s d f F x X o b`.
 
-use super::expr::type_name;
 use super::{EnumMixin, Evaluator, Outcome, Value};
 use fanout_core::pyrepr::float_repr;
 use ruff_python_ast::{
@@ -88,7 +87,7 @@ pub(super) fn format_value(value: &Value, spec_text: &str) -> Result<String, Str
             .ok_or_else(|| "the str() of a value fanout cannot know".into());
     }
     let spec = Spec::parse(spec_text)?;
-    let type_error = || format!("the format spec {spec_text:?} for {}", type_name(value));
+    let type_error = || format!("the format spec {spec_text:?} for {}", value.type_name());
     let (body, numeric) = match value {
         Value::Str(s) => {
             if spec.sign.is_some() || !matches!(spec.kind, None | Some('s')) {

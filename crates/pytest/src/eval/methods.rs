@@ -2,7 +2,6 @@
 //! is opaque.
 
 use super::compare::lookup;
-use super::expr::type_name;
 use super::{Evaluator, Outcome, Value};
 use std::rc::Rc;
 
@@ -37,7 +36,7 @@ impl Evaluator<'_, '_> {
         args: Vec<Value>,
         kwargs: &[(Rc<str>, Value)],
     ) -> Outcome {
-        let unsupported = || format!("the method `.{method}()` of {}", type_name(receiver));
+        let unsupported = || format!("the method `.{method}()` of {}", receiver.type_name());
         let receiver_type = match receiver {
             Value::Dict(_) => "dict",
             Value::Str(_) => "str",
@@ -185,7 +184,7 @@ impl Evaluator<'_, '_> {
                         other => {
                             return Some(Err(format!(
                                 "`str.join()` of {} (TypeError)",
-                                type_name(other)
+                                other.type_name()
                             )))
                         }
                     }

@@ -126,10 +126,7 @@ impl<'b, 'a: 'b> Evaluator<'b, 'a> {
             (Value::EnumMember(e), "value") => Ok(e.value.clone()),
             (Value::EnumMember(e), "name") => Ok(Value::Str(e.member.clone())),
             (Value::Opaque(_), _) => Ok(value),
-            _ => Err(format!(
-                "the attribute `.{attr}` of {}",
-                super::expr::type_name(&value)
-            )),
+            _ => Err(format!("the attribute `.{attr}` of {}", value.type_name())),
         }
     }
 

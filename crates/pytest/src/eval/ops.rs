@@ -2,7 +2,6 @@
 //! modulo rounding toward negative infinity, sequence concatenation and repetition.
 
 use super::compare::{contains, hash_key, lookup, py_cmp};
-use super::expr::type_name;
 use super::{EnumMixin, Evaluator, Outcome, Value};
 use ruff_python_ast::{CmpOp, ExprCompare, Operator, UnaryOp};
 use std::cmp::Ordering;
@@ -55,7 +54,7 @@ pub(super) fn unary(op: UnaryOp, operand: &Value) -> Outcome {
             .ok_or_else(|| "`not` of a value whose truth is unknown".into());
     }
     let Some(n) = num(operand) else {
-        return Err(format!("a unary operator on {}", type_name(operand)));
+        return Err(format!("a unary operator on {}", operand.type_name()));
     };
     Ok(match (op, n) {
         (UnaryOp::UAdd, Num::Int(i)) => Value::Int(i),
@@ -68,7 +67,7 @@ pub(super) fn unary(op: UnaryOp, operand: &Value) -> Outcome {
             imag: -imag,
         },
         (UnaryOp::Invert, Num::Int(i)) => Value::Int(!i),
-        _ => return Err(format!("`~` on {}", type_name(operand))),
+        _ => return Err(format!("`~` on {}", operand.type_name())),
     })
 }
 
@@ -117,8 +116,8 @@ impl<'a> Evaluator<'_, 'a> {
             _ => Err(format!(
                 "the operator `{}` between {} and {}",
                 op.as_str(),
-                type_name(left),
-                type_name(right)
+                left.type_name(),
+                right.type_name()
             )),
         }
     }
@@ -144,7 +143,7 @@ impl<'a> Evaluator<'_, 'a> {
                     _ => Value::Tuple(repeated),
                 })
             }
-            _ => Err(format!("repeating {}", type_name(seq))),
+            _ => Err(format!("repeating {}", seq.type_name())),
         }
     }
 
@@ -178,7 +177,7 @@ impl<'a> Evaluator<'_, 'a> {
                 return Ok(v.clone());
             }
         }
-        let unknown = || format!("comparing {} with {}", type_name(left), type_name(right));
+        let unknown = || format!("comparing {} with {}", left.type_name(), right.type_name());
         let result = match op {
             CmpOp::Eq => left.py_eq(right).ok_or_else(unknown)?,
             CmpOp::NotEq => !left.py_eq(right).ok_or_else(unknown)?,
@@ -225,12 +224,12 @@ impl<'a> Evaluator<'_, 'a> {
         match container {
             Value::Str(s) => match needle {
                 Value::Str(n) => Ok(s.contains(&**n)),
-                _ => Err(format!("`in` a str with {}", type_name(needle))),
+                _ => Err(format!("`in` a str with {}", needle.type_name())),
             },
             Value::Bytes(b) => match needle {
                 Value::Bytes(n) => Ok(n.is_empty() || b.windows(n.len()).any(|w| w == &n[..])),
                 Value::Int(i) => Ok(u8::try_from(*i).is_ok_and(|i| b.contains(&i))),
-                _ => Err(format!("`in` a bytes with {}", type_name(needle))),
+                _ => Err(format!("`in` a bytes with {}", needle.type_name())),
             },
             Value::Tuple(items) | Value::List(items) => {
                 self.charge(items.len())?;

@@ -112,12 +112,7 @@ fn percent_one(arg: &Value, conversion: char, mut spec: Spec) -> Result<String, 
                     #[allow(clippy::cast_possible_truncation)]
                     Value::Int(f.trunc() as i64)
                 }
-                _ => {
-                    return Err(format!(
-                        "`%{conversion}` of {}",
-                        super::expr::type_name(arg)
-                    ))
-                }
+                _ => return Err(format!("`%{conversion}` of {}", arg.type_name())),
             };
             // `%.3d` pads digits with zeros; rare, and different from format(): opaque.
             if spec.precision.is_some() {
@@ -135,7 +130,7 @@ fn percent_one(arg: &Value, conversion: char, mut spec: Spec) -> Result<String, 
                 #[allow(clippy::cast_precision_loss)]
                 Value::Int(i) => Value::Float(*i as f64),
                 Value::Bool(b) => Value::Float(f64::from(u8::from(*b))),
-                _ => return Err(format!("`%f` of {}", super::expr::type_name(arg))),
+                _ => return Err(format!("`%f` of {}", arg.type_name())),
             };
             spec.kind = Some(conversion);
             spec.precision = Some(spec.precision.unwrap_or(6));

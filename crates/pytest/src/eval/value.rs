@@ -88,6 +88,28 @@ pub struct Unknown {
 }
 
 impl Value {
+    /// How a value's type reads in a message: "a float", "None".
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::None => "None",
+            Value::Bool(_) => "a bool",
+            Value::Int(_) => "an int",
+            Value::Float(_) => "a float",
+            Value::Complex { .. } => "a complex",
+            Value::Str(_) => "a str",
+            Value::Bytes(_) => "a bytes",
+            Value::Tuple(_) => "a tuple",
+            Value::List(_) => "a list",
+            Value::Set(_) => "a set",
+            Value::Dict(_) => "a dict",
+            Value::Param(_) => "a pytest.param",
+            Value::Mark(_) => "a pytest mark",
+            Value::Named(_) => "a function or class",
+            Value::EnumMember(_) => "an enum member",
+            Value::Opaque(_) => "an unknown value",
+        }
+    }
+
     pub fn opaque(range: TextRange, reason: impl Into<String>) -> Value {
         Value::Opaque(Rc::new(Unknown {
             range,
