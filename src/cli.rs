@@ -58,9 +58,9 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-/// Options shared by every command that collects tests.
+/// The tests a command reads, as pytest is told them: paths, `-m`, rootdir and config file.
 #[derive(Args, Clone)]
-pub struct Selection {
+pub struct Tests {
     /// Test paths, as given to pytest (default: `testpaths` from the pytest config, or the
     /// current directory).
     pub paths: Vec<PathBuf>,
@@ -73,6 +73,13 @@ pub struct Selection {
     /// Read the pytest config from this file (pytest's `-c`).
     #[arg(short = 'c', long = "config-file", value_name = "FILE")]
     pub config_file: Option<PathBuf>,
+}
+
+/// Options shared by every command that collects tests.
+#[derive(Args, Clone)]
+pub struct Selection {
+    #[command(flatten)]
+    pub tests: Tests,
     /// When to colour diagnostics.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -180,18 +187,9 @@ pub enum CheckFormat {
 
 #[derive(Args)]
 pub struct VerifyArgs {
-    /// Test paths, as given to pytest (default: `testpaths` from the pytest config, or the
-    /// current directory).
-    pub paths: Vec<PathBuf>,
-    /// Only tests whose marks match this expression; passed on to pytest.
-    #[arg(short = 'm', value_name = "MARKEXPR")]
-    pub markexpr: Option<String>,
-    /// Use this directory as pytest's rootdir (pytest's `--rootdir`).
-    #[arg(long, value_name = "DIR")]
-    pub rootdir: Option<PathBuf>,
-    /// Read the pytest config from this file (pytest's `-c`).
-    #[arg(short = 'c', long = "config-file", value_name = "FILE")]
-    pub config_file: Option<PathBuf>,
+    /// The tests (and `-m`, passed on to pytest).
+    #[command(flatten)]
+    pub tests: Tests,
     #[command(flatten)]
     pub pytest: PytestArgs,
     /// Output format.

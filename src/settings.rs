@@ -73,6 +73,10 @@ impl ProjectArgs {
             config_file: config_file.clone(),
         }
     }
+
+    fn of(tests: &cli::Tests) -> Self {
+        Self::new(&tests.paths, &tests.rootdir, &tests.config_file)
+    }
 }
 
 /// The options every collecting command shares.
@@ -83,9 +87,9 @@ pub fn selection(s: &cli::Selection, env: &Environment) -> (ProjectArgs, SelectA
         strict: s.strict,
     });
     (
-        ProjectArgs::new(&s.paths, &s.rootdir, &s.config_file),
+        ProjectArgs::of(&s.tests),
         SelectArgs {
-            markexpr: s.markexpr.clone(),
+            markexpr: s.tests.markexpr.clone(),
             changes,
         },
     )
@@ -105,13 +109,13 @@ pub struct VerifySettings {
 }
 
 pub fn verify(args: &cli::VerifyArgs, env: &Environment) -> VerifySettings {
-    let project = ProjectArgs::new(&args.paths, &args.rootdir, &args.config_file);
-    let mut pytest_args = pytest_options(&project, args.markexpr.as_deref());
-    pytest_args.extend(args.paths.iter().map(OsString::from));
+    let project = ProjectArgs::of(&args.tests);
+    let mut pytest_args = pytest_options(&project, args.tests.markexpr.as_deref());
+    pytest_args.extend(args.tests.paths.iter().map(OsString::from));
     VerifySettings {
         project,
         select: SelectArgs {
-            markexpr: args.markexpr.clone(),
+            markexpr: args.tests.markexpr.clone(),
             changes: None,
         },
         launcher: launcher(&args.pytest, env),
