@@ -3,11 +3,11 @@
 
 use super::{Callable, ClassNode, ModuleCollector};
 use crate::cases::{self, Cases, Problem};
-use crate::eval::Value;
+use crate::eval::{Evaluator, Value};
 use crate::marks::MarkRef;
 use crate::params;
 use crate::resolve::{self, Level, Resolver};
-use fanout_core::{GroupSource, ParamCase, ParamMarks, TestItem};
+use fanout_core::{GroupSource, Mark, ParamCase, ParamMarks, TestItem};
 use ruff_text_size::Ranged;
 
 impl<'a> ModuleCollector<'a> {
@@ -72,6 +72,7 @@ impl<'a> ModuleCollector<'a> {
             .filter(|m| m.name == "parametrize")
             .copied()
             .collect();
+        let level_marks = LevelMarks::of(&levels, &mut self.evaluator);
         let cases = if parametrize.is_empty() {
             Cases::None
         } else {
@@ -87,7 +88,12 @@ impl<'a> ModuleCollector<'a> {
                     let mut item = base.clone();
                     item.node_id = format!("{}[{}]", base.node_id, case.id);
                     item.param = Some(Box::new(ParamCase { id: case.id, of }));
-                    self.resolve(&mut item, &levels, CaseMarks::Known(&case.marks));
+                    self.resolve(
+                        &mut item,
+                        &levels,
+                        &level_marks,
+                        CaseMarks::Known(&case.marks),
+                    );
                     self.tests.push(item);
                 }
             }
@@ -100,6 +106,7 @@ impl<'a> ModuleCollector<'a> {
                 self.resolve(
                     &mut item,
                     &levels,
+                    &level_marks,
                     CaseMarks::IdsUnknown(case_marks, problem),
                 );
                 self.tests.push(item);
@@ -109,20 +116,27 @@ impl<'a> ModuleCollector<'a> {
                 self.resolve(
                     &mut item,
                     &levels,
+                    &level_marks,
                     CaseMarks::Unknown(&parametrize, problem),
                 );
                 self.tests.push(item);
             }
             _ => {
                 let mut item = base;
-                self.resolve(&mut item, &levels, CaseMarks::None);
+                self.resolve(&mut item, &levels, &level_marks, CaseMarks::None);
                 self.tests.push(item);
             }
         }
     }
 
     /// Fills in the group, runner and marks of one item (a function, or one of its cases).
-    fn resolve(&mut self, item: &mut TestItem, levels: &[Level<'a>], case: CaseMarks<'_, 'a>) {
+    fn resolve(
+        &mut self,
+        item: &mut TestItem,
+        levels: &[Level<'a>],
+        level_marks: &LevelMarks,
+        case: CaseMarks<'_, 'a>,
+    ) {
         let mut resolver = Resolver {
             bindings: self.bindings,
             evaluator: &mut self.evaluator,
@@ -148,24 +162,13 @@ impl<'a> ModuleCollector<'a> {
             item.group_source = Some(source);
         }
         // pytest's item marks: the function's own, its parameters', then class and module.
-        let (function, outer) = levels.split_at(1.min(levels.len()));
-        let evaluator = &mut self.evaluator;
-        let mut marks: Vec<_> = function
-            .iter()
-            .flat_map(|l| &l.marks)
-            .map(|m| resolve::mark_for_selection(m, evaluator))
-            .collect();
+        let mut marks = level_marks.function.clone();
         marks.extend(
             case_marks
                 .iter()
                 .filter_map(resolve::value_mark_for_selection),
         );
-        marks.extend(
-            outer
-                .iter()
-                .flat_map(|l| &l.marks)
-                .map(|m| resolve::mark_for_selection(m, evaluator)),
-        );
+        marks.extend(level_marks.outer.iter().cloned());
         item.marks = marks;
         item.param_marks = match case {
             CaseMarks::IdsUnknown(all, _) => Some(Box::new(ParamMarks::Combinations(
@@ -185,6 +188,30 @@ impl<'a> ModuleCollector<'a> {
             }
             _ => None,
         };
+    }
+}
+
+/// The marks `-m` reads from the function's decorators and from its class and module, read
+/// once for all the function's cases.
+struct LevelMarks {
+    function: Vec<Mark>,
+    outer: Vec<Mark>,
+}
+
+impl LevelMarks {
+    fn of<'a>(levels: &[Level<'a>], evaluator: &mut Evaluator<'a, 'a>) -> Self {
+        let (function, outer) = levels.split_at(1.min(levels.len()));
+        let mut read = |levels: &[Level<'a>]| -> Vec<Mark> {
+            levels
+                .iter()
+                .flat_map(|l| &l.marks)
+                .map(|m| resolve::mark_for_selection(m, evaluator))
+                .collect()
+        };
+        LevelMarks {
+            function: read(function),
+            outer: read(outer),
+        }
     }
 }
 
