@@ -88,8 +88,8 @@ codes! {
     /// `group(1.5)`, or a chained call `group(12)(13)`, which pytest merges into one mark with two ids.
     /// Write exactly one int or str id, in one call.
     InvalidGroupMark = "invalid-group-mark", findings;
-    /// Two group marks at one level (function, class with its bases, or module). pytest uses only the closest;
-    /// the other is almost always a mistake. Keep one.
+    /// Two group marks at one level (function, class with its bases, or module), or on a function and one of
+    /// its parameters. pytest uses only the closest; the other is almost always a mistake. Keep one.
     DuplicateGroupMark = "duplicate-group-mark", findings;
     /// Some tests of a file have a group and others do not. Tests with no group run in no job: CI is green
     /// and they never ran. Give every test of the file a group (or none, with `ungrouped = "whole-file"`).

@@ -32,6 +32,9 @@ pub fn group<'a>(
     levels: &[Level<'a>],
     case_marks: &[Value],
 ) -> GroupOutcome {
+    if let Some(outcome) = decorator_and_parameter_groups(c, levels, case_marks) {
+        return outcome;
+    }
     for (i, level) in levels.iter().enumerate() {
         if i == 1 {
             if let Some(found) = case_group(c, case_marks) {
@@ -61,6 +64,34 @@ pub fn group<'a>(
         }
     }
     Ok(None)
+}
+
+/// A group mark on the function and another on one of its parameters: both sit on pytest's
+/// item, which uses the function's. As with two marks at one level, that is an error.
+fn decorator_and_parameter_groups(
+    c: &mut Resolver<'_, '_>,
+    levels: &[Level<'_>],
+    case_marks: &[Value],
+) -> Option<GroupOutcome> {
+    let function = levels.first()?;
+    function.marks.iter().find(|m| m.name == "group")?;
+    let parameter = case_marks.iter().find_map(|m| match m {
+        Value::Mark(mark) if &*mark.name == "group" => Some(mark),
+        _ => None,
+    })?;
+    let d = c
+        .diagnostics
+        .error(
+            Code::DuplicateGroupMark,
+            parameter.range,
+            format!(
+                "{} has a group mark and so does this parameter; pytest would use only the function's",
+                function.what
+            ),
+        )
+        .with_hint("keep the group mark on the function or on its parameters, not both");
+    c.diagnostics.push(d);
+    Some(Err(()))
 }
 
 /// The group a listed case's own parameters give it, if they carry a group mark.
@@ -114,7 +145,15 @@ pub fn group_of_unlisted_cases<'a>(
         .iter()
         .flat_map(|marks| marks.iter())
         .any(|m| matches!(m, Value::Mark(mark) if &*mark.name == "group"));
-    if function_has_group || !any_case_group {
+    if function_has_group && any_case_group {
+        let with_group = all_case_marks.iter().find(|marks| {
+            marks
+                .iter()
+                .any(|m| matches!(m, Value::Mark(mark) if &*mark.name == "group"))
+        });
+        return group(c, levels, with_group.copied().unwrap_or_default());
+    }
+    if !any_case_group {
         return group(c, levels, &[]);
     }
     let mut found: Vec<Option<GroupId>> = Vec::new();

@@ -227,3 +227,49 @@ fn cases_without_known_ids() {
         "1"
     );
 }
+
+/// The two ini options that change ids: no escaping of non-ASCII, and long strings kept whole.
+#[test]
+fn ini_options_that_change_ids() {
+    let p = Project::new();
+    p.file(
+        "pytest.ini",
+        "[pytest]\n\
+         disable_test_id_escaping_and_forfeit_all_rights_to_community_support = true\n\
+         parametrize_long_str_id_strategy = legacy\n",
+    )
+    .file(
+        "tests/test_ids.py",
+        r#"
+        import pytest
+
+        pytestmark = pytest.mark.group("b")
+
+        @pytest.mark.parametrize(
+            "v",
+            [pytest.param("é日", marks=pytest.mark.group("a")), "x" * 120, "tab\there"],
+        )
+        def test_values(v):
+            pass
+        "#,
+    )
+    .file(
+        "tests/test_both.py",
+        r#"
+        import pytest
+
+        @pytest.mark.group("f")
+        @pytest.mark.parametrize("v", [pytest.param(1, marks=pytest.mark.group("p")), 2])
+        def test_both(v):
+            pass
+        "#,
+    );
+    let compared = assert_matches_pytest(&p, &[]);
+    assert_eq!(
+        compared.fanout_test("tests/test_ids.py::test_values[é日]")["group_id"],
+        "a"
+    );
+    // pytest's item holds the function's group mark and the parameter's: reported, as two
+    // marks at one level are.
+    compared.assert_fanout_reports("tests/test_both.py", "duplicate-group-mark");
+}
