@@ -222,7 +222,12 @@ fn replace_file(
         &of_file,
         &pytest.deselected,
     );
+    let before = tests.len();
     tests.retain(|t| project.keeps(t));
+    let prefix = format!("{file}::");
+    if tests.len() < before || pytest.deselected.iter().any(|d| d.starts_with(&prefix)) {
+        collected.partial_files.insert(file.clone());
+    }
     let items = tests.len();
     collected.tests.splice(start..end, tests);
     let mut codes: Vec<Code> = Vec::new();

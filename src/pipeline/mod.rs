@@ -80,6 +80,7 @@ pub fn jobs(selection: &Selection) -> (Matrix, Vec<Diagnostic>) {
         &selection.selected.tests,
         MatrixOptions {
             ungrouped: project.ungrouped_policy(),
+            complete_files: Some(&selection.selected.complete_files),
         },
     );
     let count = matrix.entries.len();

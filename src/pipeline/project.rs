@@ -33,6 +33,9 @@ pub struct Collected {
     pub tests: Vec<TestItem>,
     pub diagnostics: Vec<Diagnostic>,
     pub files: Vec<TestFile>,
+    /// Files some of whose tests collection already left out (node-id arguments, `--deselect`,
+    /// pytest's `-m` under `--resolve-dynamic`): a job never names them whole.
+    pub partial_files: HashSet<String>,
 }
 
 impl Project {
@@ -138,7 +141,14 @@ impl Project {
         });
         let mut tests = collection.tests;
         tests.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
-        tests.retain(|t| self.keeps(t));
+        let mut partial_files = HashSet::new();
+        tests.retain(|t| {
+            let keep = self.keeps(t);
+            if !keep && !partial_files.contains(t.path.as_str()) {
+                partial_files.insert(t.path.clone());
+            }
+            keep
+        });
         let mut diagnostics = collection.diagnostics;
         if self.config.ini.doctest_modules {
             diagnostics.push(self.doctest_modules_warning());
@@ -150,6 +160,7 @@ impl Project {
             tests,
             diagnostics,
             files: collection.files,
+            partial_files,
         }
     }
 

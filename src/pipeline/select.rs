@@ -6,6 +6,7 @@ use crate::environment::Environment;
 use crate::settings::SelectArgs;
 use fanout_core::TestItem;
 use fanout_pytest::markexpr::MarkExpression;
+use std::collections::{HashMap, HashSet};
 
 /// The tests that stay, and how many each step left out.
 pub struct Selected {
@@ -14,6 +15,8 @@ pub struct Selected {
     pub files: usize,
     /// Left out by `-m`.
     pub deselected: usize,
+    /// Files none of whose collected tests `-m` or `--changed-since` left out.
+    pub complete_files: HashSet<String>,
     /// What `--changed-since` decided, when asked.
     pub changes: Option<ChangeSelection>,
 }
@@ -34,8 +37,13 @@ pub fn select(
         mut tests,
         diagnostics,
         files,
+        partial_files,
     } = collected;
     let before = tests.len();
+    let collected_per_file: HashMap<String, usize> = tests_per_file(&tests)
+        .into_iter()
+        .map(|(path, count)| (path.to_owned(), count))
+        .collect();
     if args.changes.is_some() {
         // Against every collected file: `-m` must not turn an entry into an empty one.
         let test_paths = tests.iter().map(|t| t.path.as_str()).collect();
@@ -53,8 +61,16 @@ pub fn select(
         }
         None => None,
     };
+    let complete_files = tests_per_file(&tests)
+        .into_iter()
+        .filter(|(path, count)| {
+            collected_per_file.get(*path) == Some(count) && !partial_files.contains(*path)
+        })
+        .map(|(path, _)| path.to_owned())
+        .collect();
     Ok((
         Selected {
+            complete_files,
             tests,
             files: files.len(),
             deselected,
@@ -62,4 +78,12 @@ pub fn select(
         },
         diagnostics,
     ))
+}
+
+fn tests_per_file(tests: &[TestItem]) -> HashMap<&str, usize> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for test in tests {
+        *counts.entry(test.path.as_str()).or_default() += 1;
+    }
+    counts
 }

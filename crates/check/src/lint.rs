@@ -117,7 +117,13 @@ fn ids(tests: &[TestItem], files: &[FileUses], out: &mut Vec<Diagnostic>) {
 fn too_many_jobs(input: &CheckInput<'_>) -> Option<Diagnostic> {
     let max = input.settings.max_jobs?;
     let ungrouped = input.settings.ungrouped;
-    let (matrix, _) = matrix::build(input.tests, MatrixOptions { ungrouped });
+    let (matrix, _) = matrix::build(
+        input.tests,
+        MatrixOptions {
+            ungrouped,
+            complete_files: None,
+        },
+    );
     let jobs = matrix.entries.len();
     if jobs <= max {
         return None;

@@ -19,8 +19,13 @@ pub enum UngroupedPolicy {
 }
 
 #[derive(Debug, Clone, Copy, Default)]
-pub struct MatrixOptions {
+pub struct MatrixOptions<'a> {
     pub ungrouped: UngroupedPolicy,
+    /// Files none of whose collected tests the selection (`-m`, changed files) left out. A job
+    /// that holds all of such a file's tests names the file, not its tests: pytest then runs
+    /// exactly what it collects there, also where a test fanout lists is not defined (a module
+    /// skipped or a test defined only on some Pythons) or one fanout cannot see.
+    pub complete_files: Option<&'a std::collections::HashSet<String>>,
 }
 
 /// One CI job. Field names are those of the original `--collect-groups` output, so existing
@@ -149,7 +154,7 @@ fn no_groups(tests: &[TestItem]) -> Option<Diagnostic> {
 
 /// Builds the jobs. Returns the diagnostics that stop a matrix from being written
 /// (unsafe values, runner disagreements) alongside it; the caller decides.
-pub fn build(tests: &[TestItem], options: MatrixOptions) -> (Matrix, Vec<Diagnostic>) {
+pub fn build(tests: &[TestItem], options: MatrixOptions<'_>) -> (Matrix, Vec<Diagnostic>) {
     let mut entries = Vec::new();
     let mut diagnostics = Vec::new();
     for (path, file_tests) in by_file(tests) {
@@ -172,6 +177,9 @@ pub fn build(tests: &[TestItem], options: MatrixOptions) -> (Matrix, Vec<Diagnos
             continue;
         }
         let below = job_path(path, &file_tests[0].test_root);
+        let complete = options
+            .complete_files
+            .is_some_and(|files| files.contains(path));
         let mut groups: BTreeMap<Option<&GroupId>, Vec<&TestItem>> = BTreeMap::new();
         for test in &file_tests {
             groups.entry(test.group.as_ref()).or_default().push(test);
@@ -180,6 +188,8 @@ pub fn build(tests: &[TestItem], options: MatrixOptions) -> (Matrix, Vec<Diagnos
             // check_grouping reports these.
             groups.remove(&None);
         }
+        let whole_file =
+            complete && groups.len() == 1 && groups.values().all(|m| m.len() == file_tests.len());
         for (group, members) in groups {
             if let Some(id) = group {
                 let shown = id.to_string();
@@ -217,7 +227,11 @@ pub fn build(tests: &[TestItem], options: MatrixOptions) -> (Matrix, Vec<Diagnos
                 group_number: group.and_then(GroupId::as_int),
                 artifact_group_id: artifact_safe(&job_name),
                 job_name,
-                node_ids: node_ids(&members),
+                node_ids: if whole_file {
+                    vec![path.to_owned()]
+                } else {
+                    node_ids(&members)
+                },
                 runner,
             });
         }
@@ -574,6 +588,7 @@ mod tests {
             &tests,
             MatrixOptions {
                 ungrouped: UngroupedPolicy::WholeFile,
+                ..Default::default()
             },
         );
         assert_eq!(m.entries.len(), 1);

@@ -250,7 +250,7 @@ fn unseen_base_project() -> Project {
             def test_own(self):
                 pass
 
-        @pytest.mark.group(2)
+        @pytest.mark.group(3)
         def test_plain():
             pass
         "#,
@@ -355,13 +355,8 @@ fn matrix_names_a_class_with_an_unseen_base() {
         .iter()
         .filter_map(serde_json::Value::as_str)
         .collect();
-    assert_eq!(
-        node_ids,
-        [
-            "tests/test_unresolved.py::TestImpl",
-            "tests/test_unresolved.py::test_plain"
-        ]
-    );
+    // Group 3 in the same file keeps the class's job from being the whole file.
+    assert_eq!(node_ids, ["tests/test_unresolved.py::TestImpl"]);
     let oracle = crate::support::pytest_oracle::pytest_collect(&p.path(), &node_ids);
     assert!(oracle
         .node_ids()
@@ -415,14 +410,23 @@ fn doctest_text_files_are_collected() {
         .node_ids()
         .contains(&"tests/test_notes.txt::test_notes.txt"));
 
+    // A whole-file job names the text file, which is how pytest runs its doctests.
     let out = p.run(&["matrix", "--backend", "json"]);
     assert_eq!(out.code, 0, "{}", out.describe());
-    assert!(
-        out.stdout
-            .contains("\"tests/test_notes.txt::test_notes.txt\""),
-        "{}",
-        out.stdout
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    let notes: Vec<_> = doc["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .filter(|g| g["path_to_test_file"] == "tests/test_notes.txt")
+        .collect();
+    assert_eq!(notes.len(), 1, "{doc:#}");
+    assert_eq!(
+        notes[0]["node_ids"],
+        serde_json::json!(["tests/test_notes.txt"])
     );
+    let ran = crate::support::pytest_oracle::pytest_collect(&p.path(), &["tests/test_notes.txt"]);
+    assert_eq!(ran.node_ids(), ["tests/test_notes.txt::test_notes.txt"]);
 
     p.file("pyproject.toml", "[tool.fanout]\n");
     let out = p.run(&["matrix", "--backend", "json"]);

@@ -11,3 +11,4 @@ mod params;
 mod paths;
 mod projects;
 mod selection;
+mod whole_files;
