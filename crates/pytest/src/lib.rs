@@ -13,6 +13,7 @@ mod diagnostics;
 pub mod eval;
 pub mod fnmatch;
 pub mod ids;
+mod imported_testcases;
 pub mod index;
 mod mark_uses;
 pub mod markexpr;
@@ -28,6 +29,7 @@ pub mod walk;
 pub use mark_uses::{mark_uses, MarkTarget, MarkUse};
 
 use fanout_core::{Code, Diagnostic, TestItem};
+use imported_testcases::ImportedClass;
 pub use index::search_path::ImportMode;
 use marks::Bindings;
 use module::{ModuleCollector, Rules};
@@ -99,7 +101,8 @@ enum ReadFile {
     Doctest(Option<TestItem>),
     /// A module that needs nothing from other modules, collected on its own (its parse tree
     /// dropped at once: holding every tree costs more than the parse).
-    Collected(Vec<TestItem>, Vec<Diagnostic>),
+    /// With the class-like names it imports from project modules (see `imported_testcases`).
+    Collected(Vec<TestItem>, Vec<Diagnostic>, Vec<ImportedClass>),
     Module(index::ModuleSource),
     Failed(Diagnostic),
 }
@@ -135,8 +138,9 @@ fn collect_files(
                     ReadFile::Module(source)
                 }
                 Ok(source) => {
-                    let (tests, diagnostics) = collect_alone(file, source, request, &locator);
-                    ReadFile::Collected(tests, diagnostics)
+                    let (tests, diagnostics, imported) =
+                        collect_alone(file, source, request, &locator, load_imports);
+                    ReadFile::Collected(tests, diagnostics, imported)
                 }
                 Err(d) => ReadFile::Failed(d),
             },
@@ -145,18 +149,45 @@ fn collect_files(
         .collect();
     let mut modules: Vec<&walk::TestFile> = Vec::new();
     let mut sources: Vec<index::ModuleSource> = Vec::new();
-    for (file, entry) in files.iter().zip(read) {
+    let mut importers = Vec::new();
+    for (i, (file, entry)) in files.iter().zip(read).enumerate() {
         match entry {
             ReadFile::Module(source) => {
                 modules.push(file);
                 sources.push(source);
             }
             ReadFile::Doctest(item) => tests.extend(item),
-            ReadFile::Collected(file_tests, file_diagnostics) => {
+            ReadFile::Collected(file_tests, file_diagnostics, imported) if imported.is_empty() => {
                 tests.extend(file_tests);
                 diagnostics.extend(file_diagnostics);
             }
+            ReadFile::Collected(file_tests, file_diagnostics, imported) => {
+                importers.push((i, file_tests, file_diagnostics, imported));
+            }
             ReadFile::Failed(d) => diagnostics.push(d),
+        }
+    }
+    if !importers.is_empty() {
+        let wanted: Vec<(usize, Vec<ImportedClass>)> = importers
+            .iter_mut()
+            .map(|(i, _, _, imported)| (*i, std::mem::take(imported)))
+            .collect();
+        let again =
+            imported_testcases::importers_of_testcases(&wanted, &locator, request.walk.rootdir);
+        for (i, file_tests, file_diagnostics, _) in importers {
+            let file = &files[i];
+            let reparsed = again
+                .contains(&i)
+                .then(|| read_source(&file.abs, &file.rel).ok())
+                .flatten()
+                .and_then(|text| parse_module(file, text).ok());
+            if let Some(source) = reparsed {
+                modules.push(file);
+                sources.push(source);
+            } else {
+                tests.extend(file_tests);
+                diagnostics.extend(file_diagnostics);
+            }
         }
     }
     if load_imports && !sources.is_empty() {
@@ -200,10 +231,13 @@ fn collect_files(
 /// Whether collecting this test module needs the project modules it imports.
 fn needs_imports(source: &index::ModuleSource, request: &CollectRequest<'_>) -> bool {
     let ns = Namespace::of_body(source.body());
-    index::needs_imports(&ns, |name| {
-        classes::name_matches(name, request.python_functions)
-            || classes::name_matches(name, request.python_classes)
-    })
+    index::needs_imports(&ns, |name| test_like(name, request))
+}
+
+/// A name pytest collects by its name alone: `python_functions` or `python_classes`.
+fn test_like(name: &str, request: &CollectRequest<'_>) -> bool {
+    classes::name_matches(name, request.python_functions)
+        || classes::name_matches(name, request.python_classes)
 }
 
 /// Collects one module with an index of itself alone.
@@ -212,9 +246,20 @@ fn collect_alone(
     source: index::ModuleSource,
     request: &CollectRequest<'_>,
     locator: &index::Locator,
-) -> (Vec<TestItem>, Vec<Diagnostic>) {
+    load_imports: bool,
+) -> (Vec<TestItem>, Vec<Diagnostic>, Vec<ImportedClass>) {
     let sources = [source];
     let namespaces = [Namespace::of_body(sources[0].body())];
+    let imported = if load_imports {
+        imported_testcases::candidates(
+            &file.abs,
+            &namespaces[0],
+            |name| test_like(name, request),
+            locator,
+        )
+    } else {
+        Vec::new()
+    };
     let bindings = [Bindings::new(sources[0].body(), &namespaces[0])];
     let lines = LineIndex::new(&sources[0].text);
     let project = index::ProjectIndex::new(&sources, &namespaces, &bindings, locator);
@@ -226,9 +271,9 @@ fn collect_alone(
     match ModuleCollector::new(&file.rel, &file.test_root, &lines, &project, 0, rules) {
         Some(mut collector) => {
             collector.collect();
-            (collector.tests, collector.diagnostics.into_vec())
+            (collector.tests, collector.diagnostics.into_vec(), imported)
         }
-        None => (Vec::new(), Vec::new()),
+        None => (Vec::new(), Vec::new(), imported),
     }
 }
 
@@ -283,7 +328,8 @@ pub fn collect_source(
             },
             &[],
         );
-        collect_alone(&file, source, request, &locator)
+        let (tests, diagnostics, _) = collect_alone(&file, source, request, &locator, false);
+        (tests, diagnostics)
     })
     .unwrap_or_else(|| {
         let d = Diagnostic::error(

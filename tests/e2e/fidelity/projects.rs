@@ -164,6 +164,60 @@ fn imported_and_star_imported_tests_are_collected_where_imported() {
     );
 }
 
+/// pytest collects a TestCase subclass wherever a module binds it, whatever its name; here the
+/// importing module needs nothing else from other modules, so only the imports say so.
+#[test]
+fn testcase_classes_imported_under_other_names_are_collected_where_imported() {
+    let p = Project::new();
+    p.file("pytest.ini", "[pytest]\n")
+        .file(
+            "tests/base_checks.py",
+            r#"
+            import unittest
+
+            class BaseChecks(unittest.TestCase):
+                def test_base(self):
+                    pass
+            "#,
+        )
+        .file(
+            "tests/shared_checks.py",
+            r#"
+            from base_checks import BaseChecks
+
+            class SharedChecks(BaseChecks):
+                def test_shared(self):
+                    pass
+
+            class Helper:
+                def test_not_a_case(self):
+                    pass
+            "#,
+        )
+        .file(
+            "tests/test_reuse.py",
+            r#"
+            from shared_checks import SharedChecks as Renamed, Helper
+            from typing import Optional
+
+            def test_plain():
+                pass
+            "#,
+        )
+        .file(
+            "tests/test_plain_import.py",
+            "from shared_checks import Helper\n\ndef test_alone():\n    pass\n",
+        );
+    let compared = assert_matches_pytest(&p, &[]);
+    let ids = compared.node_ids();
+    assert!(
+        ids.contains(&"tests/test_reuse.py::Renamed::test_shared")
+            && ids.contains(&"tests/test_reuse.py::Renamed::test_base"),
+        "{ids:?}"
+    );
+    assert!(!ids.iter().any(|id| id.contains("Helper")), "{ids:?}");
+}
+
 #[test]
 fn definitions_under_match_and_conditions() {
     let p = Project::new();

@@ -47,7 +47,7 @@ pub fn load_imported(
 
 /// A module imported for its names; one that cannot be read or parsed is left out (names
 /// from it are then unknown, and reported where they matter).
-fn read_module(path: &Path, rootdir: &Path) -> Option<ModuleSource> {
+pub fn read_module(path: &Path, rootdir: &Path) -> Option<ModuleSource> {
     let text = std::fs::read_to_string(path).ok()?;
     let parsed = source::parse(&text).ok();
     Some(ModuleSource {

@@ -12,7 +12,7 @@ mod lookup;
 pub mod search_path;
 pub mod unittest_bases;
 
-pub use load::load_imported;
+pub use load::{load_imported, read_module};
 pub use locate::Locator;
 pub use lookup::Target;
 
