@@ -1,6 +1,7 @@
 //! Command-line interface definitions.
 
-use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 /// `fanout --version`: the package version and the commit it was built from (build.rs).
@@ -38,6 +39,8 @@ pub enum Command {
     Affected(AffectedArgs),
     /// Run pytest's own collection and compare it with fanout's (see docs/collection.md).
     Verify(VerifyArgs),
+    /// Run one job of the matrix, or all of them N at a time, on this machine (see docs/run.md).
+    Run(RunArgs),
     /// Print a shell completion script (e.g. `fanout completions bash > /etc/bash_completion.d/fanout`).
     Completions(CompletionsArgs),
     /// Print the man page, fanout(1), in roff (e.g. `fanout man > fanout.1`).
@@ -137,6 +140,51 @@ pub struct MatrixArgs {
     /// `--backend-option template=.integration` for gitlab.
     #[arg(long = "backend-option", value_name = "KEY=VALUE", value_parser = parse_backend_option)]
     pub backend_options: Vec<(String, String)>,
+}
+
+/// `fanout run`: the matrix's jobs, selected as `matrix` selects them, run here.
+#[derive(Args)]
+#[command(
+    group(ArgGroup::new("which").required(true).args(["job", "all"])),
+    after_help = "Exit status: --job: pytest's (128 + N when a signal N ended it); --all: 0 every job passed, 1 a job failed, 130 interrupted; 1 without running anything when the selection has errors, 2 usage or I/O error."
+)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+    /// Run this one job in the foreground, named by its `job_name` or `artifact_group_id`
+    /// from the matrix; its output streams through and fanout exits with pytest's status.
+    #[arg(long, value_name = "JOB")]
+    pub job: Option<String>,
+    /// Run every selected job, N at a time (-j), each with its own log file.
+    #[arg(long)]
+    pub all: bool,
+    /// How many jobs run at once with --all (default: the number of CPUs).
+    #[arg(short = 'j', long = "jobs", value_name = "N", requires = "all",
+          value_parser = clap::value_parser!(u16).range(1..))]
+    pub parallel: Option<u16>,
+    /// Where --all writes each job's output, as `<artifact_group_id>.log` (default: a new
+    /// directory in the system's temporary directory; fanout prints it).
+    #[arg(long, value_name = "DIR", requires = "all")]
+    pub log_dir: Option<PathBuf>,
+    /// Keep a JUnit XML report per job, `DIR/<artifact_group_id>.xml` (pytest's --junitxml).
+    #[arg(long, value_name = "DIR")]
+    pub junit_dir: Option<PathBuf>,
+    /// Write the timings file: every job's start, end and status, every test's outcome and
+    /// setup/call/teardown seconds (format: docs/timings.md).
+    #[arg(long, value_name = "FILE")]
+    pub timings: Option<PathBuf>,
+    /// The Python that runs `-m pytest` (default: the one in $VIRTUAL_ENV, else python3, else
+    /// python on PATH).
+    #[arg(long, value_name = "PY", conflicts_with = "command")]
+    pub python: Option<PathBuf>,
+    /// Collect the files whose groups only running code can tell with pytest, started as the
+    /// jobs are (see `matrix --resolve-dynamic`).
+    #[arg(long)]
+    pub resolve_dynamic: bool,
+    /// After `--`: a command that runs pytest, to which fanout appends pytest's options and
+    /// the job's node ids, e.g. `-- tox run -e integration --`.
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<OsString>,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]

@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod comparison;
 mod environment;
+mod jobs;
 mod output;
 mod pipeline;
 mod pytest_run;
@@ -48,16 +49,7 @@ fn main() {
         streams: &mut streams,
         reported: Vec::new(),
     };
-    let result = match &cli.command {
-        cli::Command::Collect(args) => commands::collect::run(args, &mut cx),
-        cli::Command::Matrix(args) => commands::matrix::run(args, &mut cx),
-        cli::Command::Backends => commands::backends::run(&mut cx),
-        cli::Command::Check(args) => commands::check::run(args, &mut cx),
-        cli::Command::Affected(args) => commands::affected::run(args, &mut cx),
-        cli::Command::Verify(args) => commands::verify::run(args, &mut cx),
-        cli::Command::Completions(args) => commands::completions::run(args, &mut cx),
-        cli::Command::Man(args) => commands::man::run(args, &mut cx),
-    };
+    let result = dispatch(&cli.command, &mut cx);
     let result = result.and_then(|status| {
         streams.out.flush()?;
         streams.err.flush()?;
@@ -66,13 +58,30 @@ fn main() {
     let status = match result {
         Ok(status) => status,
         // A reader that stopped reading (`fanout collect | head`) is not an error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitStatus::Success,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitStatus::Success.code(),
         Err(e) => {
             eprintln!("error[output-error]: cannot write to standard output: {e}");
-            ExitStatus::Error
+            ExitStatus::Error.code()
         }
     };
-    std::process::exit(status.code());
+    std::process::exit(status);
+}
+
+/// The command's exit code: an [`ExitStatus`], except for `run`, which exits with pytest's
+/// status (or 130 after Ctrl-C).
+fn dispatch(command: &cli::Command, cx: &mut commands::Context<'_>) -> std::io::Result<i32> {
+    let status = match command {
+        cli::Command::Run(args) => return commands::run::run(args, cx),
+        cli::Command::Collect(args) => commands::collect::run(args, cx),
+        cli::Command::Matrix(args) => commands::matrix::run(args, cx),
+        cli::Command::Backends => commands::backends::run(cx),
+        cli::Command::Check(args) => commands::check::run(args, cx),
+        cli::Command::Affected(args) => commands::affected::run(args, cx),
+        cli::Command::Verify(args) => commands::verify::run(args, cx),
+        cli::Command::Completions(args) => commands::completions::run(args, cx),
+        cli::Command::Man(args) => commands::man::run(args, cx),
+    };
+    status.map(ExitStatus::code)
 }
 
 /// A command line clap refuses. `--help` and `--version` print as usual; a real error asked for

@@ -123,6 +123,72 @@ pub fn verify(args: &cli::VerifyArgs, env: &Environment) -> VerifySettings {
     }
 }
 
+/// Which jobs `fanout run` runs.
+pub enum RunTarget {
+    /// `--job JOB`.
+    One(String),
+    /// `--all`: this many at a time, logs in `log_dir` (absolute) or a new directory.
+    All {
+        parallel: usize,
+        log_dir: Option<PathBuf>,
+    },
+}
+
+/// What `fanout run` runs, and how. Paths are absolute: the jobs run in pytest's rootdir.
+pub struct RunSettings {
+    pub project: ProjectArgs,
+    pub select: SelectArgs,
+    pub dynamic: DynamicFiles,
+    pub launcher: Result<Launcher, LauncherError>,
+    pub target: RunTarget,
+    /// `-c` and `-m` from the command line, for every job (fanout adds `--rootdir`).
+    pub pytest_options: Vec<OsString>,
+    pub junit_dir: Option<PathBuf>,
+    pub timings: Option<PathBuf>,
+}
+
+pub fn run(args: &cli::RunArgs, env: &Environment) -> RunSettings {
+    let (project, select) = selection(&args.selection, env);
+    let launcher = match (Launcher::words(&args.command), &args.python) {
+        (Some(command), _) => Ok(command),
+        (None, Some(python)) => Ok(Launcher::interpreter(python)),
+        (None, None) => Launcher::default_interpreter(env.get("VIRTUAL_ENV"), env.get("PATH")),
+    };
+    let dynamic = if args.resolve_dynamic {
+        DynamicFiles::Resolve(ResolveSettings {
+            launcher: launcher.clone(),
+            markexpr: select.markexpr.clone(),
+        })
+    } else {
+        DynamicFiles::StaticOffered
+    };
+    let here = crate::pipeline::invocation_dir();
+    let absolute = |p: &PathBuf| here.join(p);
+    let target = match &args.job {
+        Some(job) => RunTarget::One(job.clone()),
+        None => RunTarget::All {
+            parallel: args.parallel.map_or_else(
+                || std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+                usize::from,
+            ),
+            log_dir: args.log_dir.as_ref().map(absolute),
+        },
+    };
+    let mut options_project = project.clone();
+    options_project.config_file = project.config_file.as_ref().map(absolute);
+    options_project.rootdir = None;
+    RunSettings {
+        pytest_options: pytest_options(&options_project, select.markexpr.as_deref()),
+        project,
+        select,
+        dynamic,
+        launcher,
+        target,
+        junit_dir: args.junit_dir.as_ref().map(absolute),
+        timings: args.timings.as_ref().map(absolute),
+    }
+}
+
 /// What to do with the files whose groups or tests only running code can tell.
 pub enum DynamicFiles {
     /// The command has no `--resolve-dynamic` (`affected`, `verify`).

@@ -7,6 +7,7 @@ pub mod collect;
 pub mod completions;
 pub mod man;
 pub mod matrix;
+pub mod run;
 pub mod verify;
 mod workflow;
 

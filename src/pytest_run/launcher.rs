@@ -67,6 +67,17 @@ impl Launcher {
         })
     }
 
+    /// A command given word by word (`fanout run -- tox run -e integration --`); `None` when
+    /// there are no words.
+    pub fn words(words: &[OsString]) -> Option<Self> {
+        let (program, prefix) = words.split_first()?;
+        Some(Launcher {
+            program: program.clone(),
+            prefix: prefix.to_vec(),
+            is_command: true,
+        })
+    }
+
     /// The interpreter to ask when none is given: the active virtualenv's, else `python3`,
     /// else `python` on `path` (the value of `PATH`).
     pub fn default_interpreter(

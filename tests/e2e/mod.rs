@@ -11,4 +11,5 @@ mod fidelity;
 mod gitlab;
 mod project;
 mod resolve_dynamic;
+mod run;
 mod verify;
