@@ -38,10 +38,81 @@ pub enum Command {
     Affected(AffectedArgs),
     /// Run pytest's own collection and compare it with fanout's (see docs/collection.md).
     Verify(VerifyArgs),
+    /// Where a run's time went: wall and machine time, speed-up, setup shares, slowest jobs
+    /// and tests, a gantt chart (see docs/planning.md).
+    Report(ReportArgs),
+    /// Propose groups from measured timings: one per slow test, merged while the wall time
+    /// holds; `--diff` shows and `--write` applies the group marks (see docs/planning.md).
+    Plan(PlanArgs),
     /// Print a shell completion script (e.g. `fanout completions bash > /etc/bash_completion.d/fanout`).
     Completions(CompletionsArgs),
     /// Print the man page, fanout(1), in roff (e.g. `fanout man > fanout.1`).
     Man(ManArgs),
+}
+
+/// The measurements `report` and `plan` read; at least one file.
+#[derive(Args, Clone)]
+#[group(required = true, multiple = true)]
+pub struct TimingSources {
+    /// Timings files written by `fanout run --timings` (their jobs are put together).
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub timings: Vec<PathBuf>,
+    /// JUnit XML files (pytest --junitxml), one per CI job, e.g. downloaded artifacts.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub junit: Vec<PathBuf>,
+    /// pytest-split's `.test_durations`, read as one sequential run.
+    #[arg(long, value_name = "FILE")]
+    pub durations: Vec<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub sources: TimingSources,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+    /// Also write a self-contained HTML page with the chart to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// How many of the slowest jobs and tests to list.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+pub enum ReportFormat {
+    Human,
+    Json,
+    /// Markdown with a mermaid gantt chart, for a GitHub step summary or comment.
+    Github,
+}
+
+#[derive(Args)]
+pub struct PlanArgs {
+    /// The tests, as for `collect` (the files to plan are those with timings).
+    #[command(flatten)]
+    pub tests: Tests,
+    #[command(flatten)]
+    pub sources: TimingSources,
+    /// A test is slow, and gets a group of its own, when it costs at least this many times
+    /// its file's shared setup.
+    #[arg(long, value_name = "FACTOR", default_value_t = fanout_plan::DEFAULT_SLOW_THRESHOLD)]
+    pub slow_threshold: f64,
+    /// At most this many jobs in all (default: `max-jobs` in [tool.fanout], else no limit).
+    #[arg(long, value_name = "N")]
+    pub max_jobs: Option<usize>,
+    /// At most this much machine time, the sum of the predicted jobs, in seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub max_machine_time: Option<f64>,
+    /// Show the group mark changes as a unified diff (exit 1 when there are any).
+    #[arg(long, conflicts_with = "write")]
+    pub diff: bool,
+    /// Write the group marks into the test files.
+    #[arg(long)]
+    pub write: bool,
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 #[derive(Args)]

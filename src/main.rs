@@ -9,7 +9,9 @@ mod output;
 mod pipeline;
 mod pytest_run;
 mod render;
+mod report;
 mod settings;
+mod timings_input;
 
 // Backends register themselves with inventory; a crate nothing references is dropped by
 // the linker, so reference each one here.
@@ -55,6 +57,8 @@ fn main() {
         cli::Command::Check(args) => commands::check::run(args, &mut cx),
         cli::Command::Affected(args) => commands::affected::run(args, &mut cx),
         cli::Command::Verify(args) => commands::verify::run(args, &mut cx),
+        cli::Command::Report(args) => commands::report::run(args, &mut cx),
+        cli::Command::Plan(args) => commands::plan::run(args, &mut cx),
         cli::Command::Completions(args) => commands::completions::run(args, &mut cx),
         cli::Command::Man(args) => commands::man::run(args, &mut cx),
     };
