@@ -12,6 +12,7 @@ mod conftest_ignore;
 mod diagnostics;
 pub mod eval;
 pub mod fnmatch;
+pub mod group_edit;
 pub mod ids;
 pub mod index;
 mod mark_uses;
