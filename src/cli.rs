@@ -96,13 +96,13 @@ pub struct PlanArgs {
     pub sources: TimingSources,
     /// A test is slow, and gets a group of its own, when it costs at least this many times
     /// its file's shared setup.
-    #[arg(long, value_name = "FACTOR", default_value_t = fanout_plan::DEFAULT_SLOW_THRESHOLD)]
+    #[arg(long, value_name = "FACTOR", default_value_t = fanout_plan::DEFAULT_SLOW_THRESHOLD, value_parser = parse_factor)]
     pub slow_threshold: f64,
     /// At most this many jobs in all (default: `max-jobs` in [tool.fanout], else no limit).
     #[arg(long, value_name = "N")]
     pub max_jobs: Option<usize>,
     /// At most this much machine time, the sum of the predicted jobs, in seconds.
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", value_parser = parse_factor)]
     pub max_machine_time: Option<f64>,
     /// Show the group mark changes as a unified diff (exit 1 when there are any).
     #[arg(long, conflicts_with = "write")]
@@ -342,5 +342,13 @@ fn parse_backend_option(text: &str) -> Result<(String, String), String> {
             Ok((key.trim().to_owned(), value.to_owned()))
         }
         _ => Err(format!("expected KEY=VALUE, got `{text}`")),
+    }
+}
+
+/// A finite number of 0 or more, for `--slow-threshold` and `--max-machine-time`.
+fn parse_factor(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(n) if n.is_finite() && n >= 0.0 => Ok(n),
+        _ => Err(format!("expected a number of 0 or more, got `{text}`")),
     }
 }

@@ -7,6 +7,7 @@ mod comparison;
 mod environment;
 mod output;
 mod pipeline;
+mod planning;
 mod pytest_run;
 mod render;
 mod report;
