@@ -92,12 +92,12 @@ pub fn render(report: &Report, top: usize) -> String {
     for j in report.jobs.iter().take(top) {
         let _ = writeln!(
             out,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{:?}</td></tr>",
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
             escape(&j.job_name),
             duration(j.seconds),
             j.setup_share.map_or_else(|| "—".to_owned(), percent),
             j.tests,
-            j.status
+            super::word(j.status)
         );
     }
     out.push_str(
@@ -106,10 +106,10 @@ pub fn render(report: &Report, top: usize) -> String {
     for t in &report.slowest_tests {
         let _ = writeln!(
             out,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td>{:?}</td></tr>",
+            "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
             escape(&t.node_id),
             duration(t.seconds),
-            t.outcome
+            super::word(t.outcome)
         );
     }
     out.push_str("</table>\n</body>\n</html>\n");

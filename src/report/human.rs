@@ -52,7 +52,7 @@ pub fn render(report: &Report, top: usize) -> String {
                 duration(j.seconds),
                 j.setup_share.map_or_else(|| "-".to_owned(), percent),
                 j.tests.to_string(),
-                format!("{:?}", j.status).to_lowercase(),
+                super::word(j.status),
             ]
         })
         .collect();
@@ -72,7 +72,7 @@ pub fn render(report: &Report, top: usize) -> String {
                 duration(t.seconds),
                 phase(t.setup),
                 phase(t.call),
-                format!("{:?}", t.outcome).to_lowercase(),
+                super::word(t.outcome),
             ]
         })
         .collect();

@@ -22,12 +22,12 @@ pub fn render(report: &Report, top: usize) -> String {
     for j in report.jobs.iter().take(top) {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {:?} |",
+            "| {} | {} | {} | {} | {} |",
             markdown(&j.job_name),
             duration(j.seconds),
             j.setup_share.map_or_else(|| "—".to_owned(), percent),
             j.tests,
-            j.status
+            super::word(j.status)
         );
     }
     out.push_str(
@@ -37,12 +37,12 @@ pub fn render(report: &Report, top: usize) -> String {
     for t in &report.slowest_tests {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {:?} |",
+            "| {} | {} | {} | {} | {} |",
             markdown(&t.node_id),
             duration(t.seconds),
             phase(t.setup),
             phase(t.call),
-            t.outcome
+            super::word(t.outcome)
         );
     }
     out.push('\n');

@@ -204,6 +204,11 @@ pub fn duration(seconds: f64) -> String {
     }
 }
 
+/// A status or outcome as the JSON writes it: `passed`, `xfailed`.
+pub fn word(value: impl std::fmt::Debug) -> String {
+    format!("{value:?}").to_lowercase()
+}
+
 /// `0.42` -> `42%`.
 pub fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
