@@ -50,11 +50,11 @@ pub enum Command {
     Man(ManArgs),
 }
 
-/// The measurements `report` and `plan` read; at least one file.
+/// The measurements `report` and `plan` read (default: `--timings timings.json`).
 #[derive(Args, Clone)]
-#[group(required = true, multiple = true)]
 pub struct TimingSources {
-    /// Timings files written by `fanout run --timings` (their jobs are put together).
+    /// Timings files written by `fanout run --timings` (their jobs are put together;
+    /// default: timings.json when no --junit or --durations is given).
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub timings: Vec<PathBuf>,
     /// JUnit XML files (pytest --junitxml), one per CI job, e.g. downloaded artifacts.

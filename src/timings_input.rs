@@ -19,6 +19,13 @@ pub fn load(sources: &Sources, root: &Path) -> Result<(Timings, Phases), Failure
     let mut all = Timings::new(env!("CARGO_PKG_VERSION"));
     let mut phases = Phases::Split;
     for path in &sources.timings {
+        if !path.exists() {
+            return Err(Failure::Input {
+                path: path.clone(),
+                message: format!("no timings file {}", path.display()),
+                hint: "measure first with `fanout run --all --timings timings.json`, or pass --timings FILE, --junit FILE... (pytest --junitxml) or --durations .test_durations".to_owned(),
+            });
+        }
         let timings = Timings::read(path).map_err(|e| Failure::Input {
             path: path.clone(),
             message: format!("cannot read timings from {}: {e}", path.display()),

@@ -9,6 +9,9 @@ use crate::timings_input::{self, Sources};
 use fanout_core::ExitStatus;
 use std::io::{self, Write};
 
+/// The timings file read when no input is named.
+pub const DEFAULT_TIMINGS: &str = "timings.json";
+
 pub fn run(args: &ReportArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
     let paint = Paint::new(false);
     let root = crate::pipeline::invocation_dir();
@@ -44,9 +47,16 @@ pub fn run(args: &ReportArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
+/// The files given, or `timings.json` (what `fanout run --timings timings.json` wrote) when
+/// none is.
 pub fn sources(args: &TimingSources) -> Sources {
+    let none = args.timings.is_empty() && args.junit.is_empty() && args.durations.is_empty();
     Sources {
-        timings: args.timings.clone(),
+        timings: if none {
+            vec![std::path::PathBuf::from(DEFAULT_TIMINGS)]
+        } else {
+            args.timings.clone()
+        },
         junit: args.junit.clone(),
         durations: args.durations.clone(),
     }

@@ -77,7 +77,8 @@ fn groups_by_pytest(p: &Project) -> Vec<(String, serde_json::Value)> {
 #[test]
 fn two_slow_tests_after_a_big_setup_get_two_groups() {
     let p = measured_project(MARKERS, ONE_GROUP);
-    let shown = p.run(&["plan", "--timings", "timings.json"]);
+    // timings.json is the default input.
+    let shown = p.run(&["plan"]);
     assert_eq!(shown.code, 0, "{}", shown.describe());
     insta::assert_snapshot!("plan_two_slow_tests", shown.stdout);
 

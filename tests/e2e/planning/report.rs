@@ -171,6 +171,24 @@ fn report_refuses_files_it_cannot_read() {
     );
     let none = p.run(&["report"]);
     assert_eq!(none.code, 2, "{}", none.describe());
+    assert!(
+        none.stderr
+            .contains("timings.json: error[usage-error]: no timings file timings.json"),
+        "{}",
+        none.stderr
+    );
+    assert!(
+        none.stderr
+            .contains("fanout run --all --timings timings.json"),
+        "{}",
+        none.stderr
+    );
+    p.file(
+        "timings.json",
+        &timings(&[job("x", "t.py", &[("t.py::a", 0.0, 1.0)])]),
+    );
+    let default = p.run(&["report"]);
+    assert_eq!(default.code, 0, "{}", default.describe());
 }
 
 #[test]
