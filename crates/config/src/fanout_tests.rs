@@ -26,7 +26,10 @@ fn all_keys() {
 fn plan_table_is_typed() {
     let (s, _) = settings("[tool.fanout.plan]\ntogether = [['t.py::a', 't.py::b']]\n").unwrap();
     assert_eq!(s.plan.together, [["t.py::a", "t.py::b"]]);
-    assert!(s.backends.is_empty(), "plan is a setting, not a backend table");
+    assert!(
+        s.backends.is_empty(),
+        "plan is a setting, not a backend table"
+    );
     let e = settings("[tool.fanout.plan]\ntogther = []\n").unwrap_err();
     assert!(e.to_string().contains("togther"), "{e}");
 }
