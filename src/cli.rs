@@ -41,10 +41,81 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Run one job of the matrix, or all of them N at a time, on this machine (see docs/run.md).
     Run(RunArgs),
+    /// Where a run's time went: wall and machine time, speed-up, setup shares, slowest jobs
+    /// and tests, a gantt chart (see docs/planning.md).
+    Report(ReportArgs),
+    /// Propose groups from measured timings: one per slow test, merged while the wall time
+    /// holds; `--diff` shows and `--write` applies the group marks (see docs/planning.md).
+    Plan(PlanArgs),
     /// Print a shell completion script (e.g. `fanout completions bash > /etc/bash_completion.d/fanout`).
     Completions(CompletionsArgs),
     /// Print the man page, fanout(1), in roff (e.g. `fanout man > fanout.1`).
     Man(ManArgs),
+}
+
+/// The measurements `report` and `plan` read (default: `--timings timings.json`).
+#[derive(Args, Clone)]
+pub struct TimingSources {
+    /// Timings files written by `fanout run --timings` (their jobs are put together;
+    /// default: timings.json when no --junit or --durations is given).
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub timings: Vec<PathBuf>,
+    /// JUnit XML files (pytest --junitxml), one per CI job, e.g. downloaded artifacts.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub junit: Vec<PathBuf>,
+    /// pytest-split's `.test_durations`, read as one sequential run.
+    #[arg(long, value_name = "FILE")]
+    pub durations: Vec<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub sources: TimingSources,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+    /// Also write a self-contained HTML page with the chart to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// How many of the slowest jobs and tests to list.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+pub enum ReportFormat {
+    Human,
+    Json,
+    /// Markdown with a mermaid gantt chart, for a GitHub step summary or comment.
+    Github,
+}
+
+#[derive(Args)]
+pub struct PlanArgs {
+    /// The tests, as for `collect` (the files to plan are those with timings).
+    #[command(flatten)]
+    pub tests: Tests,
+    #[command(flatten)]
+    pub sources: TimingSources,
+    /// A test is slow, and gets a group of its own, when it costs at least this many times
+    /// its file's shared setup.
+    #[arg(long, value_name = "FACTOR", default_value_t = fanout_plan::DEFAULT_SLOW_THRESHOLD, value_parser = parse_factor)]
+    pub slow_threshold: f64,
+    /// At most this many jobs in all (default: `max-jobs` in [tool.fanout], else no limit).
+    #[arg(long, value_name = "N")]
+    pub max_jobs: Option<usize>,
+    /// At most this much machine time, the sum of the predicted jobs, in seconds.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_factor)]
+    pub max_machine_time: Option<f64>,
+    /// Show the group mark changes as a unified diff (exit 1 when there are any).
+    #[arg(long, conflicts_with = "write")]
+    pub diff: bool,
+    /// Write the group marks into the test files.
+    #[arg(long)]
+    pub write: bool,
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 #[derive(Args)]
@@ -319,5 +390,13 @@ fn parse_backend_option(text: &str) -> Result<(String, String), String> {
             Ok((key.trim().to_owned(), value.to_owned()))
         }
         _ => Err(format!("expected KEY=VALUE, got `{text}`")),
+    }
+}
+
+/// A finite number of 0 or more, for `--slow-threshold` and `--max-machine-time`.
+fn parse_factor(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(n) if n.is_finite() && n >= 0.0 => Ok(n),
+        _ => Err(format!("expected a number of 0 or more, got `{text}`")),
     }
 }

@@ -8,9 +8,12 @@ mod environment;
 mod jobs;
 mod output;
 mod pipeline;
+mod planning;
 mod pytest_run;
 mod render;
+mod report;
 mod settings;
+mod timings_input;
 
 // Backends register themselves with inventory; a crate nothing references is dropped by
 // the linker, so reference each one here.
@@ -78,6 +81,8 @@ fn dispatch(command: &cli::Command, cx: &mut commands::Context<'_>) -> std::io::
         cli::Command::Check(args) => commands::check::run(args, cx),
         cli::Command::Affected(args) => commands::affected::run(args, cx),
         cli::Command::Verify(args) => commands::verify::run(args, cx),
+        cli::Command::Report(args) => commands::report::run(args, cx),
+        cli::Command::Plan(args) => commands::plan::run(args, cx),
         cli::Command::Completions(args) => commands::completions::run(args, cx),
         cli::Command::Man(args) => commands::man::run(args, cx),
     };

@@ -74,7 +74,7 @@ impl ProjectArgs {
         }
     }
 
-    fn of(tests: &cli::Tests) -> Self {
+    pub fn of(tests: &cli::Tests) -> Self {
         Self::new(&tests.paths, &tests.rootdir, &tests.config_file)
     }
 }

@@ -7,6 +7,8 @@ pub mod collect;
 pub mod completions;
 pub mod man;
 pub mod matrix;
+pub mod plan;
+pub mod report;
 pub mod run;
 pub mod verify;
 mod workflow;

@@ -54,7 +54,7 @@ pub fn matrix_failed(cx: &mut Context<'_>) -> io::Result<()> {
 
 /// Appends to `$GITHUB_STEP_SUMMARY` when it names a file. The summary is a courtesy: a
 /// failure to write it is a warning, never the step's result.
-fn append_summary(cx: &mut Context<'_>, text: &str) -> io::Result<()> {
+pub fn append_summary(cx: &mut Context<'_>, text: &str) -> io::Result<()> {
     let Some(path) = cx.env.get("GITHUB_STEP_SUMMARY") else {
         return Ok(());
     };

@@ -46,6 +46,13 @@ pub enum Failure {
     Launcher(#[from] crate::pytest_run::LauncherError),
     #[error(transparent)]
     Pytest(#[from] crate::pytest_run::RunError),
+    /// A timings, JUnit or durations file given to `report` or `plan` that cannot be read.
+    #[error("{message}")]
+    Input {
+        path: PathBuf,
+        message: String,
+        hint: String,
+    },
     #[error("pytest chose the rootdir {}, not fanout's {}: node ids cannot be matched", pytest.display(), fanout.display())]
     PytestRootdir { pytest: PathBuf, fanout: PathBuf },
 }
@@ -79,7 +86,8 @@ impl Failure {
             Failure::CurrentDir(_)
             | Failure::UnknownBackend { .. }
             | Failure::UnsureChanges(_)
-            | Failure::UnknownCode(_) => Code::UsageError,
+            | Failure::UnknownCode(_)
+            | Failure::Input { .. } => Code::UsageError,
         }
     }
 
@@ -94,6 +102,7 @@ impl Failure {
                 Some("`fanout backends` lists the backends".to_owned())
             }
             Failure::Launcher(e) => Some(e.hint().to_owned()),
+            Failure::Input { hint, .. } => Some(hint.clone()),
             Failure::Pytest(e) => Some(e.hint()),
             Failure::PytestRootdir { .. } => Some(
                 "please report how pytest chose its rootdir; passing --rootdir to fanout may help"
@@ -129,6 +138,9 @@ impl Failure {
             if let Some(line) = e.line() {
                 d = d.at(line, e.column().unwrap_or(1));
             }
+        }
+        if let Failure::Input { path, .. } = self {
+            d.path = shown(path, base);
         }
         if let Failure::Settings { path, line, .. } = self {
             d.path = shown(path, base);

@@ -9,6 +9,7 @@ mod cli;
 mod docs;
 mod fidelity;
 mod gitlab;
+mod planning;
 mod project;
 mod resolve_dynamic;
 mod run;

@@ -24,6 +24,8 @@ pub struct FanoutSettings {
     pub ignore_changes: Vec<String>,
     /// `[tool.fanout.affects]`: a glob of changed paths -> globs of the test files it affects.
     pub affects: std::collections::BTreeMap<String, Vec<String>>,
+    /// `[tool.fanout.plan]`: what `fanout plan` must respect (docs/planning.md).
+    pub plan: PlanSettings,
     /// `[tool.fanout.<backend>]` tables by backend name (docs/gitlab.md).
     #[serde(skip)]
     pub backends: BTreeMap<String, BackendTable>,
@@ -50,6 +52,7 @@ impl Default for FanoutSettings {
             respect_gitignore: true,
             ignore_changes: Vec::new(),
             affects: std::collections::BTreeMap::new(),
+            plan: PlanSettings::default(),
             backends: BTreeMap::new(),
         }
     }
@@ -62,7 +65,17 @@ const KEYS: &[&str] = &[
     "respect-gitignore",
     "ignore-changes",
     "affects",
+    "plan",
 ];
+
+/// `[tool.fanout.plan]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct PlanSettings {
+    /// Sets of node ids (`tests/x.py::test_a`) that must run in one job: a test that uses
+    /// state an earlier one left behind.
+    pub together: Vec<Vec<String>>,
+}
 
 #[derive(Deserialize)]
 struct PyProject {

@@ -23,11 +23,23 @@ fn all_keys() {
 }
 
 #[test]
+fn plan_table_is_typed() {
+    let (s, _) = settings("[tool.fanout.plan]\ntogether = [['t.py::a', 't.py::b']]\n").unwrap();
+    assert_eq!(s.plan.together, [["t.py::a", "t.py::b"]]);
+    assert!(
+        s.backends.is_empty(),
+        "plan is a setting, not a backend table"
+    );
+    let e = settings("[tool.fanout.plan]\ntogther = []\n").unwrap_err();
+    assert!(e.to_string().contains("togther"), "{e}");
+}
+
+#[test]
 fn unknown_key_suggests_the_close_one() {
     let e = settings("[project]\n\n[tool.fanout]\n  ungroupd = 'error'\n").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "pyproject.toml:4:3: unknown key `ungroupd` in [tool.fanout]; did you mean `ungrouped`? expected one of `ungrouped`, `known-markers`, `max-jobs`, `respect-gitignore`, `ignore-changes`, `affects`, or a [tool.fanout.<backend>] table"
+        "pyproject.toml:4:3: unknown key `ungroupd` in [tool.fanout]; did you mean `ungrouped`? expected one of `ungrouped`, `known-markers`, `max-jobs`, `respect-gitignore`, `ignore-changes`, `affects`, `plan`, or a [tool.fanout.<backend>] table"
     );
     assert!(settings("[tool.fanout]\nmax_jobs = 2\n")
         .unwrap_err()

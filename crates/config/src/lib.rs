@@ -20,7 +20,7 @@ mod value;
 use std::path::{Path, PathBuf};
 
 pub use error::{ConfigError, Location};
-pub use fanout::{load_fanout_settings, BackendTable, FanoutSettings};
+pub use fanout::{load_fanout_settings, BackendTable, FanoutSettings, PlanSettings};
 pub use paths::split_node_id;
 pub use python::{shlex_split, ShlexError};
 

@@ -247,6 +247,11 @@ codes! {
     /// an exception in a conftest hook), so nothing can be compared there. Install what the tests import,
     /// or run verify where they can be imported.
     PytestCollectionError = "pytest-collection-error", usage;
+    /// `fanout plan --diff`/`--write` left a test's group alone: its group comes from the class, from module
+    /// `pytestmark` or from a parameter's `marks=`, it has two group marks, or the module does not
+    /// `import pytest`. Moving such a mark changes more than the plan says, so fanout does not guess: set the
+    /// group the plan printed by hand, or make the mark the function's own, then plan again.
+    NotRewritten = "not-rewritten", findings;
     /// The command cannot run as asked: an unknown backend or diagnostic code, the current
     /// directory unreadable, or `--strict` change selection that cannot be sure. The message
     /// says what was wrong and the hint what to do.

@@ -12,6 +12,7 @@ mod conftest_ignore;
 mod diagnostics;
 pub mod eval;
 pub mod fnmatch;
+pub mod group_edit;
 pub mod ids;
 mod imported_testcases;
 pub mod index;

@@ -17,6 +17,34 @@
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
+pub mod durations;
+pub mod junit;
+
+/// What a source knows of a test's phases. Not part of the file: the reader that produced a
+/// [`Timings`] says it, and `fanout plan` estimates the shared setup accordingly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phases {
+    /// setup, call and teardown apart (a timings file written by `fanout run`).
+    Split,
+    /// One number per test, read as `call` (JUnit XML, pytest-split's `.test_durations`).
+    TotalOnly,
+}
+
+/// The test file of a node id: the part before the first `::` (`tests/a.py::T::t[x]` ->
+/// `tests/a.py`).
+pub fn file_of(node_id: &str) -> &str {
+    node_id.split_once("::").map_or(node_id, |(file, _)| file)
+}
+
+/// The function's node id of a parametrized case: without its `[...]` parameter id, which
+/// may itself hold `::` (`t.py::test[a::b]` -> `t.py::test`).
+pub fn function_of(node_id: &str) -> &str {
+    match node_id.find('[') {
+        Some(i) if node_id.ends_with(']') => &node_id[..i],
+        _ => node_id,
+    }
+}
+
 /// The `format` field: tells a timings file from any other JSON.
 pub const FORMAT: &str = "fanout-timings";
 /// The newest format version this crate writes and reads.

@@ -1,0 +1,86 @@
+//! `--diff` and `--write`: the group marks the plan means, as edits of the test files.
+
+use super::PreparedFile;
+use fanout_core::matrix::UngroupedPolicy;
+use fanout_core::{Code, Diagnostic};
+use fanout_plan::PlannedFile;
+use fanout_pytest::group_edit::{edit_group_marks, Assignments};
+use std::path::{Path, PathBuf};
+
+pub struct FileEdit {
+    pub path: PathBuf,
+    pub rel: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// Each planned file's edit (only those that change) and what was left alone. A file planned
+/// as one group keeps `group(1)` marks, unless `ungrouped = "whole-file"` makes a file without
+/// marks one job: then its marks go.
+pub fn edits(
+    rootdir: &Path,
+    files: &[PreparedFile],
+    planned: &[PlannedFile],
+    policy: UngroupedPolicy,
+) -> (Vec<FileEdit>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (file, plan) in files.iter().zip(planned) {
+        let rel = &file.input.path;
+        let whole = plan.groups.len() == 1 && policy == UngroupedPolicy::WholeFile;
+        let mut assignments = Assignments::new();
+        for (i, group) in plan.groups.iter().enumerate() {
+            let id = i64::try_from(i + 1).unwrap_or(i64::MAX);
+            for &u in &group.units {
+                assignments.insert(file.names[u].clone(), (!whole).then_some(id));
+            }
+        }
+        let path = rootdir.join(rel);
+        let before = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                diagnostics.push(Diagnostic::error(
+                    Code::IoError,
+                    rel,
+                    format!("cannot read it: {e}"),
+                ));
+                continue;
+            }
+        };
+        let edited = match edit_group_marks(&before, &assignments) {
+            Ok(edited) => edited,
+            Err(message) => {
+                diagnostics.push(Diagnostic::error(Code::SyntaxError, rel, message));
+                continue;
+            }
+        };
+        for skipped in edited.skipped {
+            diagnostics.push(
+                Diagnostic::warning(
+                    Code::NotRewritten,
+                    rel,
+                    format!("`{}` not rewritten: {}", skipped.function, skipped.reason),
+                )
+                .at(skipped.line, 1),
+            );
+        }
+        if edited.text != before {
+            out.push(FileEdit {
+                path,
+                rel: rel.clone(),
+                before,
+                after: edited.text,
+            });
+        }
+    }
+    (out, diagnostics)
+}
+
+/// A unified diff with `a/` and `b/` paths relative to the rootdir.
+pub fn unified_diff(edit: &FileEdit) -> String {
+    similar::TextDiff::from_lines(&edit.before, &edit.after)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{}", edit.rel), &format!("b/{}", edit.rel))
+        .to_string()
+}

@@ -1,0 +1,185 @@
+//! What `fanout plan` feeds the planner: each measured file's tests in file order (from the
+//! static collection) with their costs, its shared setup, and what the current grouping cost.
+
+pub mod edits;
+pub mod render;
+
+use crate::report::runs_by_file;
+use fanout_core::TestItem;
+use fanout_plan::estimate::{self, median, Method};
+use fanout_plan::{FileInput, Unit};
+use fanout_timings::{file_of, function_of, Phases, TestTiming, Timings};
+use std::collections::{BTreeMap, HashMap};
+
+/// What a file or the whole suite cost.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Cost {
+    pub jobs: usize,
+    pub wall: f64,
+    pub machine: f64,
+}
+
+pub struct PreparedFile {
+    pub input: FileInput,
+    pub method: Method,
+    /// What the measured run of this file cost.
+    pub current: Cost,
+    /// Each unit's name inside the file (`test_a`, `TestB::test_c`), for the edits.
+    pub names: Vec<String>,
+    /// Units with no timing (new, skipped or deselected tests): cost 0.
+    pub unmeasured: usize,
+}
+
+pub struct Prepared {
+    pub files: Vec<PreparedFile>,
+    pub current: Cost,
+    /// Timed tests fanout does not collect (renamed, deleted, outside the paths).
+    pub unmatched: Vec<String>,
+    /// `together` node ids that name no collected test.
+    pub unknown_together: Vec<String>,
+}
+
+pub fn prepare(
+    timings: &Timings,
+    phases: Phases,
+    tests: &[TestItem],
+    together: &[Vec<String>],
+) -> Prepared {
+    // Functions in collection order, grouped by file.
+    let mut order: HashMap<&str, usize> = HashMap::new();
+    let mut by_file: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut file_order: Vec<&str> = Vec::new();
+    for test in tests {
+        let function = function_of(&test.node_id);
+        if order.contains_key(function) {
+            continue;
+        }
+        order.insert(function, order.len());
+        let units = by_file.entry(test.path.as_str()).or_insert_with(|| {
+            file_order.push(test.path.as_str());
+            Vec::new()
+        });
+        units.push(function);
+    }
+    let mut runs = runs_by_file(timings);
+    let overhead = overhead(timings);
+    let mut files = Vec::new();
+    for path in file_order {
+        let Some(file_runs) = runs.get_mut(path) else {
+            continue;
+        };
+        for run in file_runs.iter_mut() {
+            run.sort_by_key(|t| {
+                order
+                    .get(function_of(&t.node_id))
+                    .copied()
+                    .unwrap_or(usize::MAX)
+            });
+        }
+        let estimate = estimate::estimate(file_runs, phases);
+        let units = &by_file[path];
+        let mut costs: HashMap<&str, f64> = HashMap::new();
+        for (id, cost) in &estimate.costs {
+            *costs.entry(function_of(id)).or_default() += cost;
+        }
+        let index: HashMap<&str, usize> = units.iter().enumerate().map(|(i, u)| (*u, i)).collect();
+        let sets = together
+            .iter()
+            .map(|set| {
+                set.iter()
+                    .filter_map(|id| index.get(function_of(id)).copied())
+                    .collect()
+            })
+            .collect();
+        files.push(PreparedFile {
+            input: FileInput {
+                path: path.to_owned(),
+                units: units
+                    .iter()
+                    .map(|u| Unit {
+                        id: (*u).to_owned(),
+                        cost: costs.get(u).copied().unwrap_or(0.0),
+                    })
+                    .collect(),
+                setup: estimate.setup,
+                overhead,
+                together: sets,
+            },
+            method: estimate.method,
+            current: current_of_file(timings, path),
+            names: units
+                .iter()
+                .map(|u| {
+                    u.strip_prefix(path)
+                        .and_then(|r| r.strip_prefix("::"))
+                        .unwrap_or(u)
+                        .to_owned()
+                })
+                .collect(),
+            unmeasured: units.iter().filter(|u| !costs.contains_key(*u)).count(),
+        });
+    }
+    let mut unmatched: Vec<String> = timings
+        .jobs
+        .iter()
+        .flat_map(|j| &j.tests)
+        .filter(|t| !order.contains_key(function_of(&t.node_id)))
+        .map(|t| t.node_id.clone())
+        .collect();
+    unmatched.sort();
+    unmatched.dedup();
+    let unknown_together = together
+        .iter()
+        .flatten()
+        .filter(|id| !order.contains_key(function_of(id)))
+        .cloned()
+        .collect();
+    Prepared {
+        files,
+        current: Cost {
+            jobs: timings.jobs.len(),
+            wall: timings
+                .jobs
+                .iter()
+                .map(|j| j.duration())
+                .fold(0.0, f64::max),
+            machine: timings.jobs.iter().map(|j| j.duration()).sum(),
+        },
+        unmatched,
+        unknown_together,
+    }
+}
+
+/// What a job pays besides its tests (interpreter start, collection): the median over jobs.
+fn overhead(timings: &Timings) -> f64 {
+    let mut extra: Vec<f64> = timings
+        .jobs
+        .iter()
+        .map(|j| (j.duration() - j.tests.iter().map(TestTiming::total).sum::<f64>()).max(0.0))
+        .collect();
+    median(&mut extra)
+}
+
+/// The jobs that ran tests of `path`: a job of that file alone counts whole, a job of several
+/// files (a sequential run) with the file's tests only.
+fn current_of_file(timings: &Timings, path: &str) -> Cost {
+    let mut cost = Cost::default();
+    for job in &timings.jobs {
+        let mine: f64 = job
+            .tests
+            .iter()
+            .filter(|t| file_of(&t.node_id) == path)
+            .map(TestTiming::total)
+            .sum();
+        let touches = job.tests.iter().any(|t| file_of(&t.node_id) == path);
+        if !touches {
+            continue;
+        }
+        let alone = job.tests.iter().all(|t| file_of(&t.node_id) == path);
+        let seconds = if alone { job.duration() } else { mine };
+        cost.jobs += 1;
+        cost.wall = cost.wall.max(seconds);
+        cost.machine += seconds;
+    }
+    cost
+}

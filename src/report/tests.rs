@@ -1,0 +1,112 @@
+use super::*;
+use fanout_timings::{JobStatus, Outcome};
+
+fn job(name: &str, start: f64, tests: &[(&str, f64, f64)]) -> JobTiming {
+    let mut clock = start + 1.0;
+    let tests: Vec<TestTiming> = tests
+        .iter()
+        .map(|(id, setup, call)| {
+            let t = TestTiming {
+                node_id: (*id).into(),
+                outcome: Outcome::Passed,
+                start: Some(clock),
+                setup: *setup,
+                call: *call,
+                teardown: 0.0,
+            };
+            clock += setup + call;
+            t
+        })
+        .collect();
+    JobTiming {
+        job_name: name.into(),
+        artifact_group_id: name.into(),
+        path_to_test_file: None,
+        group_id: serde_json::Value::Null,
+        start,
+        end: clock,
+        status: JobStatus::Passed,
+        exit_code: Some(0),
+        tests,
+    }
+}
+
+/// Two jobs of one file, each paying a 100 s setup: one runner would pay it once.
+fn two_groups() -> Timings {
+    let mut timings = Timings::new("test");
+    timings.jobs.push(job(
+        "a.py | group 1",
+        0.0,
+        &[("a.py::test_x", 100.0, 200.0), ("a.py::test_y", 0.0, 9.0)],
+    ));
+    timings.jobs.push(job(
+        "a.py | group 2",
+        0.0,
+        &[("a.py::test_z", 100.0, 150.0), ("a.py::test_w", 0.0, 19.0)],
+    ));
+    timings
+}
+
+#[test]
+fn wall_machine_and_speedup() {
+    let report = build(&two_groups(), Phases::Split, 3);
+    assert_eq!(report.wall_seconds, 310.0);
+    assert_eq!(report.machine_seconds, 580.0);
+    assert_eq!(report.sequential_seconds, 480.0);
+    assert!((report.speedup - 480.0 / 310.0).abs() < 1e-9);
+    assert_eq!(report.jobs[0].job_name, "a.py | group 1");
+    assert_eq!(report.jobs[0].path_to_test_file.as_deref(), Some("a.py"));
+    assert_eq!(report.jobs[0].setup_share, Some(100.0 / 310.0));
+    let slowest: Vec<&str> = report
+        .slowest_tests
+        .iter()
+        .map(|t| t.node_id.as_str())
+        .collect();
+    assert_eq!(slowest, ["a.py::test_x", "a.py::test_z", "a.py::test_w"]);
+}
+
+#[test]
+fn totals_only_have_no_setup_share() {
+    let report = build(&two_groups(), Phases::TotalOnly, 10);
+    assert_eq!(report.jobs[0].setup_share, None);
+    assert_eq!(report.slowest_tests[0].call, None);
+}
+
+#[test]
+fn gantt_names_cannot_break_the_chart() {
+    assert_eq!(
+        gantt::name("a: b; c #1 %%x `\n"),
+        "a\u{2236} b\u{37e} c \u{266f}1 \u{66a}\u{66a}x \u{2035}"
+    );
+    let mut timings = two_groups();
+    timings.jobs[0].job_name = "evil: x\n    section y".into();
+    let chart = gantt::chart(&build(&timings, Phases::Split, 3));
+    assert_eq!(
+        chart
+            .lines()
+            .filter(|l| l.trim_start().starts_with("section"))
+            .count(),
+        1,
+        "{chart}"
+    );
+    assert!(
+        chart.contains("    evil\u{2236} x     section y (5m 10s) :0, 310000\n"),
+        "{chart}"
+    );
+}
+
+#[test]
+fn html_escapes_names() {
+    let mut timings = two_groups();
+    timings.jobs[0].job_name = "<script>alert(1)</script>".into();
+    let page = html::render(&build(&timings, Phases::Split, 3), 3);
+    assert!(!page.contains("<script>"));
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+}
+
+#[test]
+fn durations_read_like_people_write_them() {
+    assert_eq!(duration(42.25), "42.2s");
+    assert_eq!(duration(185.0), "3m 05s");
+    assert_eq!(duration(3725.0), "1h 02m");
+}

@@ -1,0 +1,69 @@
+//! The measurements `report` and `plan` read: timings files (`fanout run --timings`), JUnit XML
+//! (one file per CI job) and pytest-split's `.test_durations`, merged into one [`Timings`].
+
+use crate::pipeline::Failure;
+use fanout_timings::{durations, junit, Phases, Timings};
+use std::path::{Path, PathBuf};
+
+/// The files given on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    pub timings: Vec<PathBuf>,
+    pub junit: Vec<PathBuf>,
+    pub durations: Vec<PathBuf>,
+}
+
+/// Every job of every file; [`Phases::TotalOnly`] when any file lacks setup phases. JUnit
+/// class names are split into module and class where `root/<module path>.py` is a file.
+pub fn load(sources: &Sources, root: &Path) -> Result<(Timings, Phases), Failure> {
+    let mut all = Timings::new(env!("CARGO_PKG_VERSION"));
+    let mut phases = Phases::Split;
+    for path in &sources.timings {
+        if !path.exists() {
+            return Err(Failure::Input {
+                path: path.clone(),
+                message: format!("no timings file {}", path.display()),
+                hint: "measure first with `fanout run --all --timings timings.json`, or pass --timings FILE, --junit FILE... (pytest --junitxml) or --durations .test_durations".to_owned(),
+            });
+        }
+        let timings = Timings::read(path).map_err(|e| Failure::Input {
+            path: path.clone(),
+            message: format!("cannot read timings from {}: {e}", path.display()),
+            hint: "pass a file written by `fanout run --timings`; for JUnit XML use --junit, for .test_durations --durations".to_owned(),
+        })?;
+        all.jobs.extend(timings.jobs);
+    }
+    let is_file = |rel: &str| root.join(rel).is_file();
+    for path in &sources.junit {
+        let text = read(path, "--junit")?;
+        let name = path.display().to_string();
+        let job = junit::read_job(&text, &name, &is_file).map_err(|e| Failure::Input {
+            path: path.clone(),
+            message: format!("cannot read JUnit XML from {}: {e}", path.display()),
+            hint: "pass the file pytest wrote with --junitxml".to_owned(),
+        })?;
+        all.jobs.push(job);
+        phases = Phases::TotalOnly;
+    }
+    for path in &sources.durations {
+        let text = read(path, "--durations")?;
+        let name = path.display().to_string();
+        let job = durations::read_job(&text, &name).map_err(|e| Failure::Input {
+            path: path.clone(),
+            message: format!("cannot read {}: {e}", path.display()),
+            hint: "pass the .test_durations file pytest-split writes with --store-durations"
+                .to_owned(),
+        })?;
+        all.jobs.push(job);
+        phases = Phases::TotalOnly;
+    }
+    Ok((all, phases))
+}
+
+fn read(path: &Path, option: &str) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|e| Failure::Input {
+        path: path.to_owned(),
+        message: format!("cannot read {}: {e}", path.display()),
+        hint: format!("check the path given to {option}"),
+    })
+}
