@@ -37,6 +37,8 @@ struct Runner<'a> {
     inputs: BTreeMap<String, String>,
     /// Directories put before the system PATH.
     path: Vec<PathBuf>,
+    /// `steps.<id>.outputs.<name>` values, as `<id>.<name>`.
+    step_outputs: BTreeMap<String, String>,
 }
 
 impl<'a> Runner<'a> {
@@ -51,6 +53,7 @@ impl<'a> Runner<'a> {
             p,
             inputs,
             path: Vec::new(),
+            step_outputs: BTreeMap::new(),
         }
     }
 
@@ -63,7 +66,8 @@ impl<'a> Runner<'a> {
         self
     }
 
-    /// `fanout` (the binary under test) alone in a directory on PATH.
+    /// `fanout` (the binary under test) alone in a directory on PATH, and the install step's
+    /// `fanout` output.
     fn with_fanout(mut self) -> Self {
         let bin = self.p.join("bin");
         std::fs::create_dir_all(&bin).expect("creating bin/");
@@ -71,11 +75,14 @@ impl<'a> Runner<'a> {
         if !link.exists() {
             std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_fanout"), &link).expect("symlink");
         }
+        self.step_outputs
+            .insert("install.fanout".to_owned(), link.display().to_string());
         self.path.push(bin);
         self
     }
 
-    /// `${{ inputs.x }}`, `${{ runner.temp }}` and `${{ github.action_path }}`; any other
+    /// `${{ inputs.x }}`, `${{ steps.id.outputs.x }}`, `${{ runner.temp }}` and
+    /// `${{ github.action_path }}`; any other
     /// expression fails the test, so the action cannot grow one these tests do not model.
     fn evaluate(&self, text: &str) -> String {
         let mut out = String::new();
@@ -86,6 +93,10 @@ impl<'a> Runner<'a> {
             let expr = rest[start + 3..end].trim();
             let value = match expr.split_once('.') {
                 Some(("inputs", name)) => self.inputs[name].clone(),
+                Some(("steps", output)) => {
+                    let key = output.replacen(".outputs.", ".", 1);
+                    self.step_outputs[&key].clone()
+                }
                 Some(("runner", "temp")) => self.p.join("runner-temp").display().to_string(),
                 Some(("github", "action_path")) => repo_root().display().to_string(),
                 _ => panic!("the test does not model the expression `{expr}`"),
@@ -288,6 +299,10 @@ fn install_none_needs_fanout_on_path() {
     let out = runner.run_step("install");
     assert_eq!(out.code, 0, "{}", out.describe());
     assert!(out.stdout.contains("fanout "), "{}", out.describe());
+    assert_eq!(
+        runner.outputs()["fanout"],
+        p.join("bin/fanout").display().to_string()
+    );
 
     let runner = Runner::new(&p).input("install", "none");
     let out = runner.run_step("install");
@@ -312,9 +327,9 @@ fn install_none_needs_fanout_on_path() {
 }
 
 /// `install: pypi` against a local index holding a stand-in `fanout-ci` wheel of the version
-/// the action pins: a venv of its own, and only `fanout` put on `$GITHUB_PATH`.
+/// the action pins: a venv of its own, whose `fanout` is the step's output.
 #[test]
-fn install_pypi_puts_only_fanout_on_path() {
+fn install_pypi_into_a_venv_of_its_own() {
     let version = env!("CARGO_PKG_VERSION");
     let p = Project::new();
     assert_eq!(
@@ -332,7 +347,7 @@ fn install_pypi_puts_only_fanout_on_path() {
     assert!(made.status.success(), "{made:?}");
 
     let runner = Runner::new(&p);
-    let mut out = {
+    let out = {
         // pip reads its index from the environment: the step's own env does not set these.
         let action = action();
         assert!(step(&action, "install")["env"]
@@ -347,19 +362,20 @@ fn install_pypi_puts_only_fanout_on_path() {
         )
     };
     assert_eq!(out.code, 0, "{}", out.describe());
-    let github_path = std::fs::read_to_string(p.join("github-path")).expect("$GITHUB_PATH");
-    let bin = PathBuf::from(github_path.trim_end());
-    assert_eq!(bin, p.join("runner-temp/fanout-bin"));
-    let entries: Vec<String> = std::fs::read_dir(&bin)
-        .expect("the bin dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(entries, ["fanout"], "only fanout, not the venv's python");
-    out = run(Command::new(bin.join("fanout")));
+    let fanout = PathBuf::from(&runner.outputs()["fanout"]);
+    assert_eq!(fanout, p.join("runner-temp/fanout-venv/bin/fanout"));
+    let version_line = format!("fanout {version} (stand-in wheel)");
     assert_eq!(
         out.stdout.trim(),
-        format!("fanout {version} (stand-in wheel)")
+        version_line,
+        "the step shows the version"
     );
+    assert!(
+        !p.join("github-path").exists(),
+        "nothing is added to PATH: the venv's python must not shadow the workflow's"
+    );
+    let out = run(Command::new(&fanout));
+    assert_eq!(out.stdout.trim(), version_line);
 }
 
 /// The cache step saves the directory pip caches in.
@@ -385,13 +401,15 @@ fn pip_caches_where_the_cache_step_looks() {
     assert!(key.contains("${{ inputs.version }}"), "{key}");
 }
 
-/// Writes `fanout_ci-VERSION-py3-none-any.whl` with a `fanout` script into argv[1].
-const FAKE_WHEEL: &str = r##"
+/// Writes `fanout_ci-VERSION-py3-none-any.whl` (argv[2]) with a `fanout` script (named argv[3]
+/// if given) into argv[1].
+pub(crate) const FAKE_WHEEL: &str = r##"
 import base64, hashlib, os, sys, zipfile
 out, version = sys.argv[1], sys.argv[2]
+exe = sys.argv[3] if len(sys.argv) > 3 else "fanout"
 os.makedirs(out, exist_ok=True)
 files = {
-    f"fanout_ci-{version}.data/scripts/fanout": f"#!/bin/sh\necho 'fanout {version} (stand-in wheel)'\n",
+    f"fanout_ci-{version}.data/scripts/{exe}": f"#!/bin/sh\necho 'fanout {version} (stand-in wheel)'\n",
     f"fanout_ci-{version}.dist-info/METADATA": f"Metadata-Version: 2.1\nName: fanout-ci\nVersion: {version}\n",
     f"fanout_ci-{version}.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: fanout-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
 }
