@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-fn markdown_files() -> Vec<PathBuf> {
+pub(crate) fn markdown_files() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = vec![root.join("README.md")];
     let docs = std::fs::read_dir(root.join("docs")).expect("reading docs/");
@@ -16,7 +16,7 @@ fn markdown_files() -> Vec<PathBuf> {
 }
 
 /// (language, first line number, text) of each fenced block.
-fn fenced_blocks(markdown: &str) -> Vec<(String, usize, String)> {
+pub(crate) fn fenced_blocks(markdown: &str) -> Vec<(String, usize, String)> {
     let mut out = Vec::new();
     let mut current: Option<(String, usize, String)> = None;
     for (i, line) in markdown.lines().enumerate() {

@@ -38,7 +38,7 @@ fn blocks(markdown: &str, lang: &str) -> Vec<String> {
 }
 
 /// A copy of examples/ in a temp project.
-fn examples() -> Project {
+pub(crate) fn examples() -> Project {
     let p = Project::new();
     copy_dir(&repo("examples"), &p, "");
     p

@@ -3,14 +3,17 @@
 //! `fidelity` asks a real pytest (the oracle in `tests/support`) what it collects and checks
 //! that fanout agrees; `cli` checks the command-line contract (exit codes, outputs, errors).
 
+pub(crate) mod action;
 pub mod affected;
 mod check;
+mod ci_files;
 mod cli;
-mod docs;
+pub(crate) mod docs;
 mod fidelity;
-mod gitlab;
+pub(crate) mod gitlab;
 mod planning;
 mod project;
+mod release;
 mod resolve_dynamic;
 mod run;
 mod verify;

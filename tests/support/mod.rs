@@ -1,2 +1,3 @@
+pub mod node_tools;
 pub mod pytest_oracle;
 pub mod rng;

@@ -31,6 +31,11 @@ const PYTEST_7: Venv = Venv {
     name: "pytest-venv-7.0.1",
     requirements: "requirements-pytest7.txt",
 };
+/// check-jsonschema, zizmor and pre-commit, for tests/e2e/ci_files.rs.
+const CI_TOOLS: Venv = Venv {
+    name: "ci-tools-venv",
+    requirements: "requirements-ci-tools.txt",
+};
 /// Written last, holding the requirements it was built from: its presence means "ready".
 const STAMP: &str = "fanout-requirements.txt";
 
@@ -157,6 +162,13 @@ pub fn python_pytest7() -> PathBuf {
     python_of(&PYTHON, &PYTEST_7)
 }
 
+/// The python of the CI tools' venv (tests/support/requirements-ci-tools.txt), built as
+/// [`python`]'s is; the tools are in the same `bin` directory.
+pub fn python_ci_tools() -> PathBuf {
+    static PYTHON: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    python_of(&PYTHON, &CI_TOOLS)
+}
+
 fn python_of(cell: &OnceLock<Result<PathBuf, String>>, venv: &Venv) -> PathBuf {
     let result = cell.get_or_init(|| {
         std::panic::catch_unwind(|| bootstrap(venv)).map_err(|panic| {
@@ -259,7 +271,7 @@ fn venv_python(venv: &Path) -> PathBuf {
     }
 }
 
-fn target_dir() -> PathBuf {
+pub fn target_dir() -> PathBuf {
     // CARGO_TARGET_TMPDIR is `<target dir>/tmp`, set by cargo when it builds integration tests.
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
     match tmp.parent() {
@@ -270,13 +282,13 @@ fn target_dir() -> PathBuf {
     }
 }
 
-fn support_dir() -> PathBuf {
+pub fn support_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests")
         .join("support")
 }
 
-fn describe(output: &Output) -> String {
+pub fn describe(output: &Output) -> String {
     format!(
         "--- stdout ---\n{}--- stderr ---\n{}",
         String::from_utf8_lossy(&output.stdout),

