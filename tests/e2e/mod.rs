@@ -15,5 +15,5 @@ mod planning;
 mod project;
 mod release;
 mod resolve_dynamic;
-mod run;
+pub(crate) mod run;
 mod verify;

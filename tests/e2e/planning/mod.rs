@@ -4,6 +4,7 @@
 mod plan;
 mod plan_limits;
 mod report;
+mod round_trip;
 
 use serde_json::{json, Value};
 
