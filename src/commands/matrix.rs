@@ -60,6 +60,16 @@ fn write_matrix(args: &MatrixArgs, cx: &mut Context<'_>) -> io::Result<ExitStatu
         &selection.project.settings,
         &args.backend_options,
     );
+    // `--backend-option`s are checked as the config table is: a typo is never ignored.
+    if let Err(source) = backend.backend.check_options(&options) {
+        return cx.fail(
+            &Failure::Backend {
+                backend: backend.name,
+                source,
+            },
+            paint,
+        );
+    }
     let lookup = |name: &str| cx.env.lookup(name);
     let mut output = OutputContext {
         output: args.output.as_deref(),

@@ -167,8 +167,8 @@ impl BackendError {
                 Some("select fewer tests with -m, or split the suite over several workflows")
             }
             BackendError::InvalidOption { .. } => Some(
-                "set it in [tool.fanout.<backend>] of pyproject.toml or with --backend-option KEY=VALUE; \
-                 see the backend's page in docs/",
+                "fix or remove it (in [tool.fanout.<backend>] of pyproject.toml or --backend-option \
+                 KEY=VALUE); the backend's page in docs/ lists its options",
             ),
             _ => None,
         }

@@ -249,3 +249,28 @@ fn over_256_jobs_are_refused() {
     assert_eq!(out.code, 0, "{}", out.describe());
     assert!(out.stdout.contains("count=256\n"), "{}", out.stdout);
 }
+
+/// A `--backend-option` the backend does not have is refused, as the same key in
+/// `[tool.fanout.<backend>]` is, instead of being ignored.
+#[test]
+fn backend_options_a_backend_does_not_have_are_refused() {
+    let p = suite();
+    for backend in ["github", "json"] {
+        let out = p.run(&[
+            "matrix",
+            "tests/integration",
+            "--backend",
+            backend,
+            "--backend-option",
+            "job-prefix=x",
+        ]);
+        assert_eq!(out.code, 2, "{}", out.describe());
+        assert!(
+            out.stderr
+                .contains("option `job-prefix`: this backend has no settings")
+                && out.stdout.is_empty(),
+            "{}",
+            out.describe()
+        );
+    }
+}
