@@ -3,6 +3,12 @@
 
 use std::collections::BTreeMap;
 
+/// Where fanout was started: relative paths on the command line, and paths in failures, are
+/// taken from here.
+pub fn invocation_dir() -> std::path::PathBuf {
+    std::env::current_dir().unwrap_or_default()
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Environment {
     vars: BTreeMap<String, String>,

@@ -162,7 +162,7 @@ pub fn run(args: &cli::RunArgs, env: &Environment) -> RunSettings {
     } else {
         DynamicFiles::StaticOffered
     };
-    let here = crate::pipeline::invocation_dir();
+    let here = crate::environment::invocation_dir();
     let absolute = |p: &PathBuf| here.join(p);
     let target = match &args.job {
         Some(job) => RunTarget::One(job.clone()),

@@ -110,7 +110,4 @@ pub fn finish(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 
-/// Where paths in failures are shown from.
-pub fn invocation_dir() -> std::path::PathBuf {
-    std::env::current_dir().unwrap_or_default()
-}
+pub use crate::environment::invocation_dir;
