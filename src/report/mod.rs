@@ -191,7 +191,8 @@ fn file_rows(timings: &Timings, phases: Phases) -> Vec<FileRow> {
 
 /// `42.3s`, `3m 05s`, `1h 02m`: short and exact enough for a table.
 pub fn duration(seconds: f64) -> String {
-    let seconds = seconds.max(0.0);
+    // Not `max(0.0)`: it may keep `-0.0`, which would print as `-0.0s`.
+    let seconds = if seconds > 0.0 { seconds } else { 0.0 };
     if seconds < 60.0 {
         return format!("{seconds:.1}s");
     }

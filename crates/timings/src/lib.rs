@@ -49,6 +49,9 @@ pub fn function_of(node_id: &str) -> &str {
 pub const FORMAT: &str = "fanout-timings";
 /// The newest format version this crate writes and reads.
 pub const VERSION: u32 = 1;
+/// No time in a timings file reaches this: the year 5138 as a timestamp, 3,000 years as a
+/// duration.
+pub const MAX_SECONDS: f64 = 1e11;
 
 /// A whole timings file: the jobs of one or more runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -161,7 +164,56 @@ impl Timings {
         if timings.version == 0 || timings.version > VERSION {
             return Err(TimingsError::Version(timings.version));
         }
+        timings.check_times()?;
         Ok(timings)
+    }
+
+    /// Times a run can have: finite, not negative, a job ending after it starts, and under
+    /// [`MAX_SECONDS`]; anything else would turn every sum and chart into nonsense.
+    fn check_times(&self) -> Result<(), TimingsError> {
+        let bad =
+            |job: &str, what: String| Err(TimingsError::Invalid(format!("job `{job}`: {what}")));
+        let fine = |t: f64| t.is_finite() && (0.0..MAX_SECONDS).contains(&t);
+        for job in &self.jobs {
+            if !fine(job.start) || !fine(job.end) {
+                return bad(
+                    &job.job_name,
+                    format!(
+                        "start {:?} or end {:?} is not a time in seconds since the Unix epoch",
+                        job.start, job.end
+                    ),
+                );
+            }
+            if job.end < job.start {
+                return bad(
+                    &job.job_name,
+                    format!("ends ({:?}) before it starts ({:?})", job.end, job.start),
+                );
+            }
+            for test in &job.tests {
+                let phases = [
+                    ("setup", test.setup),
+                    ("call", test.call),
+                    ("teardown", test.teardown),
+                ];
+                if let Some((phase, value)) = phases.iter().find(|(_, v)| !fine(*v)) {
+                    return bad(
+                        &job.job_name,
+                        format!(
+                            "`{}` has {phase} {value:?}: phases are seconds, 0 or more",
+                            test.node_id
+                        ),
+                    );
+                }
+                if test.start.is_some_and(|s| !fine(s)) {
+                    return bad(
+                        &job.job_name,
+                        format!("`{}` has a start that is not a time", test.node_id),
+                    );
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Reads and parses a timings file.
@@ -188,6 +240,8 @@ pub enum TimingsError {
     NotTimings(String),
     #[error("timings format version {0} is not one this fanout reads (it reads 1 to 1): use a newer fanout")]
     Version(u32),
+    #[error("{0}")]
+    Invalid(String),
 }
 
 #[cfg(test)]
@@ -238,6 +292,28 @@ mod tests {
             Timings::from_json(newer),
             Err(TimingsError::Version(2))
         ));
+    }
+
+    #[test]
+    fn refuses_times_no_run_has() {
+        let job = |start: &str, end: &str, setup: &str| {
+            format!(
+                r#"{{"format": "fanout-timings", "version": 1, "jobs": [{{"job_name": "j",
+                "artifact_group_id": "j", "start": {start}, "end": {end}, "status": "passed",
+                "tests": [{{"node_id": "t.py::a", "outcome": "passed", "setup": {setup}}}]}}]}}"#
+            )
+        };
+        assert!(Timings::from_json(&job("1", "2", "0.5")).is_ok());
+        for (start, end, setup) in [
+            ("2", "1", "0"),
+            ("1", "2", "-1"),
+            ("-5", "2", "0"),
+            ("1", "1e308", "0"),
+        ] {
+            let error = Timings::from_json(&job(start, end, setup)).expect_err("refused");
+            assert!(matches!(error, TimingsError::Invalid(_)), "{error}");
+            assert!(error.to_string().starts_with("job `j`: "), "{error}");
+        }
     }
 
     #[test]
