@@ -220,21 +220,7 @@ pub fn now() -> f64 {
         .map_or(0.0, |d| d.as_secs_f64())
 }
 
-/// `3.2s`, `1m 05s`, `2h 03m`.
-pub fn duration_text(seconds: f64) -> String {
-    let seconds = seconds.max(0.0);
-    if seconds < 60.0 {
-        return format!("{seconds:.1}s");
-    }
-    // Whole seconds from here: truncation of a non-negative float is intended.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let whole = seconds as u64;
-    if whole < 3600 {
-        format!("{}m {:02}s", whole / 60, whole % 60)
-    } else {
-        format!("{}h {:02}m", whole / 3600, whole % 3600 / 60)
-    }
-}
+pub use crate::report::duration as duration_text;
 
 #[cfg(test)]
 mod tests {
@@ -246,5 +232,6 @@ mod tests {
         assert_eq!(duration_text(65.0), "1m 05s");
         assert_eq!(duration_text(7380.0), "2h 03m");
         assert_eq!(duration_text(-1.0), "0.0s");
+        assert_eq!(duration_text(-0.0), "0.0s");
     }
 }

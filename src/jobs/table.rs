@@ -16,7 +16,7 @@ pub fn write(out: &mut dyn Write, jobs: &[&MatrixEntry], run: &PoolRun) -> io::R
         .map(|(job, finished)| {
             let (result, duration) = match &finished.result {
                 Some(r) => (status_word(r.status), duration_text(r.duration())),
-                None if finished.note.is_some() => ("error", String::new()),
+                None if finished.note.is_some() => ("not started", String::new()),
                 None => ("not run", String::new()),
             };
             [
@@ -63,9 +63,17 @@ fn summary(run: &PoolRun) -> String {
             parts.push(format!("{} {word}", count(status)));
         }
     }
-    let not_run = run.jobs.iter().filter(|f| f.result.is_none()).count();
-    if not_run > 0 {
-        parts.push(format!("{not_run} not run"));
+    let unstarted = |started_and_failed: bool| {
+        run.jobs
+            .iter()
+            .filter(|f| f.result.is_none() && f.note.is_some() == started_and_failed)
+            .count()
+    };
+    if unstarted(true) > 0 {
+        parts.push(format!("{} could not start", unstarted(true)));
+    }
+    if unstarted(false) > 0 {
+        parts.push(format!("{} not run", unstarted(false)));
     }
     let sum: f64 = run
         .jobs
@@ -73,7 +81,12 @@ fn summary(run: &PoolRun) -> String {
         .filter_map(|f| f.result.as_ref())
         .map(super::JobResult::duration)
         .sum();
-    let speedup = if run.wall > 0.0 { sum / run.wall } else { 1.0 };
+    // An empty sum is -0.0: no job time is no speed-up, 1.0x.
+    let speedup = if run.wall > 0.0 && sum > 0.0 {
+        sum / run.wall
+    } else {
+        1.0
+    };
     format!(
         "{} {}: {}; wall time {}, sum of job times {} ({speedup:.1}x)",
         run.jobs.len(),

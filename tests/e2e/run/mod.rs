@@ -278,3 +278,28 @@ fn errors_in_the_selection_run_nothing() {
     assert!(out.stderr.contains("nothing run"), "{}", out.describe());
     assert!(ran(&p).is_empty(), "nothing ran");
 }
+
+/// An interpreter that does not exist starts no job: each is `not started`, the run fails.
+#[test]
+fn jobs_whose_command_cannot_start_are_reported_and_fail_the_run() {
+    let p = suite();
+    let out = run_with(&p, Path::new("/nonexistent/python"), &["--all", "-j", "2"]);
+    assert_eq!(out.code, 1, "{}", out.describe());
+    assert!(
+        out.stdout
+            .contains("5 jobs: 0 passed, 5 could not start; wall time")
+            && out.stdout.contains("(1.0x)"),
+        "{}",
+        out.describe()
+    );
+    assert!(
+        out.stdout
+            .lines()
+            .filter(|l| l.contains("not started"))
+            .count()
+            == 5,
+        "{}",
+        out.describe()
+    );
+    assert!(ran(&p).is_empty());
+}
