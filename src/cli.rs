@@ -98,7 +98,7 @@ pub struct PlanArgs {
     #[command(flatten)]
     pub sources: TimingSources,
     /// A test is slow, and gets a group of its own, when it costs at least this many times
-    /// its file's shared setup.
+    /// what a new job of its file pays again: the shared setup plus pytest's start-up.
     #[arg(long, value_name = "FACTOR", default_value_t = fanout_plan::DEFAULT_SLOW_THRESHOLD, value_parser = parse_factor)]
     pub slow_threshold: f64,
     /// At most this many jobs in all (default: `max-jobs` in [tool.fanout], else no limit).

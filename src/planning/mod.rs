@@ -102,7 +102,7 @@ pub fn prepare(
                     })
                     .collect(),
                 setup: estimate.setup,
-                overhead,
+                overhead: overhead_of_file(timings, path).unwrap_or(overhead),
                 together: sets,
             },
             method: estimate.method,
@@ -158,6 +158,18 @@ fn overhead(timings: &Timings) -> f64 {
         .map(|j| (j.duration() - j.tests.iter().map(TestTiming::total).sum::<f64>()).max(0.0))
         .collect();
     median(&mut extra)
+}
+
+/// The same, over the jobs that ran `path` alone: start-up and collection differ between
+/// files (conftests, imports), and a file planned as it ran must be predicted as it ran.
+fn overhead_of_file(timings: &Timings, path: &str) -> Option<f64> {
+    let mut extra: Vec<f64> = timings
+        .jobs
+        .iter()
+        .filter(|j| !j.tests.is_empty() && j.tests.iter().all(|t| file_of(&t.node_id) == path))
+        .map(|j| (j.duration() - j.tests.iter().map(TestTiming::total).sum::<f64>()).max(0.0))
+        .collect();
+    (!extra.is_empty()).then(|| median(&mut extra))
 }
 
 /// The jobs that ran tests of `path`: a job of that file alone counts whole, a job of several

@@ -1,8 +1,8 @@
 //! fanout's group planner (`fanout plan`): from each file's measured shared setup and test
 //! costs, the groups that keep the suite's wall time down at the least machine time.
 //!
-//! Per file: every slow test (one costing at least `slow_threshold` times the shared setup)
-//! gets a group, fast tests ride with the slow test before them, tests declared together share
+//! Per file: every slow test (one costing at least `slow_threshold` times what each job of the
+//! file pays again: the shared setup and the process start-up) gets a group, fast tests ride with the slow test before them, tests declared together share
 //! a group; then groups merge while the predicted wall time (the longest job) does not grow,
 //! and further while the jobs or the machine time are over their limits ([`merge`]).
 //! A job is predicted to take its file's fixed price (shared setup plus process start-up) plus
@@ -36,15 +36,16 @@ pub struct FileInput {
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Limits {
-    /// A test is slow when it costs at least this times the file's shared setup.
+    /// A test is slow when it costs at least this times what a job of its file pays again: the
+    /// shared setup plus the process start-up.
     pub slow_threshold: f64,
     pub max_jobs: Option<usize>,
     pub max_machine_seconds: Option<f64>,
 }
 
 /// The default `slow_threshold`: a test earns its own job when it costs at least as much as the
-/// setup that job repeats; then splitting it off saves at least as much wall time as it adds
-/// machine time.
+/// setup and start-up that job repeats; then splitting it off saves at least as much wall time
+/// as it adds machine time.
 pub const DEFAULT_SLOW_THRESHOLD: f64 = 1.0;
 
 impl Default for Limits {
@@ -94,11 +95,12 @@ pub fn plan(inputs: &[FileInput], limits: &Limits) -> Plan {
         .iter()
         .map(|input| {
             let costs: Vec<f64> = input.units.iter().map(|u| u.cost).collect();
-            let groups =
-                groups::initial(&costs, input.setup, limits.slow_threshold, &input.together);
+            // A new job repeats the setup and the start-up: a test is slow against both.
+            let fixed = input.setup + input.overhead;
+            let groups = groups::initial(&costs, fixed, limits.slow_threshold, &input.together);
             PlannedFile {
                 path: input.path.clone(),
-                fixed: input.setup + input.overhead,
+                fixed,
                 groups: groups
                     .into_iter()
                     .map(|units| PlannedGroup {

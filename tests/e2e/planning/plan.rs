@@ -329,3 +329,39 @@ fn nothing_measured_is_an_error() {
         out.stderr
     );
 }
+
+/// Start-up differs between files (a heavy conftest or import): each file is predicted with
+/// its own, so a file planned as it ran is predicted as it ran.
+#[test]
+fn each_file_is_predicted_with_its_own_start_up() {
+    let p = Project::new();
+    let two_tests = "import pytest\n\n@pytest.mark.group(1)\ndef test_one():\n    pass\n\n@pytest.mark.group(1)\ndef test_two():\n    pass\n";
+    let job = |file: &str, start: f64, end: f64| {
+        json!({"job_name": format!("{file} | group 1"), "artifact_group_id": file,
+               "start": start, "end": end, "status": "passed",
+               "tests": [
+                   {"node_id": format!("tests/{file}::test_one"), "outcome": "passed", "setup": 0.5, "call": 0.5},
+                   {"node_id": format!("tests/{file}::test_two"), "outcome": "passed", "call": 1.0}]})
+    };
+    let timings = json!({"format": "fanout-timings", "version": 1, "jobs": [
+        job("test_heavy.py", 1000.0, 1020.0),
+        job("test_light.py", 1000.0, 1003.0),
+    ]});
+    p.file("pyproject.toml", MARKERS)
+        .file("tests/test_heavy.py", two_tests)
+        .file("tests/test_light.py", two_tests)
+        .file("timings.json", &timings.to_string());
+    let out = p.run(&["plan"]);
+    assert_eq!(out.code, 0, "{}", out.describe());
+    let heavy = out
+        .stdout
+        .split("tests/test_light.py")
+        .next()
+        .expect("heavy first");
+    assert!(
+        heavy.contains("current     1 job   wall   20.0s")
+            && heavy.contains("proposed    1 job   wall   20.0s"),
+        "{}",
+        out.describe()
+    );
+}

@@ -6,16 +6,17 @@ use crate::e2e::run::{ran, run_with, RECORDING_CONFTEST};
 use crate::support::pytest_oracle::python;
 use fanout_timings::Timings;
 
-/// One module: a 2 s module-scoped setup every test pays once per job, two 3 s tests, two
-/// quick ones, all in one group. Long enough that a busy machine's noise (pytest starting up)
-/// cannot hide the gain.
+/// One module: a 0.5 s module-scoped setup every test pays once per job, two 4 s tests, two
+/// quick ones, all in one group. A slow test must cost more than a new job repeats (the setup
+/// and pytest's start-up, over a second on a busy machine), and the gain must show through the
+/// noise.
 const SLOW_SUITE: &str = r#"
     import time
     import pytest
 
     @pytest.fixture(scope="module", autouse=True)
     def deployment():
-        time.sleep(2.0)
+        time.sleep(0.5)
         yield
 
     @pytest.mark.group(1)
@@ -24,7 +25,7 @@ const SLOW_SUITE: &str = r#"
 
     @pytest.mark.group(1)
     def test_backup():
-        time.sleep(3.0)
+        time.sleep(4.0)
 
     @pytest.mark.group(1)
     def test_status():
@@ -32,7 +33,7 @@ const SLOW_SUITE: &str = r#"
 
     @pytest.mark.group(1)
     def test_upgrade():
-        time.sleep(3.0)
+        time.sleep(4.0)
     "#;
 
 /// From the first job start to the last job end.
@@ -105,7 +106,7 @@ fn measure_plan_write_and_run_again_in_parallel() {
         counts.values().all(|&n| n == 1),
         "every test once: {counts:?}"
     );
-    // Sequential: 2 s setup + 6 s of tests; planned: two jobs of 2 s setup + 3 s each.
+    // Sequential: 0.5 s setup + 8 s of tests; planned: two jobs of 0.5 s setup + 4 s each.
     assert!(
         wall(&after) < wall(&before) * 0.85,
         "the planned run is faster: {:.2} s before, {:.2} s after",
