@@ -212,6 +212,7 @@ pub fn word(value: impl std::fmt::Debug) -> String {
 
 /// `0.42` -> `42%`.
 pub fn percent(share: f64) -> String {
+    let share = if share > 0.0 { share } else { 0.0 };
     format!("{:.0}%", share * 100.0)
 }
 

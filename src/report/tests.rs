@@ -110,3 +110,10 @@ fn durations_read_like_people_write_them() {
     assert_eq!(duration(185.0), "3m 05s");
     assert_eq!(duration(3725.0), "1h 02m");
 }
+
+#[test]
+fn no_time_prints_as_zero_never_minus_zero() {
+    assert_eq!(duration(-0.0), "0.0s");
+    assert_eq!(percent(-0.0), "0%");
+    assert_eq!(percent(0.425), "42%");
+}
