@@ -177,6 +177,8 @@ pub struct Selection {
 pub struct AffectedArgs {
     #[command(flatten)]
     pub selection: Selection,
+    #[command(flatten)]
+    pub resolve: ResolveArgs,
     /// Compare with the merge base of REF and HEAD (default: the CI's pull request base).
     #[arg(long, value_name = "REF")]
     pub base: Option<String>,

@@ -191,8 +191,6 @@ pub fn run(args: &cli::RunArgs, env: &Environment) -> RunSettings {
 
 /// What to do with the files whose groups or tests only running code can tell.
 pub enum DynamicFiles {
-    /// The command has no `--resolve-dynamic` (`affected`, `verify`).
-    Static,
     /// `--resolve-dynamic` was not given: the diagnostics' hints name it.
     StaticOffered,
     /// `--resolve-dynamic`: collect those files with pytest.

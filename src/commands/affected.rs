@@ -13,12 +13,9 @@ pub fn run(args: &AffectedArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> 
     let style = Style::resolve(args.selection.color, cx.env);
     let paint = Paint::new(style.color_stderr);
     let (project_args, select_args) = settings::affected(args, cx.env);
-    let selection = match pipeline::select(
-        &project_args,
-        &select_args,
-        &crate::settings::DynamicFiles::Static,
-        cx.env,
-    ) {
+    let dynamic_files =
+        settings::dynamic_files(&args.resolve, select_args.markexpr.as_deref(), cx.env);
+    let selection = match pipeline::select(&project_args, &select_args, &dynamic_files, cx.env) {
         Ok(selection) => selection,
         Err(failure) => return cx.fail(&failure, paint),
     };

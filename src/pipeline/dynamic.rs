@@ -61,7 +61,6 @@ pub fn apply(
     env: &Environment,
 ) -> Vec<ResolvedFile> {
     match choice {
-        DynamicFiles::Static => Vec::new(),
         DynamicFiles::StaticOffered => {
             name_the_flag(&mut collected.diagnostics);
             Vec::new()

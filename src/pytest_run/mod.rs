@@ -88,7 +88,7 @@ impl RunError {
                 "the command must run pytest with the arguments fanout appends and pass PYTHONPATH and {OUTPUT_VARIABLE} on to it (tox: `pass_env = PYTHONPATH, {OUTPUT_VARIABLE}`)"
             ),
             RunError::Stopped { .. } => {
-                "run the same command yourself to see why; `fanout verify --python PATH` picks another interpreter"
+                "run the same command yourself to see why; `--python PATH` picks another interpreter"
                     .to_owned()
             }
             RunError::BadReport(_) => {

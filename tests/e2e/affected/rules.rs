@@ -536,3 +536,46 @@ fn a_deleted_module_selects_the_files_that_imported_it() {
         out.stdout
     );
 }
+
+/// Groups only running code can tell: without the flag an error that names it; with it,
+/// pytest reads them and the change selects them.
+#[test]
+fn resolve_dynamic_lets_pytest_read_the_groups_a_change_selects() {
+    let repo = Repo::new();
+    repo.write(
+        "tests/regions.py",
+        "def region(name):\n    return \"eu-\" + name\n",
+    )
+    .write(
+        "tests/test_dyn.py",
+        "import pytest\nfrom regions import region\n\n\n@pytest.mark.group(region(\"db\"))\ndef test_db():\n    pass\n\n\n@pytest.mark.group(region(\"web\"))\ndef test_web():\n    pass\n",
+    );
+    repo.commit_all("a test file with computed groups");
+    let without = checked(&repo);
+    assert_eq!(without.code, 1, "{}", without.describe());
+    assert!(
+        without.stderr.contains("error[dynamic-group-id]")
+            && without.stderr.contains("--resolve-dynamic"),
+        "{}",
+        without.describe()
+    );
+    let python = crate::support::pytest_oracle::python();
+    let out = repo.affected(&[
+        "--base",
+        "main",
+        "--no-include-worktree",
+        "--resolve-dynamic",
+        "--python",
+        python.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.describe());
+    assert_eq!(
+        selected(&out),
+        jobs(&[
+            "tests/test_dyn.py group eu-db",
+            "tests/test_dyn.py group eu-web"
+        ]),
+        "{}",
+        out.describe()
+    );
+}
