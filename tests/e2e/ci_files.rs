@@ -331,19 +331,9 @@ fn child_pipeline_runs_under_gitlab_ci_local() {
     );
 }
 
+/// `git ARGS` in the project, with the test suite's fixed identity and no user config.
 fn git(p: &Project, args: &[&str]) {
-    let status = Command::new("git")
-        .args(args)
-        .current_dir(p.path())
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .status()
-        .expect("running git");
-    assert!(status.success(), "git {args:?}");
+    crate::e2e::affected::repo::git_in(&p.path(), args);
 }
 
 /// pre-commit's own manifest loader accepts .pre-commit-hooks.yaml.
