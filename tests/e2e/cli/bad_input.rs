@@ -64,15 +64,28 @@ fn unreadable_file_keeps_other_files() {
             .expect("chmod the project");
         let bin = p.join("fanout-unprivileged");
         std::fs::copy(env!("CARGO_BIN_EXE_fanout"), &bin).expect("copy the binary");
-        let mut command = std::process::Command::new("setpriv");
-        command
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(&bin)
-            .args(["collect", "--format", "json"])
-            .current_dir(p.path())
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default());
-        crate::e2e::project::run(command)
+        let unprivileged = || {
+            let mut command = std::process::Command::new("setpriv");
+            command
+                .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(&bin)
+                .args(["collect", "--format", "json"])
+                .current_dir(p.path())
+                .env_clear()
+                .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+            crate::e2e::project::run(command)
+        };
+        // A process another test thread forks while the copy is open for writing holds that
+        // descriptor until it execs: exec then fails with ETXTBSY. It passes; try again.
+        let mut out = unprivileged();
+        for _ in 0..20 {
+            if !out.stderr.contains("Text file busy") {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            out = unprivileged();
+        }
+        out
     } else {
         p.run(&["collect", "--format", "json"])
     };
