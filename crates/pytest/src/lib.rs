@@ -108,6 +108,17 @@ enum ReadFile {
     Failed(Diagnostic),
 }
 
+impl ReadFile {
+    /// How many tests collecting this file alone found.
+    fn tests(&self) -> usize {
+        match self {
+            ReadFile::Doctest(item) => usize::from(item.is_some()),
+            ReadFile::Collected(tests, ..) => tests.len(),
+            ReadFile::Module(_) | ReadFile::Failed(_) => 0,
+        }
+    }
+}
+
 /// Reads and parses the test modules, then the project modules they import when one of them
 /// needs names from elsewhere, and collects each test module against that index.
 /// `load_imports` false keeps the index to the test modules themselves.
@@ -151,6 +162,8 @@ fn collect_files(
     let mut modules: Vec<&walk::TestFile> = Vec::new();
     let mut sources: Vec<index::ModuleSource> = Vec::new();
     let mut importers = Vec::new();
+    // Sized once: growing a list of every test copies it again and again.
+    tests.reserve(read.iter().map(ReadFile::tests).sum());
     for (i, (file, entry)) in files.iter().zip(read).enumerate() {
         match entry {
             ReadFile::Module(source) => {
@@ -222,6 +235,12 @@ fn collect_files(
             Some((collector.tests, collector.diagnostics.into_vec()))
         })
         .collect();
+    tests.reserve(
+        per_file
+            .iter()
+            .map(|(file_tests, _)| file_tests.len())
+            .sum(),
+    );
     for (file_tests, file_diagnostics) in per_file {
         tests.extend(file_tests);
         diagnostics.extend(file_diagnostics);
