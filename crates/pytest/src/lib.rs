@@ -146,14 +146,12 @@ fn collect_files(
                 ReadFile::Doctest(doctest_item(file, text))
             }
             Ok(text) => match parse_module(file, text) {
-                Ok(source) if load_imports && needs_imports(&source, request) => {
-                    ReadFile::Module(source)
-                }
-                Ok(source) => {
-                    let (tests, diagnostics, imported) =
-                        collect_alone(file, source, request, &locator, load_imports);
-                    ReadFile::Collected(tests, diagnostics, imported)
-                }
+                Ok(source) => match collect_alone(file, source, request, &locator, load_imports) {
+                    Alone::Collected(tests, diagnostics, imported) => {
+                        ReadFile::Collected(tests, diagnostics, imported)
+                    }
+                    Alone::NeedsImports(source) => ReadFile::Module(source),
+                },
                 Err(d) => ReadFile::Failed(d),
             },
             Err(d) => ReadFile::Failed(d),
@@ -248,28 +246,36 @@ fn collect_files(
     (tests, diagnostics)
 }
 
-/// Whether collecting this test module needs the project modules it imports.
-fn needs_imports(source: &index::ModuleSource, request: &CollectRequest<'_>) -> bool {
-    let ns = Namespace::of_body(source.body());
-    index::needs_imports(&ns, |name| test_like(name, request))
-}
-
 /// A name pytest collects by its name alone: `python_functions` or `python_classes`.
 fn test_like(name: &str, request: &CollectRequest<'_>) -> bool {
     classes::name_matches(name, request.python_functions)
         || classes::name_matches(name, request.python_classes)
 }
 
-/// Collects one module with an index of itself alone.
+/// What collecting a module on its own gave.
+enum Alone {
+    /// Its tests, with the class-like names it imports from project modules.
+    Collected(Vec<TestItem>, Vec<Diagnostic>, Vec<ImportedClass>),
+    /// It needs names from the project modules it imports (only asked with `load_imports`).
+    NeedsImports(index::ModuleSource),
+}
+
+/// Collects one module with an index of itself alone, unless (with `load_imports`) it needs
+/// the modules it imports. Its namespace is built once, for both questions.
 fn collect_alone(
     file: &walk::TestFile,
     source: index::ModuleSource,
     request: &CollectRequest<'_>,
     locator: &index::Locator,
     load_imports: bool,
-) -> (Vec<TestItem>, Vec<Diagnostic>, Vec<ImportedClass>) {
+) -> Alone {
     let sources = [source];
     let namespaces = [Namespace::of_body(sources[0].body())];
+    if load_imports && index::needs_imports(&namespaces[0], |name| test_like(name, request)) {
+        drop(namespaces);
+        let [source] = sources;
+        return Alone::NeedsImports(source);
+    }
     let imported = if load_imports {
         imported_testcases::candidates(
             &file.abs,
@@ -291,9 +297,9 @@ fn collect_alone(
     match ModuleCollector::new(&file.rel, &file.test_root, &lines, &project, 0, rules) {
         Some(mut collector) => {
             collector.collect();
-            (collector.tests, collector.diagnostics.into_vec(), imported)
+            Alone::Collected(collector.tests, collector.diagnostics.into_vec(), imported)
         }
-        None => (Vec::new(), Vec::new(), imported),
+        None => Alone::Collected(Vec::new(), Vec::new(), imported),
     }
 }
 
@@ -348,8 +354,10 @@ pub fn collect_source(
             },
             &[],
         );
-        let (tests, diagnostics, _) = collect_alone(&file, source, request, &locator, false);
-        (tests, diagnostics)
+        match collect_alone(&file, source, request, &locator, false) {
+            Alone::Collected(tests, diagnostics, _) => (tests, diagnostics),
+            Alone::NeedsImports(_) => unreachable!("collect_alone without load_imports collects"),
+        }
     })
     .unwrap_or_else(|| {
         let d = Diagnostic::error(
