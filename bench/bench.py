@@ -181,10 +181,13 @@ def print_table(rows: list[dict], args: argparse.Namespace) -> None:
 
 # --- generation ---------------------------------------------------------------------------------
 
-def generate(suite: Path, size: int, seed: int) -> dict:
-    """Writes the suite unless an identical one is there; returns its manifest."""
+def generate(suite: Path, size: int, seed: int, tests_per_file: int | None = None) -> dict:
+    """Writes the suite unless an identical one is there; returns its manifest. `tests_per_file`
+    fixes the number of test functions per module (default: 3 to 8 at random)."""
     manifest_path = suite / "manifest.json"
     key = {"generator": GENERATOR_VERSION, "size": size, "seed": seed}
+    if tests_per_file is not None:
+        key["tests_per_file"] = tests_per_file
     if manifest_path.exists():
         manifest = json.loads(manifest_path.read_text())
         if manifest.get("key") == key:
@@ -203,7 +206,7 @@ def generate(suite: Path, size: int, seed: int) -> dict:
         topic = TOPICS[i % len(TOPICS)]
         folder = integration / f"part_{i // FILES_PER_DIR:03d}"
         folder.mkdir(exist_ok=True)
-        source, n_functions, n_tests = test_module(rng, topic, i)
+        source, n_functions, n_tests = test_module(rng, topic, i, tests_per_file)
         (folder / f"test_{topic}_{i:05d}.py").write_text(source)
         functions += n_functions
         tests += n_tests
@@ -213,9 +216,12 @@ def generate(suite: Path, size: int, seed: int) -> dict:
     return {**manifest, "dir": suite}
 
 
-def test_module(rng: random.Random, topic: str, index: int) -> tuple[str, int, int]:
+def test_module(rng: random.Random, topic: str, index: int,
+                tests_per_file: int | None = None) -> tuple[str, int, int]:
     """One charm integration test module: (source, test functions, pytest items)."""
-    n_tests = rng.randint(3, 8)
+    n_tests = rng.randint(3, 8)  # drawn either way: the default suites stay as they were
+    if tests_per_file is not None:
+        n_tests = tests_per_file
     use_str_ids = rng.random() < 0.25
     n_groups = rng.randint(1, min(n_tests, 7))
     ids = [f'"{s}"' for s in rng.sample(STR_IDS, min(n_groups, len(STR_IDS)))] if use_str_ids else [

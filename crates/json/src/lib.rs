@@ -90,7 +90,9 @@ mod tests {
             group_number: Some(group),
             artifact_group_id: fanout_core::matrix::artifact_safe(&job_name),
             job_name,
-            node_ids: (0..tests).map(|i| format!("{path}::test_{i}")).collect(),
+            node_ids: (0..tests)
+                .map(|i| format!("{path}::test_{i}").into())
+                .collect(),
             runner: None,
         }
     }

@@ -377,8 +377,8 @@ fn doctest_item(file: &walk::TestFile, text: &str) -> Option<TestItem> {
     let first_example = lines().position(|line| line.trim_start().starts_with(">>>"))?;
     let name = file.rel.rsplit('/').next().unwrap_or(&file.rel).to_owned();
     Some(TestItem {
-        node_id: format!("{}::{name}", file.rel),
-        path: file.rel.clone(),
+        node_id: format!("{}::{name}", file.rel).into(),
+        path: file.rel.as_str().into(),
         class: None,
         function: name,
         line: u32::try_from(first_example + 1).unwrap_or(u32::MAX),
@@ -392,7 +392,7 @@ fn doctest_item(file: &walk::TestFile, text: &str) -> Option<TestItem> {
         marks: Vec::new(),
         param_marks: None,
         param: None,
-        test_root: file.test_root.clone(),
+        test_root: file.test_root.as_str().into(),
     })
 }
 
