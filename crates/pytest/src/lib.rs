@@ -108,6 +108,23 @@ enum ReadFile {
     Failed(Diagnostic),
 }
 
+/// Files read in parallel before their tests join the one list: enough to keep every thread
+/// busy, few enough that their per-file lists are a small part of the whole.
+const READ_BATCH: usize = 1024;
+
+/// Makes room for `adding` more tests, sized once for the whole suite as projected from the
+/// `done` files of `total` read so far: growing a list of every test by doubling copies it
+/// again and again and can leave half of it unused.
+fn reserve_projected(tests: &mut Vec<TestItem>, adding: usize, done: usize, total: usize) {
+    let needed = tests.len() + adding;
+    if needed <= tests.capacity() {
+        return;
+    }
+    let projected = needed.saturating_mul(total) / done.max(1);
+    let wanted = needed.max(projected.saturating_add(projected / 16));
+    tests.reserve_exact(wanted - tests.len());
+}
+
 impl ReadFile {
     /// How many tests collecting this file alone found.
     fn tests(&self) -> usize {
@@ -138,45 +155,56 @@ fn collect_files(
         },
         &test_paths,
     );
-    let read: Vec<ReadFile> = files
-        .par_iter()
-        .map(|file| match read_source(&file.abs, &file.rel) {
-            Ok(text) if file.doctest => {
-                let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-                ReadFile::Doctest(doctest_item(file, text))
-            }
-            Ok(text) => match parse_module(file, text) {
-                Ok(source) => match collect_alone(file, source, request, &locator, load_imports) {
-                    Alone::Collected(tests, diagnostics, imported) => {
-                        ReadFile::Collected(tests, diagnostics, imported)
-                    }
-                    Alone::NeedsImports(source) => ReadFile::Module(source),
-                },
-                Err(d) => ReadFile::Failed(d),
+    let read_file = |file: &walk::TestFile| match read_source(&file.abs, &file.rel) {
+        Ok(text) if file.doctest => {
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            ReadFile::Doctest(doctest_item(file, text))
+        }
+        Ok(text) => match parse_module(file, text) {
+            Ok(source) => match collect_alone(file, source, request, &locator, load_imports) {
+                Alone::Collected(tests, diagnostics, imported) => {
+                    ReadFile::Collected(tests, diagnostics, imported)
+                }
+                Alone::NeedsImports(source) => ReadFile::Module(source),
             },
             Err(d) => ReadFile::Failed(d),
-        })
-        .collect();
+        },
+        Err(d) => ReadFile::Failed(d),
+    };
     let mut modules: Vec<&walk::TestFile> = Vec::new();
     let mut sources: Vec<index::ModuleSource> = Vec::new();
     let mut importers = Vec::new();
-    // Sized once: growing a list of every test copies it again and again.
-    tests.reserve(read.iter().map(ReadFile::tests).sum());
-    for (i, (file, entry)) in files.iter().zip(read).enumerate() {
-        match entry {
-            ReadFile::Module(source) => {
-                modules.push(file);
-                sources.push(source);
+    // In batches, each moved into the one list of tests before the next is read: the per-file
+    // lists of a batch are freed, and their memory reused, instead of every test being held
+    // twice when the last file is done.
+    for (batch_number, batch) in files.chunks(READ_BATCH).enumerate() {
+        let read: Vec<ReadFile> = batch.par_iter().map(read_file).collect();
+        let done = batch_number * READ_BATCH + batch.len();
+        reserve_projected(
+            &mut tests,
+            read.iter().map(ReadFile::tests).sum(),
+            done,
+            files.len(),
+        );
+        for (j, (file, entry)) in batch.iter().zip(read).enumerate() {
+            let i = batch_number * READ_BATCH + j;
+            match entry {
+                ReadFile::Module(source) => {
+                    modules.push(file);
+                    sources.push(source);
+                }
+                ReadFile::Doctest(item) => tests.extend(item),
+                ReadFile::Collected(file_tests, file_diagnostics, imported)
+                    if imported.is_empty() =>
+                {
+                    tests.extend(file_tests);
+                    diagnostics.extend(file_diagnostics);
+                }
+                ReadFile::Collected(file_tests, file_diagnostics, imported) => {
+                    importers.push((i, file_tests, file_diagnostics, imported));
+                }
+                ReadFile::Failed(d) => diagnostics.push(d),
             }
-            ReadFile::Doctest(item) => tests.extend(item),
-            ReadFile::Collected(file_tests, file_diagnostics, imported) if imported.is_empty() => {
-                tests.extend(file_tests);
-                diagnostics.extend(file_diagnostics);
-            }
-            ReadFile::Collected(file_tests, file_diagnostics, imported) => {
-                importers.push((i, file_tests, file_diagnostics, imported));
-            }
-            ReadFile::Failed(d) => diagnostics.push(d),
         }
     }
     if !importers.is_empty() {
