@@ -11,7 +11,7 @@ under bench/out/, then times, per size:
   floor   reading the same .py files and nothing else:
           `find tests -name '*.py' -print0 | xargs -0 cat > /dev/null`
 
-with fanout's peak memory (the largest resident set of its process, from wait4), and checks that
+with fanout's peak memory (the largest resident set of its process, from GNU time), and checks that
 fanout and pytest agree on the (file, group) jobs. `--tests-per-file N` writes N test functions
 per module instead of 3 to 8; `--one-file` adds bench/one_file.py's one-module series.
 Python 3.11 stdlib only.
@@ -39,6 +39,7 @@ ROOT = BENCH.parent
 GENERATOR_VERSION = 2
 FLOOR_COMMAND = "find tests -name '*.py' -print0 | xargs -0 cat > /dev/null"
 FILES_PER_DIR = 200
+GNU_TIME = "/usr/bin/time"
 
 TOPICS = ["charm", "upgrade", "scaling", "backup", "tls", "relations", "ha", "config",
           "actions", "cos", "storage", "network", "secrets", "s3", "ldap", "replication"]
@@ -112,6 +113,8 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     if not args.skip_fanout and not args.fanout.exists():
         parser.error(f"no fanout binary at {args.fanout}: `cargo build --release`, or pass --skip-fanout")
+    if not args.skip_fanout and not Path(GNU_TIME).exists():
+        parser.error(f"no GNU time at {GNU_TIME} (it measures fanout's peak memory): install `time`")
     return args
 
 
@@ -119,26 +122,27 @@ def parse_args() -> argparse.Namespace:
 
 def timed(cmd: list[str] | str, cwd: Path, env: dict[str, str] | None = None,
           shell: bool = False) -> tuple[float, subprocess.CompletedProcess]:
-    elapsed, proc, _ = timed_peak(cmd, cwd, env, shell)
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=env, shell=shell, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"failed ({proc.returncode}): {cmd}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
     return elapsed, proc
 
 
-def timed_peak(cmd: list[str] | str, cwd: Path, env: dict[str, str] | None = None,
-               shell: bool = False) -> tuple[float, subprocess.CompletedProcess, float]:
-    """Wall seconds, the finished process, and its peak resident memory in MiB (Linux
-    `ru_maxrss` of that one child, from wait4)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+def timed_peak(cmd: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess, float]:
+    """Wall seconds, the finished process, and its peak resident memory in MiB, from GNU time
+    (`/usr/bin/time -f %M`). A child started by this Python process itself would report at least
+    this process's own peak: Linux carries the high-water mark of the forking process over exec."""
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "maxrss"
         start = time.perf_counter()
-        child = subprocess.Popen(cmd, cwd=cwd, env=env, shell=shell, stdout=out, stderr=err)
-        _, status, usage = os.wait4(child.pid, 0)
+        proc = subprocess.run([GNU_TIME, "-f", "%M", "-o", str(report), *cmd], cwd=cwd,
+                              capture_output=True, text=True)
         elapsed = time.perf_counter() - start
-        child.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        proc = subprocess.CompletedProcess(cmd, child.returncode, out.read().decode(), err.read().decode())
-    if proc.returncode != 0:
-        sys.exit(f"failed ({proc.returncode}): {cmd}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-    return elapsed, proc, usage.ru_maxrss / 1024
+        if proc.returncode != 0:
+            sys.exit(f"failed ({proc.returncode}): {cmd}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+        return elapsed, proc, int(report.read_text().split()[-1]) / 1024
 
 
 def time_pytest(python: Path, suite: Path, runs: int) -> tuple[float, set[tuple[str, str]], int]:
