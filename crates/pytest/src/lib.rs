@@ -454,6 +454,8 @@ fn read_source(path: &std::path::Path, rel: &str) -> Result<String, Diagnostic> 
 }
 
 #[cfg(test)]
+mod batch_tests;
+#[cfg(test)]
 mod proptests;
 #[cfg(test)]
 mod tests;
