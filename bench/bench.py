@@ -11,7 +11,10 @@ under bench/out/, then times, per size:
   floor   reading the same .py files and nothing else:
           `find tests -name '*.py' -print0 | xargs -0 cat > /dev/null`
 
-and checks that fanout and pytest agree on the (file, group) jobs. Python 3.11 stdlib only.
+with fanout's peak memory (the largest resident set of its process, from GNU time), and checks that
+fanout and pytest agree on the (file, group) jobs. `--tests-per-file N` writes N test functions
+per module instead of 3 to 8; `--one-file` adds bench/one_file.py's one-module series.
+Python 3.11 stdlib only.
 """
 
 from __future__ import annotations
@@ -29,11 +32,14 @@ import tempfile
 import time
 from pathlib import Path
 
+import one_file
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 GENERATOR_VERSION = 2
 FLOOR_COMMAND = "find tests -name '*.py' -print0 | xargs -0 cat > /dev/null"
 FILES_PER_DIR = 200
+GNU_TIME = "/usr/bin/time"
 
 TOPICS = ["charm", "upgrade", "scaling", "backup", "tls", "relations", "ha", "config",
           "actions", "cos", "storage", "network", "secrets", "s3", "ldap", "replication"]
@@ -45,26 +51,38 @@ def main() -> int:
     args = parse_args()
     rows = []
     for size in args.sizes:
-        suite = generate(args.out / f"suite-{size}", size, args.seed)
+        per_file = args.tests_per_file
+        name = f"suite-{size}" if per_file is None else f"suite-{size}x{per_file}"
+        suite = generate(args.out / name, size, args.seed, per_file)
         runs = args.runs if args.runs is not None else (1 if size >= 20_000 else 3)
-        row = {"files": size, "tests": suite["tests"], "functions": suite["functions"], "runs": runs}
+        row = {"files": size, "tests": suite["tests"], "functions": suite["functions"], "runs": runs,
+               "tests_per_file": per_file}
         print(f"## {size} files: {suite['tests']} tests", file=sys.stderr)
-        row["pytest_s"], pytest_jobs, collected = time_pytest(args.python, suite["dir"], runs)
-        if collected != suite["tests"]:
-            print(f"warning: pytest collected {collected} tests, the generator wrote {suite['tests']}", file=sys.stderr)
-        row["floor_s"] = time_floor(suite["dir"], runs)
-        if args.skip_fanout:
-            row["fanout_s"], fanout_jobs = None, None
+        if args.skip_pytest:
+            row["pytest_s"], pytest_jobs = None, None
         else:
-            row["fanout_s"], fanout_jobs = time_fanout(args.fanout, suite["dir"], runs)
-        row["pytest_jobs"] = len(pytest_jobs)
+            row["pytest_s"], pytest_jobs, collected = time_pytest(args.python, suite["dir"], runs)
+            if collected != suite["tests"]:
+                print(f"warning: pytest collected {collected} tests, the generator wrote {suite['tests']}", file=sys.stderr)
+        if args.skip_fanout:
+            row["floor_s"] = time_floor(suite["dir"], runs)
+            row["fanout_s"], row["fanout_peak_mib"], fanout_jobs = None, None, None
+        else:
+            row["fanout_s"], row["floor_s"], row["fanout_peak_mib"], fanout_jobs = time_fanout(
+                args.fanout, suite["dir"], runs)
+        row["pytest_jobs"] = None if pytest_jobs is None else len(pytest_jobs)
         row["fanout_jobs"] = None if fanout_jobs is None else len(fanout_jobs)
-        row["agree"] = None if fanout_jobs is None else check_agreement(size, pytest_jobs, fanout_jobs)
+        row["agree"] = (None if fanout_jobs is None or pytest_jobs is None
+                        else check_agreement(size, pytest_jobs, fanout_jobs))
         rows.append(row)
     print_table(rows, args)
+    one_file_rows = one_file.series(args.one_file, args.fanout, args.out, args.runs or 3) if args.one_file else []
+    if one_file_rows:
+        one_file.print_table(one_file_rows)
     if args.json:
         args.json.write_text(json.dumps({"floor": FLOOR_COMMAND, "python": str(args.python),
-                                         "fanout": str(args.fanout), "rows": rows}, indent=2) + "\n")
+                                         "fanout": str(args.fanout), "rows": rows,
+                                         "one_file": one_file_rows}, indent=2) + "\n")
     return 1 if any(row["agree"] is False for row in rows) else 0
 
 
@@ -81,12 +99,22 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--fanout", type=Path, default=ROOT / "target" / "release" / "fanout",
                         help="fanout binary (default: target/release/fanout)")
     parser.add_argument("--skip-fanout", action="store_true", help="time pytest and the floor only")
+    parser.add_argument("--skip-pytest", action="store_true",
+                        help="time fanout and the floor only (pytest takes minutes on the largest suites)")
+    parser.add_argument("--tests-per-file", type=int, default=None,
+                        help="test functions per module (default: 3 to 8 at random); the suite goes to "
+                             "suite-FILESxN")
+    parser.add_argument("--one-file", default="",
+                        type=lambda s: [int(n) for n in s.split(",") if n.strip()],
+                        help="also time one module with each of these numbers of tests (bench/one_file.py)")
     parser.add_argument("--out", type=Path, default=BENCH / "out", help="where suites are generated")
     parser.add_argument("--seed", type=int, default=1, help="generator seed")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     args = parser.parse_args()
     if not args.skip_fanout and not args.fanout.exists():
         parser.error(f"no fanout binary at {args.fanout}: `cargo build --release`, or pass --skip-fanout")
+    if not args.skip_fanout and not Path(GNU_TIME).exists():
+        parser.error(f"no GNU time at {GNU_TIME} (it measures fanout's peak memory): install `time`")
     return args
 
 
@@ -100,6 +128,21 @@ def timed(cmd: list[str] | str, cwd: Path, env: dict[str, str] | None = None,
     if proc.returncode != 0:
         sys.exit(f"failed ({proc.returncode}): {cmd}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
     return elapsed, proc
+
+
+def timed_peak(cmd: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess, float]:
+    """Wall seconds, the finished process, and its peak resident memory in MiB, from GNU time
+    (`/usr/bin/time -f %M`). A child started by this Python process itself would report at least
+    this process's own peak: Linux carries the high-water mark of the forking process over exec."""
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "maxrss"
+        start = time.perf_counter()
+        proc = subprocess.run([GNU_TIME, "-f", "%M", "-o", str(report), *cmd], cwd=cwd,
+                              capture_output=True, text=True)
+        elapsed = time.perf_counter() - start
+        if proc.returncode != 0:
+            sys.exit(f"failed ({proc.returncode}): {cmd}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+        return elapsed, proc, int(report.read_text().split()[-1]) / 1024
 
 
 def time_pytest(python: Path, suite: Path, runs: int) -> tuple[float, set[tuple[str, str]], int]:
@@ -122,16 +165,21 @@ def time_pytest(python: Path, suite: Path, runs: int) -> tuple[float, set[tuple[
     return statistics.median(times), jobs, int(collected.group(1)) if collected else -1
 
 
-def time_fanout(fanout: Path, suite: Path, runs: int) -> tuple[float, set[tuple[str, str]]]:
+def time_fanout(fanout: Path, suite: Path, runs: int) -> tuple[float, float, float, set[tuple[str, str]]]:
+    """Median seconds of fanout and of the floor (run in turn, so both see the same machine),
+    fanout's median peak MiB, and its (file, group) jobs."""
     cmd = [str(fanout), "matrix", "tests/integration", "--backend", "json"]
-    times, out = [], ""
+    timed(FLOOR_COMMAND, suite, shell=True)  # warms the page cache
+    times, floor, peaks, out = [], [], [], ""
     for _ in range(runs):
-        elapsed, proc = timed(cmd, suite)
+        elapsed, proc, peak = timed_peak(cmd, suite)
         times.append(elapsed)
+        peaks.append(peak)
         out = proc.stdout
+        floor.append(timed(FLOOR_COMMAND, suite, shell=True)[0])
     doc = json.loads(out)
     jobs = {(normalize(g["path_to_test_file"], suite), str(g["group_id"])) for g in doc["groups"]}
-    return statistics.median(times), jobs
+    return statistics.median(times), statistics.median(floor), statistics.median(peaks), jobs
 
 
 def time_floor(suite: Path, runs: int) -> float:
@@ -171,20 +219,26 @@ def print_table(rows: list[dict], args: argparse.Namespace) -> None:
     print(f"fanout: `{args.fanout} matrix tests/integration --backend json`")
     print(f"floor: `{FLOOR_COMMAND}` (a process that only reads the files)")
     print("times: median wall-clock seconds\n")
-    print("| files | tests | jobs | pytest s | fanout s | floor s | pytest/fanout | fanout/floor |")
-    print("|------:|------:|-----:|---------:|---------:|--------:|--------------:|-------------:|")
+    print("| files | tests | jobs | pytest s | fanout s | floor s | pytest/fanout | fanout/floor | fanout peak MiB |")
+    print("|------:|------:|-----:|---------:|---------:|--------:|--------------:|-------------:|----------------:|")
     for r in rows:
-        jobs = str(r["pytest_jobs"]) if r["agree"] is not False else f"{r['pytest_jobs']} != {r['fanout_jobs']} MISMATCH"
-        print(f"| {r['files']:,} | {r['tests']:,} | {jobs} | {num(r['pytest_s'])} | {num(r['fanout_s'])} "
-              f"| {num(r['floor_s'])} | {ratio(r['pytest_s'], r['fanout_s'])} | {ratio(r['fanout_s'], r['floor_s'])} |")
+        files = f"{r['files']:,}" if r["tests_per_file"] is None else f"{r['files']:,} x {r['tests_per_file']}"
+        jobs = r["pytest_jobs"] if r["pytest_jobs"] is not None else r["fanout_jobs"]
+        jobs = str(jobs) if r["agree"] is not False else f"{r['pytest_jobs']} != {r['fanout_jobs']} MISMATCH"
+        print(f"| {files} | {r['tests']:,} | {jobs} | {num(r['pytest_s'])} | {num(r['fanout_s'])} "
+              f"| {num(r['floor_s'])} | {ratio(r['pytest_s'], r['fanout_s'])} | {ratio(r['fanout_s'], r['floor_s'])} "
+              f"| {num(r['fanout_peak_mib'], '.0f')} |")
 
 
 # --- generation ---------------------------------------------------------------------------------
 
-def generate(suite: Path, size: int, seed: int) -> dict:
-    """Writes the suite unless an identical one is there; returns its manifest."""
+def generate(suite: Path, size: int, seed: int, tests_per_file: int | None = None) -> dict:
+    """Writes the suite unless an identical one is there; returns its manifest. `tests_per_file`
+    fixes the number of test functions per module (default: 3 to 8 at random)."""
     manifest_path = suite / "manifest.json"
     key = {"generator": GENERATOR_VERSION, "size": size, "seed": seed}
+    if tests_per_file is not None:
+        key["tests_per_file"] = tests_per_file
     if manifest_path.exists():
         manifest = json.loads(manifest_path.read_text())
         if manifest.get("key") == key:
@@ -203,7 +257,7 @@ def generate(suite: Path, size: int, seed: int) -> dict:
         topic = TOPICS[i % len(TOPICS)]
         folder = integration / f"part_{i // FILES_PER_DIR:03d}"
         folder.mkdir(exist_ok=True)
-        source, n_functions, n_tests = test_module(rng, topic, i)
+        source, n_functions, n_tests = test_module(rng, topic, i, tests_per_file)
         (folder / f"test_{topic}_{i:05d}.py").write_text(source)
         functions += n_functions
         tests += n_tests
@@ -213,9 +267,12 @@ def generate(suite: Path, size: int, seed: int) -> dict:
     return {**manifest, "dir": suite}
 
 
-def test_module(rng: random.Random, topic: str, index: int) -> tuple[str, int, int]:
+def test_module(rng: random.Random, topic: str, index: int,
+                tests_per_file: int | None = None) -> tuple[str, int, int]:
     """One charm integration test module: (source, test functions, pytest items)."""
-    n_tests = rng.randint(3, 8)
+    n_tests = rng.randint(3, 8)  # drawn either way: the default suites stay as they were
+    if tests_per_file is not None:
+        n_tests = tests_per_file
     use_str_ids = rng.random() < 0.25
     n_groups = rng.randint(1, min(n_tests, 7))
     ids = [f'"{s}"' for s in rng.sample(STR_IDS, min(n_groups, len(STR_IDS)))] if use_str_ids else [

@@ -5,11 +5,11 @@ Generates bench/out/one-file-N/tests/test_many.py with N grouped tests (a module
 `pytestmark`, a group mark on each function, one class in ten tests) for each N in --counts,
 then times, per N, in one run:
 
-  fanout  `fanout matrix tests --backend json`
+  fanout  `fanout matrix tests --backend json`, with its peak memory
   floor   `cat tests/test_many.py > /dev/null`
 
-and prints seconds and microseconds per test. Linear time shows as a flat "us/test" column.
-Python 3.11 stdlib only.
+and prints seconds, microseconds per test and peak MiB. Linear time shows as a flat "us/test"
+column. Also run by `bench.py --one-file COUNTS`. Python 3.11 stdlib only.
 """
 
 from __future__ import annotations
@@ -17,9 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -42,13 +40,36 @@ def generate(dir: Path, count: int) -> Path:
     return dir
 
 
-def timed(cmd: list[str] | str, cwd: Path, shell: bool = False) -> tuple[float, str]:
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, shell=shell, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.exit(f"failed ({proc.returncode}): {cmd}\n{proc.stderr[-2000:]}")
-    return elapsed, proc.stdout
+def series(counts: list[int], fanout: Path, out: Path, runs: int) -> list[dict]:
+    """One row per count: median fanout and floor seconds, run in turn, and fanout's peak MiB."""
+    from bench import timed, timed_peak
+
+    rows = []
+    for count in counts:
+        suite = generate(out / f"one-file-{count}", count)
+        fanout_s, floor_s, peaks, stdout = [], [], [], ""
+        for _ in range(runs):
+            elapsed, proc, peak = timed_peak([str(fanout), "matrix", "tests", "--backend", "json"], suite)
+            fanout_s.append(elapsed)
+            peaks.append(peak)
+            stdout = proc.stdout
+            floor_s.append(timed("cat tests/test_many.py > /dev/null", suite, shell=True)[0])
+        tests = sum(len(g["node_ids"]) for g in json.loads(stdout)["groups"])
+        if tests != count:
+            sys.exit(f"fanout listed {tests} tests, the generator wrote {count}")
+        rows.append({"tests": count, "fanout_s": statistics.median(fanout_s),
+                     "floor_s": statistics.median(floor_s), "fanout_peak_mib": statistics.median(peaks)})
+    return rows
+
+
+def print_table(rows: list[dict]) -> None:
+    print("\none file: `fanout matrix tests --backend json` vs `cat tests/test_many.py > /dev/null`\n")
+    print("| tests | fanout s | floor s | ratio | fanout us/test | fanout peak MiB |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in rows:
+        f, c = r["fanout_s"], r["floor_s"]
+        print(f"| {r['tests']:,} | {f:.3f} | {c:.4f} | {f / c:.0f}x | {f / r['tests'] * 1e6:.1f} "
+              f"| {r['fanout_peak_mib']:.0f} |")
 
 
 def main() -> int:
@@ -58,20 +79,8 @@ def main() -> int:
     parser.add_argument("--fanout", type=Path, default=ROOT / "target" / "release" / "fanout")
     parser.add_argument("--out", type=Path, default=BENCH / "out")
     args = parser.parse_args()
-    print("| tests | fanout s | floor s | ratio | fanout us/test |")
-    print("| ---: | ---: | ---: | ---: | ---: |")
-    for count in (int(c) for c in args.counts.split(",")):
-        suite = generate(args.out / f"one-file-{count}", count)
-        fanout, floor, out = [], [], ""
-        for _ in range(args.runs):
-            elapsed, out = timed([str(args.fanout), "matrix", "tests", "--backend", "json"], suite)
-            fanout.append(elapsed)
-            floor.append(timed("cat tests/test_many.py > /dev/null", suite, shell=True)[0])
-        tests = sum(len(g["node_ids"]) for g in json.loads(out)["groups"])
-        if tests != count:
-            sys.exit(f"fanout listed {tests} tests, the generator wrote {count}")
-        f, c = statistics.median(fanout), statistics.median(floor)
-        print(f"| {count:,} | {f:.3f} | {c:.4f} | {f / c:.0f}x | {f / count * 1e6:.1f} |")
+    counts = [int(c) for c in args.counts.split(",") if c.strip()]
+    print_table(series(counts, args.fanout, args.out, args.runs))
     return 0
 
 

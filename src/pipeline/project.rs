@@ -145,7 +145,7 @@ impl Project {
         tests.retain(|t| {
             let keep = self.keeps(t);
             if !keep && !partial_files.contains(t.path.as_str()) {
-                partial_files.insert(t.path.clone());
+                partial_files.insert(t.path.to_string());
             }
             keep
         });

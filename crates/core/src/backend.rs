@@ -50,15 +50,27 @@ pub struct OutputContext<'a> {
 impl OutputContext<'_> {
     /// Writes `text` to `--output` (replacing it whole, see [`replace_file`]) or to stdout.
     pub fn write_main(&mut self, text: &str) -> Result<(), BackendError> {
+        self.write_main_with(|out| out.write_all(text.as_bytes()))
+    }
+
+    /// Like [`Self::write_main`], with the text written by `write` as it is made, through a
+    /// buffer: a large document never exists whole in memory.
+    pub fn write_main_with(
+        &mut self,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), BackendError> {
         match self.output {
-            Some(path) => replace_file(path, text).map_err(|source| BackendError::Io {
+            Some(path) => replace_file_with(path, write).map_err(|source| BackendError::Io {
                 path: path.to_owned(),
                 source,
             }),
-            None => self
-                .stdout
-                .write_all(text.as_bytes())
-                .map_err(BackendError::Stdout),
+            None => {
+                let mut buffered =
+                    std::io::BufWriter::with_capacity(OUTPUT_BUFFER, &mut *self.stdout);
+                write(&mut buffered)
+                    .and_then(|()| buffered.flush())
+                    .map_err(BackendError::Stdout)
+            }
         }
     }
 }
@@ -66,6 +78,17 @@ impl OutputContext<'_> {
 /// Replaces `path` with `text` through a temporary file in the same directory and a rename:
 /// a full disk or a crash leaves the old file, never a truncated one.
 pub fn replace_file(path: &Path, text: &str) -> std::io::Result<()> {
+    replace_file_with(path, |out| out.write_all(text.as_bytes()))
+}
+
+/// Bytes gathered before each write of a streamed document: serializers write in small pieces.
+const OUTPUT_BUFFER: usize = 64 << 10;
+
+/// [`replace_file`] with the text written by `write`, through a buffer.
+pub fn replace_file_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -73,7 +96,10 @@ pub fn replace_file(path: &Path, text: &str) -> std::io::Result<()> {
     let mut file = tempfile::Builder::new()
         .prefix(".fanout-")
         .tempfile_in(dir)?;
-    file.write_all(text.as_bytes())?;
+    let mut buffered = std::io::BufWriter::with_capacity(OUTPUT_BUFFER, file.as_file_mut());
+    write(&mut buffered)?;
+    buffered.flush()?;
+    drop(buffered);
     file.as_file().sync_all()?;
     file.persist(path).map_err(|e| e.error)?;
     Ok(())

@@ -10,6 +10,7 @@ pub mod escape;
 pub mod group;
 pub mod matrix;
 pub mod pyrepr;
+pub mod shared_str;
 pub mod shell_safety;
 pub mod test_item;
 
@@ -17,6 +18,7 @@ pub use backend::{Backend, BackendError, BackendOptions, BackendRegistration, Ou
 pub use diagnostic::{Code, Diagnostic, ExitStatus, Severity};
 pub use group::{GroupId, GroupIdError};
 pub use matrix::{Matrix, MatrixEntry, MatrixOptions};
+pub use shared_str::SharedStr;
 pub use test_item::{GroupSource, Mark, MarkValue, ParamCase, ParamMarks, Runner, TestItem};
 
 /// Version of every machine-readable document fanout writes (`"schema": 1`).

@@ -4,6 +4,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::group::GroupId;
 use crate::shell_safety::{self, GROUP_ID_EXTRA, PATH_EXTRA};
 use crate::test_item::{Runner, TestItem};
+use crate::SharedStr;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -40,7 +41,7 @@ pub struct MatrixEntry {
     pub group_number: Option<i64>,
     pub job_name: String,
     pub artifact_group_id: String,
-    pub node_ids: Vec<String>,
+    pub node_ids: Vec<crate::SharedStr>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub runner: Option<Runner>,
 }
@@ -228,7 +229,7 @@ pub fn build(tests: &[TestItem], options: MatrixOptions<'_>) -> (Matrix, Vec<Dia
                 artifact_group_id: artifact_safe(&job_name),
                 job_name,
                 node_ids: if whole_file {
-                    vec![path.to_owned()]
+                    vec![members[0].path.clone()]
                 } else {
                     node_ids(&members)
                 },
@@ -287,7 +288,7 @@ fn group_of<'t>(entry: &MatrixEntry, tests: &'t [TestItem]) -> Option<&'t GroupI
     let first = entry.node_ids.first()?;
     tests
         .iter()
-        .find(|t| &t.node_id == first || t.unseen_in.as_ref() == Some(first))?
+        .find(|t| t.node_id == *first || t.unseen_in.as_deref() == Some(first.as_str()))?
         .group
         .as_ref()
 }
@@ -315,14 +316,14 @@ fn fnv1a(text: &str) -> u32 {
 
 /// The node ids to run a group: a test's own, or the class it sits in when that class
 /// inherits tests fanout cannot see (pytest then runs those too).
-fn node_ids(members: &[&TestItem]) -> Vec<String> {
+fn node_ids(members: &[&TestItem]) -> Vec<SharedStr> {
     // A function whose cases are all in this job is named once, as the function.
     let mut cases_here: std::collections::HashMap<&str, u32> = Default::default();
     for t in members.iter().filter(|t| t.param.is_some()) {
         *cases_here.entry(t.function_node_id()).or_default() += 1;
     }
     let mut seen = std::collections::HashSet::with_capacity(members.len());
-    let mut ids: Vec<String> = Vec::with_capacity(members.len());
+    let mut ids: Vec<SharedStr> = Vec::with_capacity(members.len());
     for t in members {
         let id = match (&t.unseen_in, &t.param) {
             (Some(class), _) => class.as_str(),
@@ -332,7 +333,12 @@ fn node_ids(members: &[&TestItem]) -> Vec<String> {
             _ => t.node_id.as_str(),
         };
         if seen.insert(id) {
-            ids.push(id.to_owned());
+            // The test's own node id is shared, not copied.
+            ids.push(if id == t.node_id.as_str() {
+                t.node_id.clone()
+            } else {
+                id.into()
+            });
         }
     }
     ids
@@ -456,7 +462,7 @@ mod tests {
 
     fn item(path: &str, function: &str, line: u32, group: Option<GroupId>) -> TestItem {
         TestItem {
-            node_id: format!("{path}::{function}"),
+            node_id: format!("{path}::{function}").into(),
             path: path.into(),
             class: None,
             function: function.into(),
@@ -498,7 +504,12 @@ mod tests {
         let jobs: Vec<(Option<String>, Vec<String>)> = matrix
             .entries
             .into_iter()
-            .map(|e| (e.group_id, e.node_ids))
+            .map(|e| {
+                (
+                    e.group_id,
+                    e.node_ids.into_iter().map(String::from).collect(),
+                )
+            })
             .collect();
         let at = |rest: &str| format!("{path}::{rest}");
         assert_eq!(

@@ -1,6 +1,7 @@
 //! One test as pytest would collect it, at function level.
 
 use crate::group::GroupId;
+use crate::SharedStr;
 use serde::Serialize;
 
 /// Where the closest group mark of a test was found, as pytest's `get_closest_marker` walks.
@@ -103,9 +104,9 @@ impl Runner {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestItem {
     /// `path::Class::function`, relative to the rootdir, as pytest prints it.
-    pub node_id: String,
+    pub node_id: SharedStr,
     /// Path of the test file relative to the rootdir, `/`-separated.
-    pub path: String,
+    pub path: SharedStr,
     /// Enclosing classes joined by `::`, for nested classes.
     pub class: Option<String>,
     pub function: String,
@@ -136,5 +137,5 @@ pub struct TestItem {
     pub param: Option<Box<ParamCase>>,
     /// The path argument (or `testpaths` entry) under which the file was found,
     /// relative to the rootdir; job names are relative to it.
-    pub test_root: String,
+    pub test_root: SharedStr,
 }

@@ -20,7 +20,7 @@ pub struct JobKey {
 impl JobKey {
     pub fn of(test: &TestItem) -> Self {
         Self {
-            path: test.path.clone(),
+            path: test.path.to_string(),
             group: test.group.as_ref().map(ToString::to_string),
         }
     }

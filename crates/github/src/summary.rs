@@ -76,7 +76,7 @@ mod tests {
             job_name: job_name.into(),
             artifact_group_id: fanout_core::matrix::artifact_safe(job_name),
             node_ids: (0..tests)
-                .map(|i| format!("t/test_a.py::test_{i}"))
+                .map(|i| format!("t/test_a.py::test_{i}").into())
                 .collect(),
             runner,
         }

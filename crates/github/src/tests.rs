@@ -11,7 +11,9 @@ fn entry(path: &str, group: i64, tests: usize) -> MatrixEntry {
         group_number: Some(group),
         artifact_group_id: fanout_core::matrix::artifact_safe(&job_name),
         job_name,
-        node_ids: (0..tests).map(|i| format!("{path}::test_{i}")).collect(),
+        node_ids: (0..tests)
+            .map(|i| format!("{path}::test_{i}").into())
+            .collect(),
         runner: None,
     }
 }
@@ -271,12 +273,12 @@ fn exactly_at_the_byte_limit_is_allowed() {
     let base = step_outputs(&m).expect("small").len();
     // `"` + id + `"` replaces `"t/test_0.py::test_0"`.
     let id_len = MAX_OUTPUT_BYTES - base + "t/test_0.py::test_0".len();
-    m.entries[0].node_ids = vec!["x".repeat(id_len)];
+    m.entries[0].node_ids = vec!["x".repeat(id_len).into()];
     assert_eq!(
         step_outputs(&m).expect("at the limit").len(),
         MAX_OUTPUT_BYTES
     );
-    m.entries[0].node_ids = vec!["x".repeat(id_len + 1)];
+    m.entries[0].node_ids = vec!["x".repeat(id_len + 1).into()];
     assert!(matches!(
         step_outputs(&m),
         Err(BackendError::TooLarge {

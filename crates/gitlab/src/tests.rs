@@ -11,7 +11,7 @@ fn entry(path: &str, group: &str, tests: usize) -> MatrixEntry {
         artifact_group_id: fanout_core::matrix::artifact_safe(&job_name),
         job_name,
         node_ids: (0..tests)
-            .map(|i| format!("tests/{path}::test_{i}"))
+            .map(|i| format!("tests/{path}::test_{i}").into())
             .collect(),
         runner: None,
     }
@@ -174,7 +174,7 @@ fn over_max_jobs_is_refused() {
 #[test]
 fn over_five_megabytes_is_refused() {
     let mut m = matrix(1);
-    m.entries[0].node_ids = vec!["x".repeat(limits::MAX_FILE_BYTES)];
+    m.entries[0].node_ids = vec!["x".repeat(limits::MAX_FILE_BYTES).into()];
     let err = render(&m, &included(), None).expect_err("too large");
     assert!(
         matches!(

@@ -41,16 +41,27 @@ struct Document<'a> {
 
 /// The document's text: pretty-printed JSON and a trailing newline.
 pub fn render(matrix: &Matrix, diagnostics: &[Diagnostic]) -> String {
+    let mut text = Vec::new();
+    write_document(&mut text, matrix, diagnostics).expect("writing to memory cannot fail");
+    String::from_utf8(text).expect("serde_json writes UTF-8")
+}
+
+/// Writes the document ([`render`]'s text) to `out` as it is serialized.
+pub fn write_document(
+    out: &mut dyn std::io::Write,
+    matrix: &Matrix,
+    diagnostics: &[Diagnostic],
+) -> std::io::Result<()> {
     let document = Document {
         schema: SCHEMA_VERSION,
         groups: &matrix.entries,
         count: matrix.entries.len(),
         diagnostics,
     };
-    let mut text = serde_json::to_string_pretty(&document)
-        .expect("entries and diagnostics have string keys and no fallible serializers");
-    text.push('\n');
-    text
+    // Entries and diagnostics have string keys and no fallible serializers: an error is the
+    // writer's.
+    serde_json::to_writer_pretty(&mut *out, &document).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")
 }
 
 impl Backend for JsonBackend {
@@ -60,7 +71,7 @@ impl Backend for JsonBackend {
         diagnostics: &[Diagnostic],
         ctx: &mut OutputContext<'_>,
     ) -> Result<(), BackendError> {
-        ctx.write_main(&render(matrix, diagnostics))
+        ctx.write_main_with(|out| write_document(out, matrix, diagnostics))
     }
 }
 
@@ -79,7 +90,9 @@ mod tests {
             group_number: Some(group),
             artifact_group_id: fanout_core::matrix::artifact_safe(&job_name),
             job_name,
-            node_ids: (0..tests).map(|i| format!("{path}::test_{i}")).collect(),
+            node_ids: (0..tests)
+                .map(|i| format!("{path}::test_{i}").into())
+                .collect(),
             runner: None,
         }
     }

@@ -39,11 +39,14 @@ pub fn apply(files: Vec<TestFile>, rootdir: &Path) -> (Vec<TestFile>, Vec<Diagno
                 .collect();
             dirs.reverse();
             !dirs.iter().any(|dir| {
-                let ignores = per_dir
-                    .entry(dir.to_path_buf())
-                    .or_insert_with(|| read_conftest(dir, rootdir, &mut diagnostics));
-                ignores
-                    .as_ref()
+                // Looked up before inserting: most files share their folders with others.
+                if !per_dir.contains_key(*dir) {
+                    let ignores = read_conftest(dir, rootdir, &mut diagnostics);
+                    per_dir.insert(dir.to_path_buf(), ignores);
+                }
+                per_dir
+                    .get(*dir)
+                    .and_then(Option::as_ref)
                     .is_some_and(|i| ignores_file(i, dir, &file.abs))
             })
         })

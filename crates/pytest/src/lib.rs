@@ -108,6 +108,34 @@ enum ReadFile {
     Failed(Diagnostic),
 }
 
+/// Files read in parallel before their tests join the one list: enough to keep every thread
+/// busy, few enough that their per-file lists are a small part of the whole.
+const READ_BATCH: usize = 1024;
+
+/// Makes room for `adding` more tests, sized once for the whole suite as projected from the
+/// `done` files of `total` read so far: growing a list of every test by doubling copies it
+/// again and again and can leave half of it unused.
+fn reserve_projected(tests: &mut Vec<TestItem>, adding: usize, done: usize, total: usize) {
+    let needed = tests.len() + adding;
+    if needed <= tests.capacity() {
+        return;
+    }
+    let projected = needed.saturating_mul(total) / done.max(1);
+    let wanted = needed.max(projected.saturating_add(projected / 16));
+    tests.reserve_exact(wanted - tests.len());
+}
+
+impl ReadFile {
+    /// How many tests collecting this file alone found.
+    fn tests(&self) -> usize {
+        match self {
+            ReadFile::Doctest(item) => usize::from(item.is_some()),
+            ReadFile::Collected(tests, ..) => tests.len(),
+            ReadFile::Module(_) | ReadFile::Failed(_) => 0,
+        }
+    }
+}
+
 /// Reads and parses the test modules, then the project modules they import when one of them
 /// needs names from elsewhere, and collects each test module against that index.
 /// `load_imports` false keeps the index to the test modules themselves.
@@ -127,45 +155,56 @@ fn collect_files(
         },
         &test_paths,
     );
-    let read: Vec<ReadFile> = files
-        .par_iter()
-        .map(|file| match read_source(&file.abs, &file.rel) {
-            Ok(text) if file.doctest => {
-                let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-                ReadFile::Doctest(doctest_item(file, text))
-            }
-            Ok(text) => match parse_module(file, text) {
-                Ok(source) if load_imports && needs_imports(&source, request) => {
-                    ReadFile::Module(source)
-                }
-                Ok(source) => {
-                    let (tests, diagnostics, imported) =
-                        collect_alone(file, source, request, &locator, load_imports);
+    let read_file = |file: &walk::TestFile| match read_source(&file.abs, &file.rel) {
+        Ok(text) if file.doctest => {
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            ReadFile::Doctest(doctest_item(file, text))
+        }
+        Ok(text) => match parse_module(file, text) {
+            Ok(source) => match collect_alone(file, source, request, &locator, load_imports) {
+                Alone::Collected(tests, diagnostics, imported) => {
                     ReadFile::Collected(tests, diagnostics, imported)
                 }
-                Err(d) => ReadFile::Failed(d),
+                Alone::NeedsImports(source) => ReadFile::Module(source),
             },
             Err(d) => ReadFile::Failed(d),
-        })
-        .collect();
+        },
+        Err(d) => ReadFile::Failed(d),
+    };
     let mut modules: Vec<&walk::TestFile> = Vec::new();
     let mut sources: Vec<index::ModuleSource> = Vec::new();
     let mut importers = Vec::new();
-    for (i, (file, entry)) in files.iter().zip(read).enumerate() {
-        match entry {
-            ReadFile::Module(source) => {
-                modules.push(file);
-                sources.push(source);
+    // In batches, each moved into the one list of tests before the next is read: the per-file
+    // lists of a batch are freed, and their memory reused, instead of every test being held
+    // twice when the last file is done.
+    for (batch_number, batch) in files.chunks(READ_BATCH).enumerate() {
+        let read: Vec<ReadFile> = batch.par_iter().map(read_file).collect();
+        let done = batch_number * READ_BATCH + batch.len();
+        reserve_projected(
+            &mut tests,
+            read.iter().map(ReadFile::tests).sum(),
+            done,
+            files.len(),
+        );
+        for (j, (file, entry)) in batch.iter().zip(read).enumerate() {
+            let i = batch_number * READ_BATCH + j;
+            match entry {
+                ReadFile::Module(source) => {
+                    modules.push(file);
+                    sources.push(source);
+                }
+                ReadFile::Doctest(item) => tests.extend(item),
+                ReadFile::Collected(file_tests, file_diagnostics, imported)
+                    if imported.is_empty() =>
+                {
+                    tests.extend(file_tests);
+                    diagnostics.extend(file_diagnostics);
+                }
+                ReadFile::Collected(file_tests, file_diagnostics, imported) => {
+                    importers.push((i, file_tests, file_diagnostics, imported));
+                }
+                ReadFile::Failed(d) => diagnostics.push(d),
             }
-            ReadFile::Doctest(item) => tests.extend(item),
-            ReadFile::Collected(file_tests, file_diagnostics, imported) if imported.is_empty() => {
-                tests.extend(file_tests);
-                diagnostics.extend(file_diagnostics);
-            }
-            ReadFile::Collected(file_tests, file_diagnostics, imported) => {
-                importers.push((i, file_tests, file_diagnostics, imported));
-            }
-            ReadFile::Failed(d) => diagnostics.push(d),
         }
     }
     if !importers.is_empty() {
@@ -222,17 +261,17 @@ fn collect_files(
             Some((collector.tests, collector.diagnostics.into_vec()))
         })
         .collect();
+    tests.reserve(
+        per_file
+            .iter()
+            .map(|(file_tests, _)| file_tests.len())
+            .sum(),
+    );
     for (file_tests, file_diagnostics) in per_file {
         tests.extend(file_tests);
         diagnostics.extend(file_diagnostics);
     }
     (tests, diagnostics)
-}
-
-/// Whether collecting this test module needs the project modules it imports.
-fn needs_imports(source: &index::ModuleSource, request: &CollectRequest<'_>) -> bool {
-    let ns = Namespace::of_body(source.body());
-    index::needs_imports(&ns, |name| test_like(name, request))
 }
 
 /// A name pytest collects by its name alone: `python_functions` or `python_classes`.
@@ -241,16 +280,30 @@ fn test_like(name: &str, request: &CollectRequest<'_>) -> bool {
         || classes::name_matches(name, request.python_classes)
 }
 
-/// Collects one module with an index of itself alone.
+/// What collecting a module on its own gave.
+enum Alone {
+    /// Its tests, with the class-like names it imports from project modules.
+    Collected(Vec<TestItem>, Vec<Diagnostic>, Vec<ImportedClass>),
+    /// It needs names from the project modules it imports (only asked with `load_imports`).
+    NeedsImports(index::ModuleSource),
+}
+
+/// Collects one module with an index of itself alone, unless (with `load_imports`) it needs
+/// the modules it imports. Its namespace is built once, for both questions.
 fn collect_alone(
     file: &walk::TestFile,
     source: index::ModuleSource,
     request: &CollectRequest<'_>,
     locator: &index::Locator,
     load_imports: bool,
-) -> (Vec<TestItem>, Vec<Diagnostic>, Vec<ImportedClass>) {
+) -> Alone {
     let sources = [source];
     let namespaces = [Namespace::of_body(sources[0].body())];
+    if load_imports && index::needs_imports(&namespaces[0], |name| test_like(name, request)) {
+        drop(namespaces);
+        let [source] = sources;
+        return Alone::NeedsImports(source);
+    }
     let imported = if load_imports {
         imported_testcases::candidates(
             &file.abs,
@@ -272,9 +325,9 @@ fn collect_alone(
     match ModuleCollector::new(&file.rel, &file.test_root, &lines, &project, 0, rules) {
         Some(mut collector) => {
             collector.collect();
-            (collector.tests, collector.diagnostics.into_vec(), imported)
+            Alone::Collected(collector.tests, collector.diagnostics.into_vec(), imported)
         }
-        None => (Vec::new(), Vec::new(), imported),
+        None => Alone::Collected(Vec::new(), Vec::new(), imported),
     }
 }
 
@@ -329,8 +382,10 @@ pub fn collect_source(
             },
             &[],
         );
-        let (tests, diagnostics, _) = collect_alone(&file, source, request, &locator, false);
-        (tests, diagnostics)
+        match collect_alone(&file, source, request, &locator, false) {
+            Alone::Collected(tests, diagnostics, _) => (tests, diagnostics),
+            Alone::NeedsImports(_) => unreachable!("collect_alone without load_imports collects"),
+        }
     })
     .unwrap_or_else(|| {
         let d = Diagnostic::error(
@@ -350,8 +405,8 @@ fn doctest_item(file: &walk::TestFile, text: &str) -> Option<TestItem> {
     let first_example = lines().position(|line| line.trim_start().starts_with(">>>"))?;
     let name = file.rel.rsplit('/').next().unwrap_or(&file.rel).to_owned();
     Some(TestItem {
-        node_id: format!("{}::{name}", file.rel),
-        path: file.rel.clone(),
+        node_id: format!("{}::{name}", file.rel).into(),
+        path: file.rel.as_str().into(),
         class: None,
         function: name,
         line: u32::try_from(first_example + 1).unwrap_or(u32::MAX),
@@ -365,7 +420,7 @@ fn doctest_item(file: &walk::TestFile, text: &str) -> Option<TestItem> {
         marks: Vec::new(),
         param_marks: None,
         param: None,
-        test_root: file.test_root.clone(),
+        test_root: file.test_root.as_str().into(),
     })
 }
 
@@ -398,6 +453,8 @@ fn read_source(path: &std::path::Path, rel: &str) -> Result<String, Diagnostic> 
     })
 }
 
+#[cfg(test)]
+mod batch_tests;
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]

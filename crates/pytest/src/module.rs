@@ -23,7 +23,6 @@ pub struct Rules<'c> {
 
 pub struct ModuleCollector<'a> {
     pub rel_path: &'a str,
-    pub test_root: &'a str,
     pub index: &'a LineIndex<'a>,
     pub bindings: &'a Bindings<'a>,
     pub module: &'a Namespace<'a>,
@@ -41,6 +40,9 @@ pub struct ModuleCollector<'a> {
     evaluator: Evaluator<'a, 'a>,
     pub tests: Vec<TestItem>,
     pub diagnostics: FileDiagnostics<'a>,
+    /// `rel_path` and `test_root` as every test of the module shares them.
+    shared_path: fanout_core::SharedStr,
+    shared_root: fanout_core::SharedStr,
 }
 
 /// What pytest calls as a test: a `def`, or a lambda bound to a test name.
@@ -95,7 +97,6 @@ impl<'a> ModuleCollector<'a> {
         let (bindings, module) = (context.bindings, context.namespace);
         Some(ModuleCollector {
             rel_path,
-            test_root,
             index,
             bindings,
             module,
@@ -107,6 +108,8 @@ impl<'a> ModuleCollector<'a> {
             evaluator: Evaluator::new(bindings).with_imports(project),
             tests: Vec::new(),
             diagnostics: FileDiagnostics::new(rel_path, index),
+            shared_path: rel_path.into(),
+            shared_root: test_root.into(),
         })
     }
 

@@ -49,8 +49,8 @@ pub fn test_items(
         let runner = runner(item, file.path, &mut report);
         let (class, function) = names(file.path, &item.function_node_id);
         tests.push(TestItem {
-            node_id: item.node_id.clone(),
-            path: file.path.to_owned(),
+            node_id: item.node_id.as_str().into(),
+            path: file.path.into(),
             class,
             function,
             line,
@@ -64,7 +64,7 @@ pub fn test_items(
             marks: item.marks.clone(),
             param_marks: None,
             param: case(item, &cases),
-            test_root: file.test_root.to_owned(),
+            test_root: file.test_root.into(),
         });
     }
     (tests, diagnostics)

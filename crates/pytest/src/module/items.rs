@@ -46,8 +46,8 @@ impl<'a> ModuleCollector<'a> {
             marks: self.module_marks.clone(),
         });
         let base = TestItem {
-            node_id,
-            path: self.rel_path.to_owned(),
+            node_id: node_id.into(),
+            path: self.shared_path.clone(),
             class,
             function: name.to_owned(),
             line,
@@ -64,7 +64,7 @@ impl<'a> ModuleCollector<'a> {
             marks: Vec::new(),
             param_marks: None,
             param: None,
-            test_root: self.test_root.to_owned(),
+            test_root: self.shared_root.clone(),
         };
         let parametrize: Vec<MarkRef<'a>> = levels
             .iter()
@@ -86,7 +86,7 @@ impl<'a> ModuleCollector<'a> {
                 let of = u32::try_from(cases.len()).unwrap_or(u32::MAX);
                 for case in cases {
                     let mut item = base.clone();
-                    item.node_id = format!("{}[{}]", base.node_id, case.id);
+                    item.node_id = format!("{}[{}]", base.node_id, case.id).into();
                     item.param = Some(Box::new(ParamCase { id: case.id, of }));
                     self.resolve(
                         &mut item,
