@@ -6,7 +6,6 @@
 
 use crate::classes::{self, ClassRef};
 use crate::index::{self, search_path::Found, Locator, ModuleSource, ProjectIndex, Target};
-use crate::marks::Bindings;
 use crate::namespace::{Binding, Namespace};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -76,15 +75,8 @@ pub fn importers_of_testcases(
         .collect();
     let start = (0..sources.len()).collect();
     index::load_imported(&mut sources, start, locator, rootdir);
-    let namespaces: Vec<Namespace<'_>> = sources
-        .par_iter()
-        .map(|s| Namespace::of_body(s.body()))
-        .collect();
-    let bindings: Vec<Bindings<'_>> = sources
-        .par_iter()
-        .zip(&namespaces)
-        .map(|(s, ns)| Bindings::new(s.body(), ns))
-        .collect();
+    let namespaces = index::namespaces(&sources);
+    let bindings = index::bindings(&sources, &namespaces);
     let project = ProjectIndex::new(&sources, &namespaces, &bindings, locator);
     let by_path: HashMap<&Path, usize> = sources
         .iter()

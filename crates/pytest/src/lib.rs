@@ -234,15 +234,8 @@ fn collect_files(
         let needy: Vec<usize> = (0..sources.len()).collect();
         index::load_imported(&mut sources, needy, &locator, request.walk.rootdir);
     }
-    let namespaces: Vec<Namespace<'_>> = sources
-        .par_iter()
-        .map(|s| Namespace::of_body(s.body()))
-        .collect();
-    let bindings: Vec<Bindings<'_>> = sources
-        .par_iter()
-        .zip(&namespaces)
-        .map(|(s, ns)| Bindings::new(s.body(), ns))
-        .collect();
+    let namespaces = index::namespaces(&sources);
+    let bindings = index::bindings(&sources, &namespaces);
     let lines: Vec<LineIndex<'_>> = sources.iter().map(|s| LineIndex::new(&s.text)).collect();
     let project = index::ProjectIndex::new(&sources, &namespaces, &bindings, &locator);
     let rules = || Rules {

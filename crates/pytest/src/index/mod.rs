@@ -130,6 +130,28 @@ impl<'s> crate::eval::ImportedConstants<'s> for ProjectIndex<'s> {
     }
 }
 
+/// Each module's namespace, built in parallel.
+pub fn namespaces(sources: &[ModuleSource]) -> Vec<Namespace<'_>> {
+    use rayon::prelude::*;
+    sources
+        .par_iter()
+        .map(|s| Namespace::of_body(s.body()))
+        .collect()
+}
+
+/// Each module's names for `pytest` and its marks, over its namespace, built in parallel.
+pub fn bindings<'s>(
+    sources: &'s [ModuleSource],
+    namespaces: &'s [Namespace<'s>],
+) -> Vec<Bindings<'s>> {
+    use rayon::prelude::*;
+    sources
+        .par_iter()
+        .zip(namespaces)
+        .map(|(s, ns)| Bindings::new(s.body(), ns))
+        .collect()
+}
+
 /// Whether collecting this module needs names from other modules: a class base, a star
 /// import, a name that looks like a test bound by an import, or a name imported from another
 /// module used in a decorator or `pytestmark` (a group id or parametrize data).
