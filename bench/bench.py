@@ -33,13 +33,13 @@ import time
 from pathlib import Path
 
 import one_file
+from timing import GNU_TIME, timed, timed_peak
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 GENERATOR_VERSION = 2
 FLOOR_COMMAND = "find tests -name '*.py' -print0 | xargs -0 cat > /dev/null"
 FILES_PER_DIR = 200
-GNU_TIME = "/usr/bin/time"
 
 TOPICS = ["charm", "upgrade", "scaling", "backup", "tls", "relations", "ha", "config",
           "actions", "cos", "storage", "network", "secrets", "s3", "ldap", "replication"]
@@ -111,6 +111,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1, help="generator seed")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     args = parser.parse_args()
+    args.fanout = args.fanout.resolve()  # the commands run in the suites' folders
     if not args.skip_fanout and not args.fanout.exists():
         parser.error(f"no fanout binary at {args.fanout}: `cargo build --release`, or pass --skip-fanout")
     if not args.skip_fanout and not Path(GNU_TIME).exists():
@@ -119,31 +120,6 @@ def parse_args() -> argparse.Namespace:
 
 
 # --- timing -----------------------------------------------------------------------------------
-
-def timed(cmd: list[str] | str, cwd: Path, env: dict[str, str] | None = None,
-          shell: bool = False) -> tuple[float, subprocess.CompletedProcess]:
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, env=env, shell=shell, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.exit(f"failed ({proc.returncode}): {cmd}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-    return elapsed, proc
-
-
-def timed_peak(cmd: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess, float]:
-    """Wall seconds, the finished process, and its peak resident memory in MiB, from GNU time
-    (`/usr/bin/time -f %M`). A child started by this Python process itself would report at least
-    this process's own peak: Linux carries the high-water mark of the forking process over exec."""
-    with tempfile.TemporaryDirectory() as tmp:
-        report = Path(tmp) / "maxrss"
-        start = time.perf_counter()
-        proc = subprocess.run([GNU_TIME, "-f", "%M", "-o", str(report), *cmd], cwd=cwd,
-                              capture_output=True, text=True)
-        elapsed = time.perf_counter() - start
-        if proc.returncode != 0:
-            sys.exit(f"failed ({proc.returncode}): {cmd}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-        return elapsed, proc, int(report.read_text().split()[-1]) / 1024
-
 
 def time_pytest(python: Path, suite: Path, runs: int) -> tuple[float, set[tuple[str, str]], int]:
     """Median seconds, the (file, group) jobs, and the number of tests pytest reports."""

@@ -20,6 +20,8 @@ import statistics
 import sys
 from pathlib import Path
 
+from timing import timed, timed_peak
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 
@@ -42,7 +44,6 @@ def generate(dir: Path, count: int) -> Path:
 
 def series(counts: list[int], fanout: Path, out: Path, runs: int) -> list[dict]:
     """One row per count: median fanout and floor seconds, run in turn, and fanout's peak MiB."""
-    from bench import timed, timed_peak
 
     rows = []
     for count in counts:
@@ -79,6 +80,7 @@ def main() -> int:
     parser.add_argument("--fanout", type=Path, default=ROOT / "target" / "release" / "fanout")
     parser.add_argument("--out", type=Path, default=BENCH / "out")
     args = parser.parse_args()
+    args.fanout = args.fanout.resolve()  # the commands run in the suite's folder
     counts = [int(c) for c in args.counts.split(",") if c.strip()]
     print_table(series(counts, args.fanout, args.out, args.runs))
     return 0
