@@ -8,7 +8,7 @@ use crate::report::runs_by_file;
 use fanout_core::TestItem;
 use fanout_plan::estimate::{self, median, Method};
 use fanout_plan::{FileInput, Unit};
-use fanout_timings::{file_of, function_of, Phases, TestTiming, Timings};
+use fanout_timings::{file_of, function_of, JobTiming, Phases, TestTiming, Timings};
 use std::collections::{BTreeMap, HashMap};
 
 /// What a file or the whole suite cost.
@@ -63,6 +63,7 @@ pub fn prepare(
     }
     let mut runs = runs_by_file(timings);
     let overhead = overhead(timings);
+    let overhead_by_file = overhead_by_file(timings);
     let mut files = Vec::new();
     for path in file_order {
         let Some(file_runs) = runs.get_mut(path) else {
@@ -102,7 +103,7 @@ pub fn prepare(
                     })
                     .collect(),
                 setup: estimate.setup,
-                overhead: overhead_of_file(timings, path).unwrap_or(overhead),
+                overhead: overhead_by_file.get(path).copied().unwrap_or(overhead),
                 together: sets,
             },
             method: estimate.method,
@@ -150,26 +151,34 @@ pub fn prepare(
     }
 }
 
-/// What a job pays besides its tests (interpreter start, collection): the median over jobs.
+/// What a job pays besides its tests (interpreter start, collection).
+fn start_up(job: &JobTiming) -> f64 {
+    (job.duration() - job.tests.iter().map(TestTiming::total).sum::<f64>()).max(0.0)
+}
+
+/// The median start-up over all jobs.
 fn overhead(timings: &Timings) -> f64 {
-    let mut extra: Vec<f64> = timings
-        .jobs
-        .iter()
-        .map(|j| (j.duration() - j.tests.iter().map(TestTiming::total).sum::<f64>()).max(0.0))
-        .collect();
+    let mut extra: Vec<f64> = timings.jobs.iter().map(start_up).collect();
     median(&mut extra)
 }
 
-/// The same, over the jobs that ran `path` alone: start-up and collection differ between
-/// files (conftests, imports), and a file planned as it ran must be predicted as it ran.
-fn overhead_of_file(timings: &Timings, path: &str) -> Option<f64> {
-    let mut extra: Vec<f64> = timings
-        .jobs
-        .iter()
-        .filter(|j| !j.tests.is_empty() && j.tests.iter().all(|t| file_of(&t.node_id) == path))
-        .map(|j| (j.duration() - j.tests.iter().map(TestTiming::total).sum::<f64>()).max(0.0))
-        .collect();
-    (!extra.is_empty()).then(|| median(&mut extra))
+/// The median start-up of the jobs that ran each file alone, in one pass over the jobs:
+/// start-up and collection differ between files (conftests, imports), and a file planned as
+/// it ran must be predicted as it ran.
+fn overhead_by_file(timings: &Timings) -> HashMap<&str, f64> {
+    let mut extra: HashMap<&str, Vec<f64>> = HashMap::new();
+    for job in &timings.jobs {
+        let Some(first) = job.tests.first().map(|t| file_of(&t.node_id)) else {
+            continue;
+        };
+        if job.tests.iter().all(|t| file_of(&t.node_id) == first) {
+            extra.entry(first).or_default().push(start_up(job));
+        }
+    }
+    extra
+        .into_iter()
+        .map(|(path, mut values)| (path, median(&mut values)))
+        .collect()
 }
 
 /// The jobs that ran tests of `path`: a job of that file alone counts whole, a job of several
