@@ -52,9 +52,8 @@ fn an_unknown_marker_is_reported_once_with_its_count() {
     assert!(message.contains("used 3 times in 2 files"), "{message}");
 }
 
-/// 1-based line of each decorator and def in `source`, from CPython's own parser.
-fn python_lines(source: &[u8]) -> Vec<(String, u64)> {
-    let script = "import ast, sys\nsrc = sys.stdin.buffer.read()\nfor node in ast.walk(ast.parse(src)):\n    if isinstance(node, ast.FunctionDef):\n        for d in node.decorator_list:\n            print('decorator', d.lineno)\n        print(node.name, node.lineno)\n";
+/// What `python3 -c script` prints with `input` on its standard input; it must succeed.
+fn python_stdout(script: &str, input: &[u8]) -> String {
     let output = Command::new("python3")
         .args(["-c", script])
         .stdin(std::process::Stdio::piped())
@@ -62,12 +61,18 @@ fn python_lines(source: &[u8]) -> Vec<(String, u64)> {
         .spawn()
         .and_then(|mut child| {
             use std::io::Write;
-            child.stdin.take().expect("piped stdin").write_all(source)?;
+            child.stdin.take().expect("piped stdin").write_all(input)?;
             child.wait_with_output()
         })
         .expect("python3 runs");
     assert!(output.status.success(), "{output:?}");
-    String::from_utf8_lossy(&output.stdout)
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// 1-based line of each decorator and def in `source`, from CPython's own parser.
+fn python_lines(source: &[u8]) -> Vec<(String, u64)> {
+    let script = "import ast, sys\nsrc = sys.stdin.buffer.read()\nfor node in ast.walk(ast.parse(src)):\n    if isinstance(node, ast.FunctionDef):\n        for d in node.decorator_list:\n            print('decorator', d.lineno)\n        print(node.name, node.lineno)\n";
+    python_stdout(script, source)
         .lines()
         .filter_map(|l| {
             let (what, line) = l.split_once(' ')?;
@@ -124,18 +129,7 @@ fn invalid_utf8_after_bare_cr_names_pythons_line() {
         .bytes("tests/test_latin1.py", source);
     // Python's universal newlines: lines before the bad byte, plus the one it is on.
     let script = "import io, sys\nb = sys.stdin.buffer.read()\ntry:\n    b.decode()\nexcept UnicodeDecodeError as e:\n    print(io.TextIOWrapper(io.BytesIO(b[:e.start]), newline=None).read().count('\\n') + 1)\n";
-    let output = Command::new("python3")
-        .args(["-c", script])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child.stdin.take().expect("piped stdin").write_all(source)?;
-            child.wait_with_output()
-        })
-        .expect("python3 runs");
-    let python_line: u64 = String::from_utf8_lossy(&output.stdout)
+    let python_line: u64 = python_stdout(script, source)
         .trim()
         .parse()
         .expect("a line number");
