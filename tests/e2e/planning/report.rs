@@ -193,6 +193,27 @@ fn report_refuses_files_it_cannot_read() {
     assert_eq!(default.code, 0, "{}", default.describe());
 }
 
+/// Times no run has (a negative phase) are refused by report and plan alike, naming the job
+/// and the test, rather than summed and charted.
+#[test]
+fn report_and_plan_refuse_impossible_times() {
+    let p = Project::new();
+    p.file(
+        "timings.json",
+        &timings(&[job("x", "t.py", &[("t.py::a", 5.0, -3.0)])]),
+    )
+    .file("t.py", "def test_a():\n    pass\n");
+    for command in ["report", "plan"] {
+        let out = p.run(&[command, "--timings", "timings.json"]);
+        assert_eq!(out.code, 2, "{}", out.describe());
+        assert!(
+            out.stderr.contains("job `x`: `t.py::a` has call -3.0"),
+            "{}",
+            out.describe()
+        );
+    }
+}
+
 #[test]
 fn report_reads_pytest_split_durations_as_one_run() {
     let p = Project::new();
