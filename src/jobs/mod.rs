@@ -219,19 +219,3 @@ pub fn now() -> f64 {
         .duration_since(UNIX_EPOCH)
         .map_or(0.0, |d| d.as_secs_f64())
 }
-
-pub use crate::report::duration as duration_text;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_read_at_a_glance() {
-        assert_eq!(duration_text(3.21), "3.2s");
-        assert_eq!(duration_text(65.0), "1m 05s");
-        assert_eq!(duration_text(7380.0), "2h 03m");
-        assert_eq!(duration_text(-1.0), "0.0s");
-        assert_eq!(duration_text(-0.0), "0.0s");
-    }
-}

@@ -3,7 +3,8 @@
 //! (a CI log, a file): one plain line per start and per end. Job names are repository data:
 //! escaped for the terminal (the stream itself defuses workflow commands under GitHub Actions).
 
-use super::{duration_text, JobResult};
+use super::JobResult;
+use crate::report::duration;
 use fanout_core::escape::terminal;
 use fanout_core::MatrixEntry;
 use fanout_timings::JobStatus;
@@ -65,7 +66,7 @@ impl<'a> Progress<'a> {
             "{:<11} {}  {}  log: {}",
             status_word(result.status),
             terminal(&job.job_name),
-            duration_text(result.duration()),
+            duration(result.duration()),
             terminal(&log.display().to_string())
         )
     }
@@ -106,7 +107,7 @@ impl<'a> Progress<'a> {
         for (job, elapsed) in running {
             lines.push(format!(
                 "  {:>7}  {}",
-                duration_text(elapsed.as_secs_f64()),
+                duration(elapsed.as_secs_f64()),
                 terminal(&job.job_name)
             ));
         }

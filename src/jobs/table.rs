@@ -1,9 +1,9 @@
 //! The table `fanout run --all` ends with: job, result, duration, log; then the wall time
 //! against the sum of the job times (what running in parallel saved).
 
-use super::duration_text;
 use super::pool::PoolRun;
 use super::progress::status_word;
+use crate::report::duration;
 use fanout_core::escape::terminal;
 use fanout_core::MatrixEntry;
 use fanout_timings::JobStatus;
@@ -15,7 +15,7 @@ pub fn write(out: &mut dyn Write, jobs: &[&MatrixEntry], run: &PoolRun) -> io::R
         .zip(&run.jobs)
         .map(|(job, finished)| {
             let (result, duration) = match &finished.result {
-                Some(r) => (status_word(r.status), duration_text(r.duration())),
+                Some(r) => (status_word(r.status), duration(r.duration())),
                 None if finished.note.is_some() => ("not started", String::new()),
                 None => ("not run", String::new()),
             };
@@ -92,7 +92,7 @@ fn summary(run: &PoolRun) -> String {
         run.jobs.len(),
         if run.jobs.len() == 1 { "job" } else { "jobs" },
         parts.join(", "),
-        duration_text(run.wall),
-        duration_text(sum),
+        duration(run.wall),
+        duration(sum),
     )
 }

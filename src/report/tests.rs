@@ -109,11 +109,16 @@ fn durations_read_like_people_write_them() {
     assert_eq!(duration(42.25), "42.2s");
     assert_eq!(duration(185.0), "3m 05s");
     assert_eq!(duration(3725.0), "1h 02m");
+    // The run table's figures, from when it had a formatter of its own.
+    assert_eq!(duration(3.21), "3.2s");
+    assert_eq!(duration(65.0), "1m 05s");
+    assert_eq!(duration(7380.0), "2h 03m");
 }
 
 #[test]
 fn no_time_prints_as_zero_never_minus_zero() {
     assert_eq!(duration(-0.0), "0.0s");
+    assert_eq!(duration(-1.0), "0.0s");
     assert_eq!(percent(-0.0), "0%");
     assert_eq!(percent(0.425), "42%");
 }
