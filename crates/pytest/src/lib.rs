@@ -206,27 +206,30 @@ fn collect_files(
                 ReadFile::Failed(d) => diagnostics.push(d),
             }
         }
-    }
-    if !importers.is_empty() {
-        let wanted: Vec<(usize, Vec<ImportedClass>)> = importers
-            .iter_mut()
-            .map(|(i, _, _, imported)| (*i, std::mem::take(imported)))
-            .collect();
-        let again =
-            imported_testcases::importers_of_testcases(&wanted, &locator, request.walk.rootdir);
-        for (i, file_tests, file_diagnostics, _) in importers {
-            let file = &files[i];
-            let reparsed = again
-                .contains(&i)
-                .then(|| read_source(&file.abs, &file.rel).ok())
-                .flatten()
-                .and_then(|text| parse_module(file, text).ok());
-            if let Some(source) = reparsed {
-                modules.push(file);
-                sources.push(source);
-            } else {
-                tests.extend(file_tests);
-                diagnostics.extend(file_diagnostics);
+        // Per batch, so that their tests join the one list with the rest of the batch.
+        if !importers.is_empty() {
+            let wanted: Vec<(usize, Vec<ImportedClass>)> = importers
+                .iter_mut()
+                .map(|(i, _, _, imported)| (*i, std::mem::take(imported)))
+                .collect();
+            let again: std::collections::HashSet<usize> =
+                imported_testcases::importers_of_testcases(&wanted, &locator, request.walk.rootdir)
+                    .into_iter()
+                    .collect();
+            for (i, file_tests, file_diagnostics, _) in importers.drain(..) {
+                let file = &files[i];
+                let reparsed = again
+                    .contains(&i)
+                    .then(|| read_source(&file.abs, &file.rel).ok())
+                    .flatten()
+                    .and_then(|text| parse_module(file, text).ok());
+                if let Some(source) = reparsed {
+                    modules.push(file);
+                    sources.push(source);
+                } else {
+                    tests.extend(file_tests);
+                    diagnostics.extend(file_diagnostics);
+                }
             }
         }
     }
