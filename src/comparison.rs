@@ -30,7 +30,7 @@ impl<'a> StaticTest<'a> {
             function_node_id: t.function_node_id(),
             group: t.group.as_ref(),
             group_unknown: t.group_error,
-            runner: t.runner.as_ref(),
+            runner: t.runner.as_deref(),
             unseen_in: t.unseen_in.as_deref(),
             path: &t.path,
             line: t.line,

@@ -135,7 +135,7 @@ impl<'a> TestRecord<'a> {
             line: t.line,
             group_id: t.group.as_ref().map(ToString::to_string),
             group_source: t.group_source.map(source_name),
-            runner: t.runner.as_ref(),
+            runner: t.runner.as_deref(),
         }
     }
 }

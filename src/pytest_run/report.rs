@@ -126,7 +126,7 @@ impl RawItem {
 impl RawNamedMark {
     fn read(self) -> Mark {
         Mark {
-            name: self.name,
+            name: self.name.into(),
             kwargs: self
                 .kwargs
                 .into_iter()

@@ -425,7 +425,7 @@ fn agreed_runner(path: &str, members: &[&TestItem]) -> Result<Option<Runner>, Di
         return Ok(None);
     };
     for t in members {
-        if let Some(why) = t.runner.as_ref().and_then(Runner::invalid_label) {
+        if let Some(why) = t.runner.as_deref().and_then(Runner::invalid_label) {
             return Err(Diagnostic::error(
                 Code::InvalidRunner,
                 path,
@@ -437,7 +437,7 @@ fn agreed_runner(path: &str, members: &[&TestItem]) -> Result<Option<Runner>, Di
         }
     }
     if let Some(other) = with_runner.find(|t| t.runner != first.runner) {
-        let show = |r: &Option<Runner>| serde_json::to_string(r).unwrap_or_default();
+        let show = |r: &Option<Box<Runner>>| serde_json::to_string(r).unwrap_or_default();
         return Err(Diagnostic::error(
             Code::RunnerConflict,
             path,
@@ -453,7 +453,7 @@ fn agreed_runner(path: &str, members: &[&TestItem]) -> Result<Option<Runner>, Di
                     .with_source_line(&*other.def_line)
         .with_hint("give the tests of the group the same @pytest.mark.runner(...), or put it on one test only"));
     }
-    Ok(first.runner.clone())
+    Ok(first.runner.as_deref().cloned())
 }
 
 #[cfg(test)]
@@ -637,13 +637,13 @@ mod tests {
     #[test]
     fn runners_must_agree() {
         let mut a = item("t/test_a.py", "test_1", 1, Some(GroupId::Int(1)));
-        a.runner = Some(Runner::Label("large".into()));
+        a.runner = Some(Box::new(Runner::Label("large".into())));
         let b = item("t/test_a.py", "test_2", 4, Some(GroupId::Int(1)));
         let mut c = item("t/test_a.py", "test_3", 8, Some(GroupId::Int(1)));
         let (m, d) = build(&[a.clone(), b.clone()], MatrixOptions::default());
         assert!(d.is_empty(), "a test without a runner follows its group");
         assert_eq!(m.entries[0].runner, Some(Runner::Label("large".into())));
-        c.runner = Some(Runner::Labels(vec!["small".into()]));
+        c.runner = Some(Box::new(Runner::Labels(vec!["small".into()])));
         let (m, d) = build(&[a, b, c], MatrixOptions::default());
         assert!(m.entries.is_empty());
         assert_eq!(d[0].code, Code::RunnerConflict);

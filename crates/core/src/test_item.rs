@@ -32,7 +32,8 @@ pub enum MarkValue {
 /// A mark applied to a test at any level (function, class, module).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mark {
-    pub name: String,
+    /// Shared: every test of a module names the same few marks.
+    pub name: SharedStr,
     pub kwargs: Vec<(String, MarkValue)>,
 }
 
@@ -126,7 +127,8 @@ pub struct TestItem {
     pub unseen_in: Option<String>,
     /// A text file of doctests (pytest's doctest plugin): it cannot carry marks.
     pub doctest: bool,
-    pub runner: Option<Runner>,
+    /// Boxed: few tests have one, and every test carries the field.
+    pub runner: Option<Box<Runner>>,
     /// Every mark that applies, closest first, for `-m` selection.
     pub marks: Vec<Mark>,
     /// Marks given to single parameters (`pytest.param(..., marks=...)`), `None` when no

@@ -402,7 +402,7 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.clone()))
             .collect();
         Mark {
-            name: name.to_string(),
+            name: name.into(),
             kwargs,
         }
     }

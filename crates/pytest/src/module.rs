@@ -8,6 +8,7 @@ use crate::eval::Evaluator;
 use crate::index::{ProjectIndex, Target};
 use crate::marks::{Bindings, MarkRef};
 use crate::namespace::{Binding, Namespace};
+use crate::resolve::MarkNames;
 use crate::source::LineIndex;
 use fanout_core::{Code, TestItem};
 use ruff_python_ast::{Decorator, Expr, StmtFunctionDef};
@@ -38,6 +39,7 @@ pub struct ModuleCollector<'a> {
     module_marks: Vec<MarkRef<'a>>,
     /// One evaluator per module: its work budget bounds the whole file.
     evaluator: Evaluator<'a, 'a>,
+    mark_names: MarkNames,
     pub tests: Vec<TestItem>,
     pub diagnostics: FileDiagnostics<'a>,
     /// `rel_path` and `test_root` as every test of the module shares them.
@@ -106,6 +108,7 @@ impl<'a> ModuleCollector<'a> {
             unknowable: Vec::new(),
             module_marks: pytestmark(module, bindings),
             evaluator: Evaluator::new(bindings).with_imports(project),
+            mark_names: MarkNames::default(),
             tests: Vec::new(),
             diagnostics: FileDiagnostics::new(rel_path, index),
             shared_path: rel_path.into(),

@@ -5,7 +5,7 @@ use crate::diagnostics::FileDiagnostics;
 use crate::eval::{Evaluator, MarkCall, Value};
 use crate::marks::{Bindings, MarkRef};
 use crate::values;
-use fanout_core::{Code, GroupId, GroupSource, Mark, Runner};
+use fanout_core::{Code, GroupId, GroupSource, Mark, Runner, SharedStr};
 use ruff_text_size::TextRange;
 
 /// The marks of one node on the way from a test up to its module, closest first.
@@ -329,13 +329,30 @@ pub fn runner<'a>(
     }
 }
 
+/// The names of a module's marks, one shared copy each: a suite names a few marks on every
+/// one of its tests.
+#[derive(Default)]
+pub struct MarkNames(Vec<SharedStr>);
+
+impl MarkNames {
+    pub fn get(&mut self, name: &str) -> SharedStr {
+        // Linear: a module uses a handful of mark names.
+        if let Some(shared) = self.0.iter().find(|shared| shared.as_str() == name) {
+            return shared.clone();
+        }
+        let shared = SharedStr::from(name);
+        self.0.push(shared.clone());
+        shared
+    }
+}
+
 /// A parameter's mark for `-m`, when it is a known mark.
-pub fn value_mark_for_selection(value: &Value) -> Option<Mark> {
+pub fn value_mark_for_selection(value: &Value, names: &mut MarkNames) -> Option<Mark> {
     let Value::Mark(mark) = value else {
         return None;
     };
     Some(Mark {
-        name: mark.name.to_string(),
+        name: names.get(&mark.name),
         kwargs: mark
             .kwargs
             .iter()
@@ -344,7 +361,11 @@ pub fn value_mark_for_selection(value: &Value) -> Option<Mark> {
     })
 }
 
-pub fn mark_for_selection<'a>(mark: &MarkRef<'a>, evaluator: &mut Evaluator<'_, 'a>) -> Mark {
+pub fn mark_for_selection<'a>(
+    mark: &MarkRef<'a>,
+    evaluator: &mut Evaluator<'_, 'a>,
+    names: &mut MarkNames,
+) -> Mark {
     let kwargs = mark
         .arguments
         .map(|args| {
@@ -360,7 +381,7 @@ pub fn mark_for_selection<'a>(mark: &MarkRef<'a>, evaluator: &mut Evaluator<'_, 
         })
         .unwrap_or_default();
     Mark {
-        name: mark.name.to_owned(),
+        name: names.get(mark.name),
         kwargs,
     }
 }

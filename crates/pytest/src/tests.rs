@@ -216,10 +216,10 @@ fn runner_labels() {
     );
     assert!(d.is_empty());
     assert_eq!(
-        tests[0].runner,
-        Some(Runner::Labels(vec!["self-hosted".into(), "large".into()]))
+        tests[0].runner.as_deref(),
+        Some(&Runner::Labels(vec!["self-hosted".into(), "large".into()]))
     );
-    assert_eq!(tests[1].runner, Some(Runner::Label("x".into())));
+    assert_eq!(tests[1].runner.as_deref(), Some(&Runner::Label("x".into())));
 }
 
 #[test]

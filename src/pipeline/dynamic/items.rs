@@ -60,7 +60,7 @@ pub fn test_items(
             group_error,
             unseen_in: None,
             doctest: false,
-            runner,
+            runner: runner.map(Box::new),
             marks: item.marks.clone(),
             param_marks: None,
             param: case(item, &cases),

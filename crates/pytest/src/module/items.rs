@@ -6,7 +6,7 @@ use crate::cases::{self, Cases, Problem};
 use crate::eval::{Evaluator, Value};
 use crate::marks::MarkRef;
 use crate::params;
-use crate::resolve::{self, Level, Resolver};
+use crate::resolve::{self, Level, MarkNames, Resolver};
 use fanout_core::{GroupSource, Mark, ParamCase, ParamMarks, TestItem};
 use ruff_text_size::Ranged;
 
@@ -72,7 +72,7 @@ impl<'a> ModuleCollector<'a> {
             .filter(|m| m.name == "parametrize")
             .copied()
             .collect();
-        let level_marks = LevelMarks::of(&levels, &mut self.evaluator);
+        let level_marks = LevelMarks::of(&levels, &mut self.evaluator, &mut self.mark_names);
         let cases = if parametrize.is_empty() {
             Cases::None
         } else {
@@ -155,19 +155,24 @@ impl<'a> ModuleCollector<'a> {
             }
             _ => resolve::group(&mut resolver, levels, case_marks),
         };
-        item.runner = resolve::runner(&mut resolver, levels, case_marks);
+        item.runner = resolve::runner(&mut resolver, levels, case_marks).map(Box::new);
         item.group_error = group.is_err();
         if let Ok(Some((id, source))) = group {
             item.group = Some(id);
             item.group_source = Some(source);
         }
         // pytest's item marks: the function's own, its parameters', then class and module.
-        let mut marks = level_marks.function.clone();
-        marks.extend(
-            case_marks
-                .iter()
-                .filter_map(resolve::value_mark_for_selection),
+        // Sized exactly: a suite holds one such list per test.
+        let names = &mut self.mark_names;
+        let case_marks: Vec<Mark> = case_marks
+            .iter()
+            .filter_map(|value| resolve::value_mark_for_selection(value, names))
+            .collect();
+        let mut marks = Vec::with_capacity(
+            level_marks.function.len() + case_marks.len() + level_marks.outer.len(),
         );
+        marks.extend(level_marks.function.iter().cloned());
+        marks.extend(case_marks);
         marks.extend(level_marks.outer.iter().cloned());
         item.marks = marks;
         item.param_marks = match case {
@@ -176,7 +181,9 @@ impl<'a> ModuleCollector<'a> {
                     .map(|marks| {
                         marks
                             .iter()
-                            .filter_map(resolve::value_mark_for_selection)
+                            .filter_map(|value| {
+                                resolve::value_mark_for_selection(value, &mut self.mark_names)
+                            })
                             .collect()
                     })
                     .collect(),
@@ -199,13 +206,17 @@ struct LevelMarks {
 }
 
 impl LevelMarks {
-    fn of<'a>(levels: &[Level<'a>], evaluator: &mut Evaluator<'a, 'a>) -> Self {
+    fn of<'a>(
+        levels: &[Level<'a>],
+        evaluator: &mut Evaluator<'a, 'a>,
+        names: &mut MarkNames,
+    ) -> Self {
         let (function, outer) = levels.split_at(1.min(levels.len()));
         let mut read = |levels: &[Level<'a>]| -> Vec<Mark> {
             levels
                 .iter()
                 .flat_map(|l| &l.marks)
-                .map(|m| resolve::mark_for_selection(m, evaluator))
+                .map(|m| resolve::mark_for_selection(m, evaluator, names))
                 .collect()
         };
         LevelMarks {
