@@ -26,6 +26,7 @@ lint:
 # Benchmark against pytest --collect-only and a plain read (see bench/README.md).
 bench sizes="50,1000":
     cargo build --release
+    cargo build --release -p fanout-pytest --example parse_floor
     python3 bench/bench.py --sizes {{sizes}}
 
 # Diff selection against git on a long-history clone (see bench/README.md).

@@ -10,6 +10,9 @@ under bench/out/, then times, per size:
   fanout  `fanout matrix tests/integration --backend json`
   floor   reading the same .py files and nothing else:
           `find tests -name '*.py' -print0 | xargs -0 cat > /dev/null`
+  parse   reading and parsing them with ruff's parser on all cores, as fanout does, and nothing
+          else (crates/pytest/examples/parse_floor.rs; timed when built:
+          `cargo build --release -p fanout-pytest --example parse_floor`)
 
 with fanout's peak memory (the largest resident set of its process, from GNU time), and checks that
 fanout and pytest agree on the (file, group) jobs. `--tests-per-file N` writes N test functions
@@ -67,9 +70,10 @@ def main() -> int:
         if args.skip_fanout:
             row["floor_s"] = time_floor(suite["dir"], runs)
             row["fanout_s"], row["fanout_peak_mib"], fanout_jobs = None, None, None
+            row["parse_s"] = None
         else:
-            row["fanout_s"], row["floor_s"], row["fanout_peak_mib"], fanout_jobs = time_fanout(
-                args.fanout, suite["dir"], runs)
+            row["fanout_s"], row["floor_s"], row["parse_s"], row["fanout_peak_mib"], fanout_jobs = time_fanout(
+                args.fanout, args.parse_floor, suite["dir"], runs)
         row["pytest_jobs"] = None if pytest_jobs is None else len(pytest_jobs)
         row["fanout_jobs"] = None if fanout_jobs is None else len(fanout_jobs)
         row["agree"] = (None if fanout_jobs is None or pytest_jobs is None
@@ -80,7 +84,8 @@ def main() -> int:
     if one_file_rows:
         one_file.print_table(one_file_rows)
     if args.json:
-        args.json.write_text(json.dumps({"floor": FLOOR_COMMAND, "python": str(args.python),
+        args.json.write_text(json.dumps({"floor": FLOOR_COMMAND, "parse_floor": str(args.parse_floor),
+                                         "python": str(args.python),
                                          "fanout": str(args.fanout), "rows": rows,
                                          "one_file": one_file_rows}, indent=2) + "\n")
     return 1 if any(row["agree"] is False for row in rows) else 0
@@ -98,7 +103,10 @@ def parse_args() -> argparse.Namespace:
                         help="python with pytest installed (default: the test oracle's venv if built, else python3)")
     parser.add_argument("--fanout", type=Path, default=ROOT / "target" / "release" / "fanout",
                         help="fanout binary (default: target/release/fanout)")
-    parser.add_argument("--skip-fanout", action="store_true", help="time pytest and the floor only")
+    parser.add_argument("--parse-floor", type=Path, default=ROOT / "target" / "release" / "examples" / "parse_floor",
+                        help="the parse floor binary (default: target/release/examples/parse_floor; not timed "
+                             "when absent)")
+    parser.add_argument("--skip-fanout", action="store_true", help="time pytest and the floors only")
     parser.add_argument("--skip-pytest", action="store_true",
                         help="time fanout and the floor only (pytest takes minutes on the largest suites)")
     parser.add_argument("--tests-per-file", type=int, default=None,
@@ -112,6 +120,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     args = parser.parse_args()
     args.fanout = args.fanout.resolve()  # the commands run in the suites' folders
+    args.parse_floor = args.parse_floor.resolve() if args.parse_floor.exists() else None
+    if args.parse_floor is None:
+        print("note: no parse floor binary: `cargo build --release -p fanout-pytest --example parse_floor` "
+              "to time it", file=sys.stderr)
     if not args.skip_fanout and not args.fanout.exists():
         parser.error(f"no fanout binary at {args.fanout}: `cargo build --release`, or pass --skip-fanout")
     if not args.skip_fanout and not Path(GNU_TIME).exists():
@@ -141,21 +153,25 @@ def time_pytest(python: Path, suite: Path, runs: int) -> tuple[float, set[tuple[
     return statistics.median(times), jobs, int(collected.group(1)) if collected else -1
 
 
-def time_fanout(fanout: Path, suite: Path, runs: int) -> tuple[float, float, float, set[tuple[str, str]]]:
-    """Median seconds of fanout and of the floor (run in turn, so both see the same machine),
-    fanout's median peak MiB, and its (file, group) jobs."""
+def time_fanout(fanout: Path, parse_floor: Path | None, suite: Path,
+                runs: int) -> tuple[float, float, float | None, float, set[tuple[str, str]]]:
+    """Median seconds of fanout, of the read floor and of the parse floor (run in turn, so all
+    see the same machine), fanout's median peak MiB, and its (file, group) jobs."""
     cmd = [str(fanout), "matrix", "tests/integration", "--backend", "json"]
     timed(FLOOR_COMMAND, suite, shell=True)  # warms the page cache
-    times, floor, peaks, out = [], [], [], ""
+    times, floor, parse, peaks, out = [], [], [], [], ""
     for _ in range(runs):
         elapsed, proc, peak = timed_peak(cmd, suite)
         times.append(elapsed)
         peaks.append(peak)
         out = proc.stdout
         floor.append(timed(FLOOR_COMMAND, suite, shell=True)[0])
+        if parse_floor is not None:
+            parse.append(timed([str(parse_floor), "tests"], suite)[0])
     doc = json.loads(out)
     jobs = {(normalize(g["path_to_test_file"], suite), str(g["group_id"])) for g in doc["groups"]}
-    return statistics.median(times), statistics.median(floor), statistics.median(peaks), jobs
+    return (statistics.median(times), statistics.median(floor),
+            statistics.median(parse) if parse else None, statistics.median(peaks), jobs)
 
 
 def time_floor(suite: Path, runs: int) -> float:
@@ -194,16 +210,20 @@ def print_table(rows: list[dict], args: argparse.Namespace) -> None:
     print(f"\npytest: `{args.python} -m pytest --collect-only -q --collect-groups -p no:cacheprovider`")
     print(f"fanout: `{args.fanout} matrix tests/integration --backend json`")
     print(f"floor: `{FLOOR_COMMAND}` (a process that only reads the files)")
+    print(f"parse: `{args.parse_floor or 'parse_floor (not built)'} tests` (reads and parses the files on all cores)")
     print("times: median wall-clock seconds\n")
-    print("| files | tests | jobs | pytest s | fanout s | floor s | pytest/fanout | fanout/floor | fanout peak MiB |")
-    print("|------:|------:|-----:|---------:|---------:|--------:|--------------:|-------------:|----------------:|")
+    print("| files | tests | jobs | pytest s | fanout s | floor s | parse s | pytest/fanout | fanout/floor "
+          "| parse/floor | fanout/parse | fanout peak MiB |")
+    print("|------:|------:|-----:|---------:|---------:|--------:|--------:|--------------:|-------------:"
+          "|------------:|-------------:|----------------:|")
     for r in rows:
         files = f"{r['files']:,}" if r["tests_per_file"] is None else f"{r['files']:,} x {r['tests_per_file']}"
         jobs = r["pytest_jobs"] if r["pytest_jobs"] is not None else r["fanout_jobs"]
         jobs = str(jobs) if r["agree"] is not False else f"{r['pytest_jobs']} != {r['fanout_jobs']} MISMATCH"
         print(f"| {files} | {r['tests']:,} | {jobs} | {num(r['pytest_s'])} | {num(r['fanout_s'])} "
-              f"| {num(r['floor_s'])} | {ratio(r['pytest_s'], r['fanout_s'])} | {ratio(r['fanout_s'], r['floor_s'])} "
-              f"| {num(r['fanout_peak_mib'], '.0f')} |")
+              f"| {num(r['floor_s'])} | {num(r['parse_s'])} | {ratio(r['pytest_s'], r['fanout_s'])} "
+              f"| {ratio(r['fanout_s'], r['floor_s'])} | {ratio(r['parse_s'], r['floor_s'])} "
+              f"| {ratio(r['fanout_s'], r['parse_s'])} | {num(r['fanout_peak_mib'], '.0f')} |")
 
 
 # --- generation ---------------------------------------------------------------------------------
