@@ -7,6 +7,7 @@ mod depth;
 mod indentation;
 mod prescan;
 mod stack;
+mod token_scan;
 
 pub use checked::{parse, ParseFailure};
 pub use depth::MAX_DEPTH;

@@ -1,7 +1,7 @@
 //! The one way fanout parses Python: ruff's parser, bracketed by the checks that make it reject
 //! what CPython 3.11 cannot import, and run on a stack deep enough for what it accepts.
 
-use super::{depth, indentation, prescan, stack};
+use super::{depth, indentation, prescan, stack, token_scan};
 use ruff_python_ast::{ModModule, PySourceType};
 use ruff_python_parser::Parsed;
 use ruff_text_size::TextSize;
@@ -64,8 +64,24 @@ const SHALLOW_LINE_TOKENS: usize = 2000;
 const NESTED_FIELDS: usize = 3;
 
 fn parse_here(text: &str) -> Result<Parsed<ModModule>, ParseFailure> {
-    let scan = prescan::check(text)?;
+    // A text that may nest deeply is scanned before the parser recurses into it; any other
+    // is parsed first, and its tokens answer most of the scan's questions.
+    let shallow = token_scan::nesting_bound(text) <= depth::MAX_DEPTH;
+    let scanned = if shallow {
+        None
+    } else {
+        Some(prescan::check(text)?)
+    };
     let parsed = ruff_python_parser::parse_unchecked_source(text, PySourceType::Python);
+    let scan = match scanned {
+        Some(scan) => scan,
+        None => match parsed.errors().is_empty() {
+            true => token_scan::scan(text, parsed.tokens()),
+            // What fails, and where, is the exact scan's to say, before any parse error.
+            false => None,
+        }
+        .map_or_else(|| prescan::check(text), Ok)?,
+    };
     // Without tabs, indentation cannot depend on the tab size, and fewer than MAX_LEVELS
     // leading spaces cannot make that many levels.
     let indentation_error = (scan.tabs || scan.max_indent >= indentation::MAX_LEVELS)

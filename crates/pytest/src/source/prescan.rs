@@ -5,6 +5,9 @@
 //!
 //! Strings and comments are skipped with CPython 3.11's rules (an f-string is one string). A text
 //! this misreads is accepted, never rejected: the parser still runs on a big stack.
+//!
+//! It runs before the parser on a text that may nest deeply, and after it on any text the
+//! token scan ([`super::token_scan`]) leaves to it: what fails, and where, is decided here.
 
 use super::depth::MAX_DEPTH;
 use super::ParseFailure;
