@@ -25,27 +25,39 @@ struct Ignores {
 pub fn apply(files: Vec<TestFile>, rootdir: &Path) -> (Vec<TestFile>, Vec<Diagnostic>) {
     let mut per_dir: HashMap<PathBuf, Option<Ignores>> = HashMap::new();
     let mut diagnostics = Vec::new();
+    // Files come folder by folder: the folders above the last one, outermost first, each with
+    // whether its conftest.py was read yet (`None`) and whether it ignores anything.
+    let mut last_folder: Option<PathBuf> = None;
+    let mut chain: Vec<(PathBuf, Option<bool>)> = Vec::new();
     let kept = files
         .into_iter()
         .filter(|file| {
             if file.rel == file.test_root {
                 return true;
             }
-            let mut dirs: Vec<&Path> = file
-                .abs
-                .ancestors()
-                .skip(1)
-                .take_while(|d| d.starts_with(rootdir))
-                .collect();
-            dirs.reverse();
-            !dirs.iter().any(|dir| {
-                // Looked up before inserting: most files share their folders with others.
-                if !per_dir.contains_key(*dir) {
-                    let ignores = read_conftest(dir, rootdir, &mut diagnostics);
-                    per_dir.insert(dir.to_path_buf(), ignores);
-                }
-                per_dir
-                    .get(*dir)
+            let folder = file.abs.parent();
+            if last_folder.as_deref().map(Path::as_os_str) != folder.map(Path::as_os_str) {
+                chain = file
+                    .abs
+                    .ancestors()
+                    .skip(1)
+                    .take_while(|d| d.starts_with(rootdir))
+                    .map(|d| (d.to_path_buf(), None))
+                    .collect();
+                chain.reverse();
+                last_folder = folder.map(Path::to_path_buf);
+            }
+            // A conftest.py is read when the first file gets to its folder, as pytest would
+            // enter it: not below a folder that ignores the file.
+            !chain.iter_mut().any(|(dir, ignores_any)| {
+                let has = *ignores_any.get_or_insert_with(|| {
+                    per_dir
+                        .entry(dir.clone())
+                        .or_insert_with(|| read_conftest(dir, rootdir, &mut diagnostics))
+                        .is_some()
+                });
+                has && per_dir
+                    .get(dir.as_path())
                     .and_then(Option::as_ref)
                     .is_some_and(|i| ignores_file(i, dir, &file.abs))
             })
