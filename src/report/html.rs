@@ -1,24 +1,10 @@
 //! `--html FILE`: one self-contained page (no script, no network) with the totals, the jobs as
 //! an inline SVG gantt chart, and the tables. Everything from the repository is HTML-escaped.
 
-use super::{duration, percent, Report};
+use super::tables::{self, Table};
+use super::{duration, Report};
+use fanout_core::escape::html;
 use std::fmt::Write as _;
-
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 const ROW: f64 = 22.0;
 const LABEL: f64 = 360.0;
@@ -50,7 +36,7 @@ fn svg(report: &Report) -> String {
             fanout_timings::JobStatus::Passed => "#4c8bf5",
             _ => "#d93f3f",
         };
-        let name = escape(&job.job_name);
+        let name = html(&job.job_name);
         let _ = writeln!(
             out,
             "<text x=\"0\" y=\"{:.1}\" font-size=\"12\">{name}</text><rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{width:.1}\" height=\"{:.1}\" fill=\"{fill}\"><title>{name}: {}</title></rect><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\">{}</text>",
@@ -88,30 +74,25 @@ pub fn render(report: &Report, top: usize) -> String {
         report.speedup
     );
     out.push_str(&svg(report));
-    out.push_str("<table>\n<tr><th>Slowest jobs</th><th>Time</th><th>Setup share</th><th>Tests</th><th>Status</th></tr>\n");
-    for j in report.jobs.iter().take(top) {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
-            escape(&j.job_name),
-            duration(j.seconds),
-            j.setup_share.map_or_else(|| "—".to_owned(), percent),
-            j.tests,
-            super::word(j.status)
-        );
-    }
-    out.push_str(
-        "</table>\n<table>\n<tr><th>Slowest tests</th><th>Time</th><th>Outcome</th></tr>\n",
-    );
-    for t in &report.slowest_tests {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
-            escape(&t.node_id),
-            duration(t.seconds),
-            super::word(t.outcome)
-        );
-    }
-    out.push_str("</table>\n</body>\n</html>\n");
+    table(&mut out, &tables::slowest_jobs(report, top));
+    table(&mut out, &tables::slowest_tests(report));
+    out.push_str("</body>\n</html>\n");
     out
+}
+
+fn table(out: &mut String, table: &Table<'_>) {
+    out.push_str("<table>\n<tr>");
+    for cell in table.header {
+        let _ = write!(out, "<th>{cell}</th>");
+    }
+    out.push_str("</tr>\n");
+    for row in &table.rows {
+        let [a, b, c, d] = row.shown("—");
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td class=\"n\">{a}</td><td class=\"n\">{b}</td><td class=\"n\">{c}</td><td>{d}</td></tr>",
+            html(row.name)
+        );
+    }
+    out.push_str("</table>\n");
 }

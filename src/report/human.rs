@@ -1,6 +1,7 @@
 //! The report for a terminal: the totals, then aligned tables of the slowest jobs and tests.
 
-use super::{duration, percent, Report};
+use super::tables::{self, Table};
+use super::{duration, Report};
 use fanout_core::escape::terminal;
 use std::fmt::Write as _;
 
@@ -42,45 +43,17 @@ pub fn render(report: &Report, top: usize) -> String {
         duration(report.sequential_seconds),
         report.speedup,
     );
-    let jobs: Vec<Vec<String>> = report
-        .jobs
-        .iter()
-        .take(top)
-        .map(|j| {
-            vec![
-                terminal(&j.job_name).into_owned(),
-                duration(j.seconds),
-                j.setup_share.map_or_else(|| "-".to_owned(), percent),
-                j.tests.to_string(),
-                super::word(j.status),
-            ]
-        })
-        .collect();
     let _ = writeln!(out, "\nslowest jobs");
     table(
         &mut out,
         &["job", "time", "setup", "tests", "status"],
-        &jobs,
+        &rows(&tables::slowest_jobs(report, top)),
     );
-    let tests: Vec<Vec<String>> = report
-        .slowest_tests
-        .iter()
-        .map(|t| {
-            let phase = |p: Option<f64>| p.map_or_else(|| "-".to_owned(), duration);
-            vec![
-                terminal(&t.node_id).into_owned(),
-                duration(t.seconds),
-                phase(t.setup),
-                phase(t.call),
-                super::word(t.outcome),
-            ]
-        })
-        .collect();
     let _ = writeln!(out, "\nslowest tests");
     table(
         &mut out,
         &["test", "time", "setup", "call", "outcome"],
-        &tests,
+        &rows(&tables::slowest_tests(report)),
     );
     let shared: Vec<Vec<String>> = report
         .files
@@ -99,4 +72,16 @@ pub fn render(report: &Report, top: usize) -> String {
         table(&mut out, &["file", "setup", "jobs"], &shared);
     }
     out
+}
+
+fn rows(table: &Table<'_>) -> Vec<Vec<String>> {
+    table
+        .rows
+        .iter()
+        .map(|row| {
+            let mut cells = vec![terminal(row.name).into_owned()];
+            cells.extend(row.shown("-"));
+            cells
+        })
+        .collect()
 }

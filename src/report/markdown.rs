@@ -1,7 +1,8 @@
 //! The report as GitHub Markdown for the step summary: the totals, the gantt chart, and tables
 //! of the slowest jobs and tests. Text from the repository is escaped for Markdown.
 
-use super::{duration, gantt, percent, Report};
+use super::tables::{self, Table};
+use super::{duration, gantt, Report};
 use fanout_core::escape::markdown;
 use std::fmt::Write as _;
 
@@ -18,33 +19,18 @@ pub fn render(report: &Report, top: usize) -> String {
         report.speedup
     );
     let _ = writeln!(out, "```mermaid\n{}```\n", gantt::chart(report));
-    out.push_str("| Slowest jobs | Time | Setup share | Tests | Status |\n| --- | ---: | ---: | ---: | --- |\n");
-    for j in report.jobs.iter().take(top) {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} |",
-            markdown(&j.job_name),
-            duration(j.seconds),
-            j.setup_share.map_or_else(|| "—".to_owned(), percent),
-            j.tests,
-            super::word(j.status)
-        );
-    }
-    out.push_str(
-        "\n| Slowest tests | Time | Setup | Call | Outcome |\n| --- | ---: | ---: | ---: | --- |\n",
-    );
-    let phase = |p: Option<f64>| p.map_or_else(|| "—".to_owned(), duration);
-    for t in &report.slowest_tests {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} |",
-            markdown(&t.node_id),
-            duration(t.seconds),
-            phase(t.setup),
-            phase(t.call),
-            super::word(t.outcome)
-        );
-    }
+    table(&mut out, &tables::slowest_jobs(report, top));
+    out.push('\n');
+    table(&mut out, &tables::slowest_tests(report));
     out.push('\n');
     out
+}
+
+fn table(out: &mut String, table: &Table<'_>) {
+    let _ = writeln!(out, "| {} |", table.header.join(" | "));
+    out.push_str("| --- | ---: | ---: | ---: | --- |\n");
+    for row in &table.rows {
+        let [a, b, c, d] = row.shown("—");
+        let _ = writeln!(out, "| {} | {a} | {b} | {c} | {d} |", markdown(row.name));
+    }
 }

@@ -6,6 +6,7 @@ pub mod gantt;
 pub mod html;
 pub mod human;
 pub mod markdown;
+mod tables;
 
 use fanout_timings::{file_of, JobTiming, Phases, TestTiming, Timings};
 use serde::Serialize;

@@ -122,3 +122,33 @@ fn no_time_prints_as_zero_never_minus_zero() {
     assert_eq!(percent(-0.0), "0%");
     assert_eq!(percent(0.425), "42%");
 }
+
+#[test]
+fn html_and_markdown_tables_show_the_same_columns() {
+    let report = build(&two_groups(), Phases::Split, 3);
+    let page = html::render(&report, 3);
+    let summary = markdown::render(&report, 3);
+    for header in [
+        "Slowest jobs",
+        "Setup share",
+        "Slowest tests",
+        "Setup",
+        "Call",
+        "Outcome",
+    ] {
+        assert!(
+            page.contains(&format!("<th>{header}</th>")),
+            "{header}: {page}"
+        );
+        assert!(
+            summary.contains(&format!(" {header} |")),
+            "{header}: {summary}"
+        );
+    }
+    // test_x: 100 s setup, 200 s call, in both.
+    assert!(
+        page.contains("<td class=\"n\">1m 40s</td><td class=\"n\">3m 20s</td>"),
+        "{page}"
+    );
+    assert!(summary.contains("| 1m 40s | 3m 20s |"), "{summary}");
+}

@@ -6,6 +6,7 @@
 //!   a new log line (a GitHub workflow command) or move the cursor.
 //! - [`workflow_data`], [`workflow_property`]: GitHub's workflow-command escaping.
 //! - [`markdown`]: inline Markdown text for the step summary.
+//! - [`html`]: HTML text and attribute values (`fanout report --html`).
 
 use std::borrow::Cow;
 use std::fmt::Write;
@@ -102,6 +103,24 @@ pub fn markdown(text: &str) -> String {
             out.push('\\');
         }
         out.push(c);
+    }
+    out
+}
+
+/// HTML text or a quoted attribute value: `& < > " '` as entities, control characters as
+/// U+FFFD.
+pub fn html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
     }
     out
 }
