@@ -64,6 +64,7 @@ pub fn prepare(
     let mut runs = runs_by_file(timings);
     let overhead = overhead(timings);
     let overhead_by_file = overhead_by_file(timings);
+    let current = current_by_file(timings);
     let mut files = Vec::new();
     for path in file_order {
         let Some(file_runs) = runs.get_mut(path) else {
@@ -107,7 +108,7 @@ pub fn prepare(
                 together: sets,
             },
             method: estimate.method,
-            current: current_of_file(timings, path),
+            current: current.get(path).copied().unwrap_or_default(),
             names: units
                 .iter()
                 .map(|u| {
@@ -183,24 +184,83 @@ fn overhead_by_file(timings: &Timings) -> HashMap<&str, f64> {
 
 /// The jobs that ran tests of `path`: a job of that file alone counts whole, a job of several
 /// files (a sequential run) with the file's tests only.
-fn current_of_file(timings: &Timings, path: &str) -> Cost {
-    let mut cost = Cost::default();
+/// What the measured run cost, per file: the jobs that ran its tests, each counted whole when
+/// it ran nothing else and by its tests' times otherwise. One pass over the jobs.
+fn current_by_file(timings: &Timings) -> HashMap<&str, Cost> {
+    let mut costs: HashMap<&str, Cost> = HashMap::new();
     for job in &timings.jobs {
-        let mine: f64 = job
-            .tests
-            .iter()
-            .filter(|t| file_of(&t.node_id) == path)
-            .map(TestTiming::total)
-            .sum();
-        let touches = job.tests.iter().any(|t| file_of(&t.node_id) == path);
-        if !touches {
-            continue;
+        let mut mine: BTreeMap<&str, f64> = BTreeMap::new();
+        for t in &job.tests {
+            *mine.entry(file_of(&t.node_id)).or_default() += t.total();
         }
-        let alone = job.tests.iter().all(|t| file_of(&t.node_id) == path);
-        let seconds = if alone { job.duration() } else { mine };
-        cost.jobs += 1;
-        cost.wall = cost.wall.max(seconds);
-        cost.machine += seconds;
+        let alone = mine.len() == 1;
+        for (path, seconds) in mine {
+            let seconds = if alone { job.duration() } else { seconds };
+            let cost = costs.entry(path).or_default();
+            cost.jobs += 1;
+            cost.wall = cost.wall.max(seconds);
+            cost.machine += seconds;
+        }
     }
-    cost
+    costs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fanout_timings::{JobStatus, Outcome};
+
+    fn job(start: f64, end: f64, tests: &[(&str, f64)]) -> JobTiming {
+        JobTiming {
+            job_name: format!("job at {start}"),
+            artifact_group_id: format!("job-{start}"),
+            path_to_test_file: None,
+            group_id: serde_json::Value::Null,
+            start,
+            end,
+            status: JobStatus::Passed,
+            exit_code: Some(0),
+            tests: tests
+                .iter()
+                .map(|(id, call)| TestTiming {
+                    node_id: (*id).into(),
+                    outcome: Outcome::Passed,
+                    start: None,
+                    setup: 0.0,
+                    call: *call,
+                    teardown: 0.0,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_job_counts_whole_for_its_only_file_and_by_tests_when_shared() {
+        let mut timings = Timings::new("test");
+        timings
+            .jobs
+            .push(job(0.0, 50.0, &[("a.py::t1", 10.0), ("a.py::t2", 20.0)]));
+        timings
+            .jobs
+            .push(job(0.0, 40.0, &[("a.py::t3", 5.0), ("b.py::t1", 25.0)]));
+        let current = current_by_file(&timings);
+        // a.py: its own job whole (50 s, start-up included), and 5 s of the shared one.
+        assert_eq!(
+            current["a.py"],
+            Cost {
+                jobs: 2,
+                wall: 50.0,
+                machine: 55.0
+            }
+        );
+        assert_eq!(
+            current["b.py"],
+            Cost {
+                jobs: 1,
+                wall: 25.0,
+                machine: 25.0
+            }
+        );
+        assert!(!current.contains_key("c.py"));
+    }
 }

@@ -75,12 +75,12 @@ fn parse_here(text: &str) -> Result<Parsed<ModModule>, ParseFailure> {
     let parsed = ruff_python_parser::parse_unchecked_source(text, PySourceType::Python);
     let scan = match scanned {
         Some(scan) => scan,
-        None => match parsed.errors().is_empty() {
-            true => token_scan::scan(text, parsed.tokens()),
-            // What fails, and where, is the exact scan's to say, before any parse error.
-            false => None,
-        }
-        .map_or_else(|| prescan::check(text), Ok)?,
+        // What fails, and where, is the exact scan's to say, before any parse error.
+        None if !parsed.errors().is_empty() => prescan::check(text)?,
+        None => match token_scan::scan(text, parsed.tokens()) {
+            Some(scan) => scan,
+            None => prescan::check(text)?,
+        },
     };
     // Without tabs, indentation cannot depend on the tab size, and fewer than MAX_LEVELS
     // leading spaces cannot make that many levels.
