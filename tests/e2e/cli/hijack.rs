@@ -408,3 +408,57 @@ fn a_check_that_cannot_run_is_one_annotation_on_github() {
         found[0]
     );
 }
+
+/// Files small enough to be parsed before they are scanned for CPython's limits, one step
+/// past each limit: still errors, at the place CPython names; one step short, collected.
+#[test]
+fn small_files_just_past_cpythons_limits_are_errors_too() {
+    let p = Project::new();
+    let nested = |n: usize| format!("{GROUPED}\ny = {}1{}\n", "(".repeat(n), ")".repeat(n));
+    p.file("tests/test_200.py", &nested(200))
+        .file("tests/test_201.py", &nested(201))
+        .file(
+            "tests/test_bom_later.py",
+            &format!("{GROUPED}\nx\u{feff} = 1\n"),
+        )
+        .file(
+            "tests/test_bom_in_string.py",
+            &format!("{GROUPED}\nx = '\u{feff}'\n"),
+        );
+    let out = p.run(&["collect", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.describe());
+    let doc: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let mut broken: Vec<(&str, &str, i64)> = doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "syntax-error")
+        .filter_map(|d| {
+            Some((
+                d["path"].as_str()?,
+                d["message"].as_str()?,
+                d["line"].as_i64()?,
+            ))
+        })
+        .collect();
+    broken.sort_unstable();
+    assert_eq!(broken.len(), 2, "{}", out.describe());
+    assert_eq!(broken[0].0, "tests/test_201.py");
+    assert!(
+        broken[0].1.contains("too many nested parentheses"),
+        "{broken:?}"
+    );
+    assert_eq!(broken[0].2, 7);
+    assert_eq!(broken[1].0, "tests/test_bom_later.py");
+    assert!(broken[1].1.contains("U+FEFF"), "{broken:?}");
+    assert_eq!(broken[1].2, 7);
+    let mut ids: Vec<&str> = crate::e2e::project::node_ids(&doc);
+    ids.sort_unstable();
+    assert_eq!(
+        ids,
+        [
+            "tests/test_200.py::test_it",
+            "tests/test_bom_in_string.py::test_it"
+        ]
+    );
+}
