@@ -1,6 +1,7 @@
 //! The `fanout` binary: argument parsing, dispatch and exit status.
 #![allow(clippy::print_stderr)]
 
+mod child;
 mod cli;
 mod commands;
 mod comparison;

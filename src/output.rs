@@ -10,9 +10,13 @@ pub struct Streams {
 }
 
 impl Streams {
-    /// Opens both streams. A closed standard output is an error, so `fanout matrix >&-` fails
-    /// instead of exiting 0 having written nothing (see [`reopened_by_runtime`]); writes go
-    /// through a duplicate of the descriptor, so a write error is never silently dropped.
+    /// Opens both streams. Writes go through a duplicate of the descriptor, so a write error
+    /// is never silently dropped.
+    ///
+    /// `/dev/null` is a place like any other, whatever mode it was opened in. A standard output
+    /// closed by the caller (`>&-`) cannot be told from it: Rust's runtime reopens a closed one
+    /// as `/dev/null`, read-write, before `main`, just as Python's `subprocess.DEVNULL` and a
+    /// shell's `1<>/dev/null` open it, so fanout writes into `/dev/null` there too.
     pub fn open(github_actions: bool) -> io::Result<Self> {
         use std::os::fd::AsFd;
         let out = std::io::stdout()
@@ -20,9 +24,6 @@ impl Streams {
             .try_clone_to_owned()
             .map_err(|e| io::Error::new(e.kind(), format!("standard output is not open ({e})")))?;
         let out = std::fs::File::from(out);
-        if reopened_by_runtime(&out) {
-            return Err(io::Error::other("standard output was closed"));
-        }
         let out: Box<dyn Write> = Box::new(io::BufWriter::new(out));
         let err: Box<dyn Write> = Box::new(io::stderr());
         Ok(Streams {
@@ -40,23 +41,6 @@ impl Streams {
             err: LineGuard::new(Box::new(err.clone()), github_actions),
         };
         (streams, out, err)
-    }
-}
-
-/// Rust's runtime reopens a closed standard output as `/dev/null`, read-write, before `main`;
-/// a shell's `>/dev/null` opens it write-only. So read-write `/dev/null` means "was closed".
-fn reopened_by_runtime(out: &std::fs::File) -> bool {
-    use rustix::fs::OFlags;
-    use std::os::unix::fs::{FileTypeExt, MetadataExt};
-    let Ok(flags) = rustix::fs::fcntl_getfl(out) else {
-        return false;
-    };
-    if flags & OFlags::ACCMODE != OFlags::RDWR {
-        return false;
-    }
-    match (out.metadata(), std::fs::metadata("/dev/null")) {
-        (Ok(out), Ok(null)) => out.file_type().is_char_device() && out.rdev() == null.rdev(),
-        _ => false,
     }
 }
 

@@ -111,7 +111,12 @@ pub struct VerifySettings {
 pub fn verify(args: &cli::VerifyArgs, env: &Environment) -> VerifySettings {
     let project = ProjectArgs::of(&args.tests);
     let mut pytest_args = pytest_options(&project, args.tests.markexpr.as_deref());
-    pytest_args.extend(args.tests.paths.iter().map(OsString::from));
+    pytest_args.extend(
+        args.tests
+            .paths
+            .iter()
+            .map(|p| fanout_core::shell_safety::os_argument(p.as_ref())),
+    );
     VerifySettings {
         project,
         select: SelectArgs {
@@ -234,10 +239,16 @@ fn launcher(args: &cli::PytestArgs, env: &Environment) -> Result<Launcher, Launc
 fn pytest_options(project: &ProjectArgs, markexpr: Option<&str>) -> Vec<OsString> {
     let mut options: Vec<OsString> = Vec::new();
     if let Some(file) = &project.config_file {
-        options.extend(["-c".into(), file.into()]);
+        options.extend([
+            "-c".into(),
+            fanout_core::shell_safety::os_argument(file.as_ref()),
+        ]);
     }
     if let Some(dir) = &project.rootdir {
-        options.extend(["--rootdir".into(), dir.into()]);
+        options.extend([
+            "--rootdir".into(),
+            fanout_core::shell_safety::os_argument(dir.as_ref()),
+        ]);
     }
     if let Some(expr) = markexpr {
         options.extend(["-m".into(), expr.into()]);

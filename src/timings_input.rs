@@ -16,6 +16,7 @@ pub struct Sources {
 /// Every job of every file; [`Phases::TotalOnly`] when any file lacks setup phases. JUnit
 /// class names are split into module and class where `root/<module path>.py` is a file.
 pub fn load(sources: &Sources, root: &Path) -> Result<(Timings, Phases), Failure> {
+    refuse_repeats(sources)?;
     let mut all = Timings::new(env!("CARGO_PKG_VERSION"));
     let mut phases = Phases::Split;
     for path in &sources.timings {
@@ -42,6 +43,7 @@ pub fn load(sources: &Sources, root: &Path) -> Result<(Timings, Phases), Failure
             message: format!("cannot read JUnit XML from {}: {e}", path.display()),
             hint: "pass the file pytest wrote with --junitxml".to_owned(),
         })?;
+        check(&job, path)?;
         all.jobs.push(job);
         phases = Phases::TotalOnly;
     }
@@ -54,10 +56,52 @@ pub fn load(sources: &Sources, root: &Path) -> Result<(Timings, Phases), Failure
             hint: "pass the .test_durations file pytest-split writes with --store-durations"
                 .to_owned(),
         })?;
+        check(&job, path)?;
         all.jobs.push(job);
         phases = Phases::TotalOnly;
     }
     Ok((all, phases))
+}
+
+/// A JUnit or `.test_durations` job's times, checked as a timings file's are.
+fn check(job: &fanout_timings::JobTiming, path: &Path) -> Result<(), Failure> {
+    job.check_times().map_err(|e| Failure::Input {
+        path: path.to_owned(),
+        message: format!("{}: {e}", path.display()),
+        hint: "the file holds times no run can have: measure again, or leave it out".to_owned(),
+    })
+}
+
+/// One file given twice (under one name or two) would count its jobs twice: "2.0x faster".
+fn refuse_repeats(sources: &Sources) -> Result<(), Failure> {
+    use std::os::unix::fs::MetadataExt as _;
+    let mut seen: std::collections::HashMap<(u64, u64), &Path> = Default::default();
+    let all = sources
+        .timings
+        .iter()
+        .chain(&sources.junit)
+        .chain(&sources.durations);
+    for path in all {
+        let Ok(meta) = std::fs::metadata(path) else {
+            continue; // Reported as missing where it is read.
+        };
+        if let Some(first) = seen.insert((meta.dev(), meta.ino()), path) {
+            return Err(Failure::Input {
+                path: path.clone(),
+                message: format!(
+                    "{} is given twice{}: its jobs would count twice",
+                    first.display(),
+                    if first == path.as_path() {
+                        String::new()
+                    } else {
+                        format!(" (also as {})", path.display())
+                    }
+                ),
+                hint: "give each file once".to_owned(),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn read(path: &Path, option: &str) -> Result<String, Failure> {

@@ -39,7 +39,7 @@ pub fn run(args: &CheckArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
     };
     if args.diff {
         if let Some(edit) = &edit {
-            write!(cx.streams.out, "{}", fix::unified_diff(edit))?;
+            write!(cx.streams.out, "{}", edit.unified_diff())?;
         }
         return Ok(if edit.is_some() {
             ExitStatus::Findings
@@ -50,7 +50,7 @@ pub fn run(args: &CheckArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
     let Some(edit) = edit else {
         return emit(&project, &report, format, cx, out_paint);
     };
-    if let Err(source) = fanout_core::backend::replace_file(&edit.path, &edit.after) {
+    if let Err(source) = fanout_core::files::apply_edit(&edit) {
         let failure = Failure::WriteFix {
             path: edit.path.clone(),
             source,

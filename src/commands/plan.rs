@@ -75,7 +75,7 @@ pub fn run(args: &PlanArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
     };
     if args.diff {
         for edit in &file_edits {
-            write!(cx.streams.out, "{}", edits::unified_diff(edit))?;
+            write!(cx.streams.out, "{}", edit.unified_diff())?;
         }
     } else {
         write!(
@@ -100,14 +100,37 @@ pub fn run(args: &PlanArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
         return Ok(ExitStatus::Error);
     }
     if args.write {
+        // Every file is checked before any is written: a refused file leaves the others as
+        // they are too, never a plan half applied.
+        let refused: Vec<Failure> = file_edits
+            .iter()
+            .filter_map(|edit| {
+                fanout_core::files::check_edit(edit)
+                    .err()
+                    .map(|source| Failure::WriteFix {
+                        path: edit.path.clone(),
+                        source,
+                    })
+            })
+            .collect();
         for edit in &file_edits {
-            if let Err(source) = fanout_core::backend::replace_file(&edit.path, &edit.after) {
+            if !refused.is_empty() {
+                break;
+            }
+            if let Err(source) = fanout_core::files::apply_edit(edit) {
                 let failure = Failure::WriteFix {
                     path: edit.path.clone(),
                     source,
                 };
                 return cx.fail(&failure, paint);
             }
+        }
+        if let Some((last, others)) = refused.split_last() {
+            for failure in others {
+                let d = failure.diagnostic(&crate::pipeline::invocation_dir());
+                cx.report(std::slice::from_ref(&d), paint)?;
+            }
+            return cx.fail(last, paint);
         }
         let written: Vec<&str> = file_edits.iter().map(|e| e.rel.as_str()).collect();
         let message = if written.is_empty() {

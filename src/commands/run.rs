@@ -117,7 +117,7 @@ fn run_jobs(
                 timings.jobs.push(result.timing(job));
             }
         }
-        std::fs::write(path, timings.to_json()).map_err(|e| {
+        fanout_core::files::replace_file(path, &timings.to_json()).map_err(|e| {
             io_error(
                 &format!("cannot write the timings to {}", path.display()),
                 &e,

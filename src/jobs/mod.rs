@@ -86,7 +86,8 @@ impl Runner {
             .current_dir(&self.dir)
             .env_clear()
             .envs(&self.env);
-        let id_bytes: usize = job.node_ids.iter().map(|id| id.len() + 1).sum();
+        let arguments: Vec<_> = job.arguments().collect();
+        let id_bytes: usize = arguments.iter().map(|id| id.len() + 1).sum();
         let ids_in_file = id_bytes > NODE_ID_BYTES_ON_COMMAND_LINE;
         let scratch = |suffix: &str| {
             self.scratch
@@ -112,10 +113,10 @@ impl Runner {
         }
         if ids_in_file {
             let file = scratch("node-ids");
-            std::fs::write(&file, job.node_ids.join("\n"))?;
+            std::fs::write(&file, arguments.join("\n"))?;
             command.env(plugin::NODE_IDS_VARIABLE, file);
         } else {
-            command.args(&job.node_ids);
+            command.args(arguments.iter().map(|a| a.as_ref()));
         }
         Ok(Launch {
             command,

@@ -32,11 +32,12 @@ pub enum Failure {
         #[source]
         source: BackendError,
     },
-    #[error("cannot write the fix to {}: {source}", path.display())]
+    /// An edit of a user's file (`plan --write`, `check --fix`) that was refused or failed.
+    #[error("{source}")]
     WriteFix {
         path: PathBuf,
         #[source]
-        source: std::io::Error,
+        source: fanout_core::files::WriteError,
     },
     #[error("{0}")]
     Fix(String),
@@ -141,6 +142,10 @@ impl Failure {
         }
         if let Failure::Input { path, .. } = self {
             d.path = shown(path, base);
+        }
+        if let Failure::WriteFix { path, .. } = self {
+            d.path = shown(path, base);
+            d.message = d.message.replace(&path.display().to_string(), &d.path);
         }
         if let Failure::Settings { path, line, .. } = self {
             d.path = shown(path, base);

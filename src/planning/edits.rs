@@ -5,14 +5,9 @@ use fanout_core::matrix::UngroupedPolicy;
 use fanout_core::{Code, Diagnostic};
 use fanout_plan::PlannedFile;
 use fanout_pytest::group_edit::{edit_group_marks, Assignments};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-pub struct FileEdit {
-    pub path: PathBuf,
-    pub rel: String,
-    pub before: String,
-    pub after: String,
-}
+pub use fanout_core::files::FileEdit;
 
 /// Each planned file's edit (only those that change) and what was left alone. A file planned
 /// as one group keeps `group(1)` marks, unless `ungrouped = "whole-file"` makes a file without
@@ -68,19 +63,10 @@ pub fn edits(
             out.push(FileEdit {
                 path,
                 rel: rel.clone(),
-                before,
+                before: Some(before),
                 after: edited.text,
             });
         }
     }
     (out, diagnostics)
-}
-
-/// A unified diff with `a/` and `b/` paths relative to the rootdir.
-pub fn unified_diff(edit: &FileEdit) -> String {
-    similar::TextDiff::from_lines(&edit.before, &edit.after)
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{}", edit.rel), &format!("b/{}", edit.rel))
-        .to_string()
 }

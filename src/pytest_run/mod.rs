@@ -137,7 +137,7 @@ pub fn collect(invocation: &Invocation<'_>) -> Result<PytestCollection, RunError
         "{} --collect-only -q -p {PLUGIN_MODULE}",
         launcher.display()
     );
-    let output = command.output().map_err(|source| RunError::Spawn {
+    let output = crate::child::run(&mut command).map_err(|source| RunError::Spawn {
         command: launcher.display(),
         source,
     })?;

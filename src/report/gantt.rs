@@ -7,22 +7,37 @@ use std::fmt::Write as _;
 
 /// A job or section name as mermaid reads it: `:` ends a task name, `;` ends a statement,
 /// `#` starts an entity, `%%` a comment, and a backtick run could close the Markdown fence;
-/// each becomes a look-alike, control characters a space.
+/// each becomes a look-alike, control characters a space, and bidirectional overrides their
+/// visible `\u{202e}` form. The name then starts with a word joiner (U+2060, invisible, and
+/// neither a letter nor white space to mermaid's lexer), so a name that begins like one of
+/// mermaid's statements (`gantt`, `section`, `title`, `click`, `topAxis`, a date such as
+/// `2024-01-01`...) is read as text: the lexer tries its keywords only at a statement's
+/// first character. An empty name is shown as `(unnamed)`.
 pub fn name(text: &str) -> String {
-    text.chars()
+    let mut out = String::from(WORD_JOINER);
+    let shown: String = text
+        .chars()
         .map(|c| match c {
-            ':' => '\u{2236}',
-            ';' => '\u{037e}',
-            '#' => '\u{266f}',
-            '%' => '\u{066a}',
-            '`' => '\u{2035}',
-            c if c.is_control() => ' ',
-            c => c,
+            ':' => "\u{2236}".to_owned(),
+            ';' => "\u{037e}".to_owned(),
+            '#' => "\u{266f}".to_owned(),
+            '%' => "\u{066a}".to_owned(),
+            '`' => "\u{2035}".to_owned(),
+            c if c.is_control() => " ".to_owned(),
+            c if fanout_core::escape::is_invisible_control(c) => {
+                fanout_core::escape::terminal(c.encode_utf8(&mut [0; 4])).into_owned()
+            }
+            c => c.to_string(),
         })
-        .collect::<String>()
-        .trim()
-        .to_owned()
+        .collect();
+    match shown.trim() {
+        "" => out.push_str("(unnamed)"),
+        trimmed => out.push_str(trimmed),
+    }
+    out
 }
+
+const WORD_JOINER: char = '\u{2060}';
 
 /// The chart, without the Markdown fence. Times are the jobs' own clock times, in ms
 /// (`dateFormat x`); the axis shows the viewer's local time.

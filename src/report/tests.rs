@@ -76,7 +76,7 @@ fn totals_only_have_no_setup_share() {
 fn gantt_names_cannot_break_the_chart() {
     assert_eq!(
         gantt::name("a: b; c #1 %%x `\n"),
-        "a\u{2236} b\u{37e} c \u{266f}1 \u{66a}\u{66a}x \u{2035}"
+        "\u{2060}a\u{2236} b\u{37e} c \u{266f}1 \u{66a}\u{66a}x \u{2035}"
     );
     let mut timings = two_groups();
     timings.jobs[0].job_name = "evil: x\n    section y".into();
@@ -90,7 +90,7 @@ fn gantt_names_cannot_break_the_chart() {
         "{chart}"
     );
     assert!(
-        chart.contains("    evil\u{2236} x     section y (5m 10s) :0, 310000\n"),
+        chart.contains("    \u{2060}evil\u{2236} x     section y (5m 10s) :0, 310000\n"),
         "{chart}"
     );
 }

@@ -316,3 +316,64 @@ fn mark_expressions_reach_pytest() {
     assert_eq!(out.code, 0, "{}", out.describe());
     assert_eq!(json(&out)["counts"]["pytest"], 3);
 }
+
+/// A conftest that leaves a process behind holding pytest's output, and writes 500 MB to
+/// stderr: verify returns when pytest exits, and keeps only the end of what it wrote.
+#[test]
+fn verify_stops_waiting_when_pytest_exits_and_bounds_its_output() {
+    let p = agreeing_suite();
+    // `-s`: no capture, so the conftest writes to pytest's own stdout and stderr (with capture
+    // on, a plugin or a daemon started before it does the same).
+    p.file(
+        "pyproject.toml",
+        &format!("{CONFIG}\n    addopts = \"-s\"\n"),
+    );
+    p.file(
+        "tests/conftest.py",
+        r#"
+        import subprocess, sys
+
+        # Inherits pytest's stdout and stderr, and outlives it.
+        subprocess.Popen(["sleep", "60"])
+        chunk = "x" * (1 << 20) + "\n"
+        for _ in range(500):
+            sys.stderr.write(chunk)
+        sys.stderr.flush()
+        "#,
+    );
+    let started = std::time::Instant::now();
+    let py = python();
+    let mut child = p
+        .command_in("", &["verify", "--python", py.to_str().expect("UTF-8")])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawning fanout");
+    // The process's own peak (VmHWM), read until it exits.
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0u64;
+    let status = loop {
+        if let Some(hwm) = std::fs::read_to_string(&status_file).ok().and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        }) {
+            peak_kib = peak_kib.max(hwm);
+        }
+        if let Some(status) = child.try_wait().expect("waiting") {
+            break status;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let elapsed = started.elapsed();
+    assert_eq!(status.code(), Some(0));
+    assert!(
+        elapsed < std::time::Duration::from_secs(40),
+        "returned after pytest exited, not after the sleep: {elapsed:?}"
+    );
+    assert!(peak_kib > 0, "read the peak");
+    assert!(
+        peak_kib < 200 * 1024,
+        "peak {peak_kib} KiB for 500 MB of stderr"
+    );
+}

@@ -4,18 +4,8 @@
 use crate::config_files::{self, ini_line, IniLine};
 use crate::relative;
 use fanout_config::PytestConfig;
-use std::path::PathBuf;
 
-/// One file's content before and after the fix.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileEdit {
-    pub path: PathBuf,
-    /// Relative to the rootdir.
-    pub rel: String,
-    /// Empty when the file is created.
-    pub before: String,
-    pub after: String,
-}
+pub use fanout_core::files::FileEdit;
 
 /// The file `--fix` writes, for messages.
 pub fn target_name(config: &PytestConfig) -> String {
@@ -59,18 +49,19 @@ pub fn plan(config: &PytestConfig, missing: &[String]) -> Result<Option<FileEdit
                     p.display()
                 )
             })?;
-            (p.clone(), text)
+            (p.clone(), Some(text))
         }
-        None => (config.rootdir.join("pytest.ini"), String::new()),
+        None => (config.rootdir.join("pytest.ini"), None),
     };
+    let text = before.as_deref().unwrap_or("");
     let after = if config_files::is_toml(&path) {
-        let section = config_files::section_read(&path, &before);
-        add_toml(&before, section, &lines).map_err(|e| format!("{}: {e}", path.display()))?
+        let section = config_files::section_read(&path, text);
+        add_toml(text, section, &lines).map_err(|e| format!("{}: {e}", path.display()))?
     } else {
-        let section = config_files::section_read(&path, &before);
-        add_ini(&before, section, &lines)
+        let section = config_files::section_read(&path, text);
+        add_ini(text, section, &lines)
     };
-    if after == before {
+    if before.as_deref() == Some(after.as_str()) {
         return Ok(None);
     }
     Ok(Some(FileEdit {
@@ -270,20 +261,6 @@ pub fn add_toml(text: &str, section: &str, lines: &[String]) -> Result<String, S
         },
     }
     Ok(doc.to_string())
-}
-
-/// A unified diff of the edit, with `a/` and `b/` paths relative to the rootdir.
-pub fn unified_diff(edit: &FileEdit) -> String {
-    let from = if edit.before.is_empty() {
-        "/dev/null".to_owned()
-    } else {
-        format!("a/{}", edit.rel)
-    };
-    similar::TextDiff::from_lines(&edit.before, &edit.after)
-        .unified_diff()
-        .context_radius(3)
-        .header(&from, &format!("b/{}", edit.rel))
-        .to_string()
 }
 
 #[cfg(test)]

@@ -65,8 +65,10 @@ impl OutputContext<'_> {
                 source,
             }),
             None => {
-                let mut buffered =
-                    std::io::BufWriter::with_capacity(OUTPUT_BUFFER, &mut *self.stdout);
+                let mut buffered = std::io::BufWriter::with_capacity(
+                    crate::files::OUTPUT_BUFFER,
+                    &mut *self.stdout,
+                );
                 write(&mut buffered)
                     .and_then(|()| buffered.flush())
                     .map_err(BackendError::Stdout)
@@ -75,64 +77,14 @@ impl OutputContext<'_> {
     }
 }
 
-/// Replaces `path` with `text` through a temporary file in the same directory and a rename:
-/// a full disk or a crash leaves the old file, never a truncated one.
-pub fn replace_file(path: &Path, text: &str) -> std::io::Result<()> {
-    replace_file_with(path, |out| out.write_all(text.as_bytes()))
-}
+pub use crate::files::{replace_file, replace_file_with};
 
-/// Bytes gathered before each write of a streamed document: serializers write in small pieces.
-const OUTPUT_BUFFER: usize = 64 << 10;
-
-/// [`replace_file`] with the text written by `write`, through a buffer.
-pub fn replace_file_with(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let mut file = tempfile::Builder::new()
-        .prefix(".fanout-")
-        .tempfile_in(dir)?;
-    let mut buffered = std::io::BufWriter::with_capacity(OUTPUT_BUFFER, file.as_file_mut());
-    write(&mut buffered)?;
-    buffered.flush()?;
-    drop(buffered);
-    file.as_file().sync_all()?;
-    file.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
-/// Appends `text` to `path` (created if missing) in one write, after a newline when the file
-/// does not end with one, so the text cannot be glued onto a line someone else left open.
+/// Appends `text` to `path` as [`crate::files::append_lines`] does (never a partial line).
 pub fn append_lines(path: &Path, text: &str) -> Result<(), BackendError> {
-    use std::io::{Read, Seek, SeekFrom};
-    let io = |source| BackendError::Io {
+    crate::files::append_lines(path, text).map_err(|source| BackendError::Io {
         path: path.to_owned(),
         source,
-    };
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .read(true)
-        .open(path)
-        .map_err(io)?;
-    let len = file.metadata().map_err(io)?.len();
-    let mut needs_newline = false;
-    if len > 0 {
-        let mut last = [0u8; 1];
-        file.seek(SeekFrom::Start(len - 1)).map_err(io)?;
-        file.read_exact(&mut last).map_err(io)?;
-        needs_newline = last[0] != b'\n';
-    }
-    let mut all = String::with_capacity(text.len() + 1);
-    if needs_newline {
-        all.push('\n');
-    }
-    all.push_str(text);
-    file.write_all(all.as_bytes()).map_err(io)
+    })
 }
 
 #[derive(Debug, thiserror::Error)]

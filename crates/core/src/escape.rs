@@ -108,7 +108,8 @@ pub fn markdown(text: &str) -> String {
 }
 
 /// HTML text or a quoted attribute value: `& < > " '` as entities, control characters as
-/// U+FFFD.
+/// U+FFFD, and the invisible characters that reorder or break text (bidirectional overrides,
+/// line separators) as their visible `\u{202e}` form: an entity would still reorder.
 pub fn html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -119,15 +120,28 @@ pub fn html(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             c if c.is_control() => out.push('\u{fffd}'),
+            c if needs_escape(c) => out.push_str(&terminal(c.encode_utf8(&mut [0; 4]))),
             c => out.push(c),
         }
     }
     out
 }
 
+/// Whether `c` reorders or breaks the text around it when shown (bidirectional controls, line
+/// and paragraph separators) or is a control character: what [`terminal`] makes visible.
+pub fn is_invisible_control(c: char) -> bool {
+    needs_escape(c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_shows_bidirectional_overrides() {
+        assert_eq!(html("a\u{202e}b<"), "a\\u{202e}b&lt;");
+        assert_eq!(html("\u{2066}x\u{2069}"), "\\u{2066}x\\u{2069}");
+    }
 
     #[test]
     fn terminal_keeps_plain_text_and_shows_controls() {

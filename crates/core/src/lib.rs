@@ -7,6 +7,7 @@
 pub mod backend;
 pub mod diagnostic;
 pub mod escape;
+pub mod files;
 pub mod group;
 pub mod matrix;
 pub mod pyrepr;

@@ -41,9 +41,25 @@ pub struct MatrixEntry {
     pub group_number: Option<i64>,
     pub job_name: String,
     pub artifact_group_id: String,
+    /// Written as arguments ([`shell_safety::as_argument`]): `./-kx/test_a.py`, never an option.
+    #[serde(serialize_with = "serialize_arguments")]
     pub node_ids: Vec<crate::SharedStr>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub runner: Option<Runner>,
+}
+
+fn serialize_arguments<S: serde::Serializer>(
+    ids: &[crate::SharedStr],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(ids.iter().map(|id| shell_safety::as_argument(id)))
+}
+
+impl MatrixEntry {
+    /// The node ids as pytest arguments ([`shell_safety::as_argument`]).
+    pub fn arguments(&self) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
+        self.node_ids.iter().map(|id| shell_safety::as_argument(id))
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -8,6 +8,30 @@
 //! - Group ids: the same without `/`, plus the space (ids like `large deployment` are common
 //!   and pass safely through `env:`; quote them in `run:` lines).
 
+/// `path` (a path or a node id, relative) as an argument that can only be read as a path: one
+/// that starts with `-` (a folder named `-kx`) would be read by pytest as an option (`-k x`),
+/// so it gets `./` in front, which pytest resolves to the same file. Every path or node id
+/// fanout hands to pytest, or writes for a CI to hand to it, goes through here.
+pub fn as_argument(path: &str) -> std::borrow::Cow<'_, str> {
+    if path.starts_with('-') {
+        std::borrow::Cow::Owned(format!("./{path}"))
+    } else {
+        std::borrow::Cow::Borrowed(path)
+    }
+}
+
+/// [`as_argument`] for a path the OS gave (not always UTF-8).
+pub fn os_argument(path: &std::ffi::OsStr) -> std::ffi::OsString {
+    use std::os::unix::ffi::OsStrExt as _;
+    if path.as_bytes().starts_with(b"-") {
+        let mut out = std::ffi::OsString::from("./");
+        out.push(path);
+        out
+    } else {
+        path.to_owned()
+    }
+}
+
 /// Characters, besides ASCII alphanumerics, allowed in test file paths.
 pub const PATH_EXTRA: &str = "_.-/+@,=";
 /// Characters, besides ASCII alphanumerics, allowed in group ids.
@@ -58,6 +82,18 @@ mod tests {
         );
         assert_eq!(first_unsafe("tests/$(id).py", PATH_EXTRA), Some('$'));
         assert_eq!(first_unsafe("tests/é.py", PATH_EXTRA), Some('é'));
+    }
+
+    #[test]
+    fn arguments_never_start_with_a_dash() {
+        assert_eq!(
+            as_argument("-kx/test_a.py::test_b"),
+            "./-kx/test_a.py::test_b"
+        );
+        assert_eq!(as_argument("tests/-kx/test_a.py"), "tests/-kx/test_a.py");
+        assert_eq!(as_argument("/abs/-x"), "/abs/-x");
+        assert_eq!(os_argument(std::ffi::OsStr::new("-c")), "./-c");
+        assert_eq!(os_argument(std::ffi::OsStr::new("a")), "a");
     }
 
     #[test]

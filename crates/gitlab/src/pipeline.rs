@@ -134,7 +134,7 @@ fn job(
         .map(|(index, entry)| {
             (
                 node_ids_variable(*index),
-                Node::str(entry.node_ids.join(" ")),
+                Node::str(entry.arguments().collect::<Vec<_>>().join(" ")),
             )
         })
         .collect();

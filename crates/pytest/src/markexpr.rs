@@ -33,9 +33,15 @@ enum Node {
     Ident(String),
     Call(String, Vec<(String, Value)>),
     Not(Box<Node>),
-    And(Box<Node>, Box<Node>),
-    Or(Box<Node>, Box<Node>),
+    /// `a and b and c`: flat, so a long chain is not a deep tree.
+    And(Vec<Node>),
+    Or(Vec<Node>),
 }
+
+/// Parentheses and `not`s nested deeper than this are an error, never a stack overflow.
+/// pytest's own parser recurses in Python, which stops at about 330 parentheses or 990 `not`s
+/// with a `RecursionError`: no expression pytest accepts is refused.
+const MAX_NESTING: usize = 1000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Value {
@@ -108,6 +114,8 @@ struct Scanner {
     input: Vec<char>,
     pos: usize,
     current: Token,
+    /// Parentheses and `not`s open around the current token.
+    nesting: usize,
 }
 
 impl Scanner {
@@ -115,6 +123,7 @@ impl Scanner {
         let mut s = Scanner {
             input: input.chars().collect(),
             pos: 0,
+            nesting: 0,
             current: Token {
                 kind: EOF,
                 value: String::new(),
@@ -208,28 +217,56 @@ impl Scanner {
 }
 
 fn expr(s: &mut Scanner) -> Result<Node, PErr> {
-    let mut ret = and_expr(s)?;
-    while s.accept(OR)?.is_some() {
-        ret = Node::Or(Box::new(ret), Box::new(and_expr(s)?));
+    let first = and_expr(s)?;
+    if s.current.kind != OR {
+        return Ok(first);
     }
-    Ok(ret)
+    let mut all = vec![first];
+    while s.accept(OR)?.is_some() {
+        all.push(and_expr(s)?);
+    }
+    Ok(Node::Or(all))
 }
 
 fn and_expr(s: &mut Scanner) -> Result<Node, PErr> {
-    let mut ret = not_expr(s)?;
-    while s.accept(AND)?.is_some() {
-        ret = Node::And(Box::new(ret), Box::new(not_expr(s)?));
+    let first = not_expr(s)?;
+    if s.current.kind != AND {
+        return Ok(first);
     }
-    Ok(ret)
+    let mut all = vec![first];
+    while s.accept(AND)?.is_some() {
+        all.push(not_expr(s)?);
+    }
+    Ok(Node::And(all))
+}
+
+/// One more level of parentheses or `not` at `token`, refused past [`MAX_NESTING`].
+fn nest(s: &mut Scanner, token: &Token) -> Result<(), PErr> {
+    s.nesting += 1;
+    if s.nesting > MAX_NESTING {
+        return Err((
+            token.pos + 1,
+            format!(
+                "nested too deeply: more than {MAX_NESTING} parentheses and `not`s around one \
+                 name (pytest stops with a RecursionError well before)"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn not_expr(s: &mut Scanner) -> Result<Node, PErr> {
-    if s.accept(NOT)?.is_some() {
-        return Ok(Node::Not(Box::new(not_expr(s)?)));
+    if let Some(token) = s.accept(NOT)? {
+        nest(s, &token)?;
+        let inner = not_expr(s)?;
+        s.nesting -= 1;
+        return Ok(Node::Not(Box::new(inner)));
     }
-    if s.accept(LPAREN)?.is_some() {
+    if let Some(token) = s.accept(LPAREN)? {
+        nest(s, &token)?;
         let ret = expr(s)?;
         s.expect(RPAREN)?;
+        s.nesting -= 1;
         return Ok(ret);
     }
     let Some(ident) = s.accept(IDENT)? else {
@@ -292,7 +329,7 @@ fn repeated_keyword(node: &Node) -> Option<&str> {
             .find(|(i, (k, _))| kw[i + 1..].iter().any(|(other, _)| other == k))
             .map(|(_, (k, _))| k.as_str()),
         Node::Not(a) => repeated_keyword(a),
-        Node::And(a, b) | Node::Or(a, b) => repeated_keyword(a).or_else(|| repeated_keyword(b)),
+        Node::And(all) | Node::Or(all) => all.iter().find_map(repeated_keyword),
     }
 }
 
@@ -379,8 +416,8 @@ fn eval(node: &Node, marks: &[Mark]) -> bool {
             })
         }),
         Node::Not(a) => !eval(a, marks),
-        Node::And(a, b) => eval(a, marks) && eval(b, marks),
-        Node::Or(a, b) => eval(a, marks) || eval(b, marks),
+        Node::And(all) => all.iter().all(|n| eval(n, marks)),
+        Node::Or(all) => all.iter().any(|n| eval(n, marks)),
     }
 }
 
@@ -449,6 +486,30 @@ mod tests {
                 other => panic!("{expr}: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn nesting_is_bounded_and_long_chains_are_flat() {
+        let deep = format!("{}x{}", "(".repeat(10_000), ")".repeat(10_000));
+        let err = error(&deep).to_string();
+        assert!(err.contains("nested too deeply"), "{err}");
+        assert!(err.contains("at column 1001:"), "{err}");
+        let nots = format!("{}x", "not ".repeat(30_000));
+        assert!(error(&nots).to_string().contains("nested too deeply"));
+        // Exactly the limit parses and evaluates (on a test thread's small stack).
+        let limit = format!(
+            "{}x{}",
+            "(".repeat(MAX_NESTING / 2),
+            ")".repeat(MAX_NESTING / 2)
+        );
+        let limit = format!("{}{limit}", "not ".repeat(MAX_NESTING / 2));
+        assert!(eval_with(&limit, &[]));
+        let chain = format!("{}y", "x or ".repeat(100_000));
+        assert!(eval_with(&chain, &[mark("y", &[])]));
+        assert!(!eval_with(&chain, &[mark("z", &[])]));
+        let chain = format!("{}y", "x and ".repeat(100_000));
+        assert!(!eval_with(&chain, &[mark("y", &[])]));
+        assert!(eval_with(&chain, &[mark("x", &[]), mark("y", &[])]));
     }
 
     #[test]

@@ -16,6 +16,24 @@ pub enum JunitError {
     Xml { position: u64, message: String },
     #[error("no <testsuite> element: is this a JUnit XML file (pytest --junitxml)?")]
     NoSuite,
+    #[error("{element} has time=\"{value}\": not a number of seconds (0 or more)")]
+    Time { element: String, value: String },
+}
+
+/// A `time` attribute: absent is 0; anything but a finite number, 0 or more, is an error
+/// (`inf`, `NaN`, `-3`), never silently 0.
+fn seconds_of(element: &BytesStart<'_>, what: impl FnOnce() -> String) -> Result<f64, JunitError> {
+    let Some(text) = attr(element, "time") else {
+        return Ok(0.0);
+    };
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|t| t.is_finite() && *t >= 0.0)
+        .ok_or_else(|| JunitError::Time {
+            element: what(),
+            value: text,
+        })
 }
 
 /// The job a JUnit file describes, named `job_name`. `is_file(rel)` says whether a
@@ -49,15 +67,13 @@ pub fn read_job(
         match element.name().into_inner() {
             "testsuite" => {
                 suites += 1;
-                seconds += attr(element, "time")
-                    .and_then(|t| t.parse().ok())
-                    .unwrap_or(0.0);
+                seconds += seconds_of(element, || "a <testsuite>".to_owned())?;
                 if start.is_none() {
                     start = attr(element, "timestamp").and_then(|t| parse_timestamp(&t));
                 }
             }
             "testcase" => {
-                tests.push(test_case(element, is_file));
+                tests.push(test_case(element, is_file)?);
                 open_case = !empty;
             }
             "failure" | "error" | "skipped" if open_case => {
@@ -105,21 +121,23 @@ fn attr(element: &BytesStart<'_>, name: &str) -> Option<String> {
     )
 }
 
-fn test_case(element: &BytesStart<'_>, is_file: &dyn Fn(&str) -> bool) -> TestTiming {
+fn test_case(
+    element: &BytesStart<'_>,
+    is_file: &dyn Fn(&str) -> bool,
+) -> Result<TestTiming, JunitError> {
     let classname = attr(element, "classname").unwrap_or_default();
     let name = attr(element, "name").unwrap_or_default();
     let file = attr(element, "file");
-    TestTiming {
-        node_id: node_id(&classname, &name, file.as_deref(), is_file),
+    let node_id = node_id(&classname, &name, file.as_deref(), is_file);
+    let call = seconds_of(element, || format!("test case `{node_id}`"))?;
+    Ok(TestTiming {
+        node_id,
         outcome: Outcome::Passed,
         start: None,
         setup: 0.0,
-        call: attr(element, "time")
-            .and_then(|t| t.parse::<f64>().ok())
-            .filter(|t| t.is_finite() && *t >= 0.0)
-            .unwrap_or(0.0),
+        call,
         teardown: 0.0,
-    }
+    })
 }
 
 /// `failure` fails a test; `error` (setup or teardown) wins over everything; `skipped` is an

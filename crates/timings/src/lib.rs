@@ -92,6 +92,56 @@ impl JobTiming {
     pub fn duration(&self) -> f64 {
         (self.end - self.start).max(0.0)
     }
+
+    /// The checks of [`Timings::from_json`], for a job read from another format (JUnit,
+    /// `.test_durations`): every time finite, not negative and under [`MAX_SECONDS`], the
+    /// tests' phases together too, and the end not before the start.
+    pub fn check_times(&self) -> Result<(), TimingsError> {
+        let bad = |what: String| {
+            Err(TimingsError::Invalid(format!(
+                "job `{}`: {what}",
+                self.job_name
+            )))
+        };
+        let fine = |t: f64| t.is_finite() && (0.0..MAX_SECONDS).contains(&t);
+        if !fine(self.start) || !fine(self.end) {
+            return bad(format!(
+                "start {:?} or end {:?} is not a time in seconds since the Unix epoch",
+                self.start, self.end
+            ));
+        }
+        if self.end < self.start {
+            return bad(format!(
+                "ends ({:?}) before it starts ({:?})",
+                self.end, self.start
+            ));
+        }
+        let mut sum = 0.0;
+        for test in &self.tests {
+            let phases = [
+                ("setup", test.setup),
+                ("call", test.call),
+                ("teardown", test.teardown),
+            ];
+            if let Some((phase, value)) = phases.iter().find(|(_, v)| !fine(*v)) {
+                return bad(format!(
+                    "`{}` has {phase} {value:?}: phases are seconds, 0 or more, under {MAX_SECONDS:e}",
+                    test.node_id
+                ));
+            }
+            if test.start.is_some_and(|s| !fine(s)) {
+                return bad(format!("`{}` has a start that is not a time", test.node_id));
+            }
+            sum += test.total();
+        }
+        if !fine(sum) {
+            return bad(format!(
+                "its tests take {sum:e} s together, more than {MAX_SECONDS:e} s (over 3,000 years): \
+                 not a measurement"
+            ));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -169,54 +219,13 @@ impl Timings {
     }
 
     /// Times a run can have: finite, not negative, a job ending after it starts, and under
-    /// [`MAX_SECONDS`]; anything else would turn every sum and chart into nonsense.
+    /// [`MAX_SECONDS`] (each, and a job's tests together); anything else would turn every sum
+    /// and chart into nonsense.
     fn check_times(&self) -> Result<(), TimingsError> {
-        let bad =
-            |job: &str, what: String| Err(TimingsError::Invalid(format!("job `{job}`: {what}")));
-        let fine = |t: f64| t.is_finite() && (0.0..MAX_SECONDS).contains(&t);
-        for job in &self.jobs {
-            if !fine(job.start) || !fine(job.end) {
-                return bad(
-                    &job.job_name,
-                    format!(
-                        "start {:?} or end {:?} is not a time in seconds since the Unix epoch",
-                        job.start, job.end
-                    ),
-                );
-            }
-            if job.end < job.start {
-                return bad(
-                    &job.job_name,
-                    format!("ends ({:?}) before it starts ({:?})", job.end, job.start),
-                );
-            }
-            for test in &job.tests {
-                let phases = [
-                    ("setup", test.setup),
-                    ("call", test.call),
-                    ("teardown", test.teardown),
-                ];
-                if let Some((phase, value)) = phases.iter().find(|(_, v)| !fine(*v)) {
-                    return bad(
-                        &job.job_name,
-                        format!(
-                            "`{}` has {phase} {value:?}: phases are seconds, 0 or more",
-                            test.node_id
-                        ),
-                    );
-                }
-                if test.start.is_some_and(|s| !fine(s)) {
-                    return bad(
-                        &job.job_name,
-                        format!("`{}` has a start that is not a time", test.node_id),
-                    );
-                }
-            }
-        }
-        Ok(())
+        self.jobs.iter().try_for_each(JobTiming::check_times)
     }
 
-    /// Reads and parses a timings file.
+    /// Reads and parses a timings file.    /// Reads and parses a timings file.
     pub fn read(path: &Path) -> Result<Self, TimingsError> {
         let text = std::fs::read_to_string(path).map_err(TimingsError::Io)?;
         Self::from_json(&text)

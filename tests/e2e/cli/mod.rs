@@ -1,6 +1,7 @@
 //! The command-line contract: exit codes, outputs, backends and error messages.
 
 mod bad_input;
+mod bounded;
 mod distribution;
 mod exit;
 mod fixtures;

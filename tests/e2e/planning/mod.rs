@@ -1,7 +1,8 @@
 //! `fanout report` and `fanout plan` on hand-made timings with known answers, and on JUnit XML
 //! written by a real pytest.
 
-mod plan;
+mod bad_timings;
+pub mod plan;
 mod plan_limits;
 mod report;
 mod round_trip;

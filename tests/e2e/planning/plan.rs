@@ -43,7 +43,7 @@ pub const MEASURED: &[(&str, f64, f64)] = &[
     ("tests/test_db.py::test_check", 0.5, 1.0),
 ];
 
-fn measured_project(pyproject: &str, test_file: &str) -> Project {
+pub fn measured_project(pyproject: &str, test_file: &str) -> Project {
     let p = Project::new();
     p.file("pyproject.toml", pyproject)
         .bytes("tests/test_db.py", test_file.as_bytes())

@@ -313,3 +313,72 @@ fn report_reads_junit_written_by_pytest() {
     );
     assert!(ids.contains(&"tests/test_api.py::test_ping"), "{ids:?}");
 }
+
+/// Job and file names that begin like mermaid statements (its gantt lexer tries its keywords
+/// first, case-insensitively) or hold bidirectional overrides render as text: each task line
+/// begins with a word joiner, which no keyword does, and overrides are shown, not applied.
+#[test]
+fn mermaid_reads_every_job_and_section_name_as_text() {
+    let names = [
+        "gantt",
+        "Section x",
+        "click y",
+        "2024-01-01 nightly",
+        "topAxis",
+        "title z",
+        "call f()",
+        "href \"u\"",
+        "dateFormat YYYY",
+        "excludes weekends",
+        "evil \u{202e}txt.exe",
+    ];
+    let tests: Vec<(String, f64, f64)> = names
+        .iter()
+        .map(|n| (format!("{n}.py::test_a"), 1.0, 2.0))
+        .collect();
+    let rows: Vec<[(&str, f64, f64); 1]> = tests
+        .iter()
+        .map(|(id, s, c)| [(id.as_str(), *s, *c)])
+        .collect();
+    let jobs: Vec<Job<'_>> = names
+        .iter()
+        .zip(&rows)
+        .map(|(name, row)| job(name, name, row))
+        .collect();
+    let p = Project::new();
+    p.file("timings.json", &timings(&jobs));
+    let out = p.run(&["report", "--timings", "timings.json", "--format", "github"]);
+    assert_eq!(out.code, 0, "{}", out.describe());
+    let chart = out
+        .stdout
+        .split("```mermaid\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a mermaid block");
+    let lines: Vec<&str> = chart.lines().collect();
+    assert_eq!(lines[0], "gantt", "{chart}");
+    assert!(lines[1].starts_with("    title Jobs: wall "), "{chart}");
+    assert_eq!(
+        lines[2..4],
+        ["    dateFormat x", "    axisFormat %H:%M:%S"],
+        "{chart}"
+    );
+    for line in &lines[4..] {
+        let statement = line.trim_start();
+        let text = statement.strip_prefix("section ").unwrap_or(statement);
+        assert!(
+            text.starts_with('\u{2060}'),
+            "{line:?} starts with a word joiner"
+        );
+        assert!(
+            !line.contains('\u{202e}'),
+            "{line:?}: the override is shown, not applied"
+        );
+    }
+    assert_eq!(
+        lines.len(),
+        4 + 2 * names.len(),
+        "a section and a task per job: {chart}"
+    );
+    assert!(chart.contains("evil \\u{202e}txt.exe"), "{chart}");
+}

@@ -1,6 +1,7 @@
 //! `fanout run` with the pinned pytest (and the oldest one supported): which tests each job
 //! ran, exit statuses, the timings file, a `-- COMMAND` launcher, and Ctrl-C.
 
+mod dash_paths;
 mod interrupt;
 mod timings;
 
