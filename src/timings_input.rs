@@ -105,7 +105,7 @@ fn refuse_repeats(sources: &Sources) -> Result<(), Failure> {
 }
 
 fn read(path: &Path, option: &str) -> Result<String, Failure> {
-    std::fs::read_to_string(path).map_err(|e| Failure::Input {
+    fanout_core::files::read_to_string(path).map_err(|e| Failure::Input {
         path: path.to_owned(),
         message: format!("cannot read {}: {e}", path.display()),
         hint: format!("check the path given to {option}"),

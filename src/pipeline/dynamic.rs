@@ -209,7 +209,7 @@ fn replace_file(
         .find(|f| f.rel == file)
         .map(|f| f.test_root.clone())
         .unwrap_or_default();
-    let source = std::fs::read_to_string(project.rootdir().join(&file)).ok();
+    let source = fanout_core::files::read_to_string(project.rootdir().join(&file)).ok();
     let (start, end) = file_range(&collected.tests, &file);
     let (mut tests, diagnostics) = items::test_items(
         &items::FileContext {

@@ -31,7 +31,7 @@ pub fn edits(
             }
         }
         let path = rootdir.join(rel);
-        let before = match std::fs::read_to_string(&path) {
+        let before = match fanout_core::files::read_to_string(&path) {
             Ok(text) => text,
             Err(e) => {
                 diagnostics.push(Diagnostic::error(

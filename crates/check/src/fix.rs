@@ -37,7 +37,7 @@ pub fn plan(config: &PytestConfig, missing: &[String]) -> Result<Option<FileEdit
     let lines: Vec<String> = missing.iter().map(|m| marker_line(m)).collect();
     let (path, before) = match &config.inifile {
         Some(p) => {
-            let bytes = std::fs::read(p).map_err(|e| {
+            let bytes = fanout_core::files::read(p).map_err(|e| {
                 format!(
                     "{}: cannot read the config file to fix it: {e}; check that it is readable",
                     p.display()

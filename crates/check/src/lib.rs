@@ -62,7 +62,7 @@ pub fn check(input: &CheckInput<'_>) -> Report {
 /// A config, conftest or requirements file with its line endings made `\n`: Python reads
 /// text files with universal newlines, so `\r\n` and a bare `\r` end a line too.
 pub(crate) fn read_text(path: &Path) -> Option<String> {
-    std::fs::read_to_string(path)
+    fanout_core::files::read_to_string(path)
         .ok()
         .map(|t| t.replace("\r\n", "\n").replace('\r', "\n"))
 }

@@ -130,7 +130,7 @@ fn too_many_jobs(input: &CheckInput<'_>) -> Option<Diagnostic> {
     }
     let (path, line, text) = match input.settings_file {
         Some(file) => {
-            let text = std::fs::read_to_string(file).unwrap_or_default();
+            let text = fanout_core::files::read_to_string(file).unwrap_or_default();
             let found = text
                 .lines()
                 .enumerate()

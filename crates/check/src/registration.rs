@@ -59,7 +59,7 @@ pub fn read_uses(files: &[(PathBuf, String)]) -> Vec<FileUses> {
             .iter()
             .filter_map(|(abs, rel)| {
                 // Unreadable and unparsable files are reported by collection.
-                let text = std::fs::read_to_string(abs).ok()?;
+                let text = fanout_core::files::read_to_string(abs).ok()?;
                 let uses = fanout_pytest::mark_uses(&text)?;
                 Some(FileUses {
                     rel: rel.clone(),

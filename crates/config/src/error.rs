@@ -167,7 +167,7 @@ impl ConfigError {
 /// Reads a config file as UTF-8 the way Python's `open(..., encoding="utf-8")` does: universal
 /// newlines (`\r\n` and `\r` become `\n`).
 pub(crate) fn read_text(path: &Path) -> Result<String, ConfigError> {
-    let bytes = std::fs::read(path).map_err(|source| ConfigError::Read {
+    let bytes = fanout_core::files::read(path).map_err(|source| ConfigError::Read {
         path: path.to_path_buf(),
         source,
     })?;

@@ -221,6 +221,7 @@ fn add_worktree(
     workdir: &Path,
     by_path: &mut BTreeMap<String, ChangedPath>,
 ) -> Result<(), DiffError> {
+    refuse_unreadable_excludes(repo, workdir)?;
     let status = repo
         .status(gix::progress::Discard)
         .map_err(|e| DiffError::Git(format!("cannot read the worktree status: {e}")))?
@@ -269,6 +270,37 @@ fn add_worktree(
         );
     }
     Ok(())
+}
+
+/// The status reads every `.gitignore` on its way, and one that is a FIFO would block it for
+/// ever: the ones git tracks, the top one and `info/exclude` are checked first, and one that is
+/// not a regular file is an error naming it.
+fn refuse_unreadable_excludes(repo: &gix::Repository, workdir: &Path) -> Result<(), DiffError> {
+    let mut candidates = vec![
+        workdir.join(".gitignore"),
+        repo.git_dir().join("info/exclude"),
+    ];
+    if let Ok(index) = repo.index_or_empty() {
+        candidates.extend(
+            index
+                .entries()
+                .iter()
+                .map(|e| e.path(&index))
+                .filter(|p| p.ends_with(b".gitignore"))
+                .map(|p| workdir.join(p.to_str_lossy().as_ref())),
+        );
+    }
+    match candidates
+        .iter()
+        .find(|f| std::fs::metadata(f).is_ok_and(|m| !m.is_file()))
+    {
+        Some(file) => Err(DiffError::Git(format!(
+            "{} is not a regular file, so the worktree's status cannot be read; make it a file \
+             or remove it",
+            file.display()
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// The text of a blob at the merge base: `Ok(None)` when it is not in the object database

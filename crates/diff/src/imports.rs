@@ -165,7 +165,7 @@ impl Collector {
 
 fn file_imports(tree: &Tree, file: &Path, roots: &[PathBuf]) -> FileImports {
     let mut out = FileImports::default();
-    let Ok(text) = std::fs::read_to_string(file) else {
+    let Ok(text) = fanout_core::files::read_to_string(file) else {
         out.unknown = Some("it cannot be read as UTF-8 text".into());
         return out;
     };

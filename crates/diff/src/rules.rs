@@ -381,7 +381,7 @@ pub fn select(
 fn files_naming(tree: &Tree, data_files: &[(String, String)]) -> Vec<Vec<PathBuf>> {
     let mut readers = vec![Vec::new(); data_files.len()];
     for file in &tree.python_files {
-        let Ok(text) = std::fs::read_to_string(file) else {
+        let Ok(text) = fanout_core::files::read_to_string(file) else {
             continue;
         };
         for ((name, _), found) in data_files.iter().zip(readers.iter_mut()) {
@@ -458,7 +458,7 @@ fn test_file_change(
         Some(Err(())) => return unsure("its old version is not UTF-8"),
         None => return unsure("its old version is not in this clone (a partial clone)"),
     };
-    let Ok(new) = std::fs::read_to_string(abs) else {
+    let Ok(new) = fanout_core::files::read_to_string(abs) else {
         return whole("it cannot be read");
     };
     match touched(&old, &new) {

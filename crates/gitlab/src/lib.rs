@@ -66,7 +66,7 @@ fn read_template(path: &str, options: &GitlabOptions) -> Result<String, BackendE
         key: "template-file".to_owned(),
         message,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = fanout_core::files::read_to_string(path).map_err(|e| {
         invalid(format!(
             "cannot read `{path}` (relative to the directory fanout runs in): {e}"
         ))

@@ -79,7 +79,7 @@ fn ignores_file(ignores: &Ignores, dir: &Path, file: &Path) -> bool {
 
 fn read_conftest(dir: &Path, rootdir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Ignores> {
     let path = dir.join("conftest.py");
-    let text = std::fs::read_to_string(&path).ok()?;
+    let text = fanout_core::files::read_to_string(&path).ok()?;
     if !text.contains("collect_ignore") {
         return None;
     }

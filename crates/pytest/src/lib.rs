@@ -421,7 +421,7 @@ fn doctest_item(file: &walk::TestFile, text: &str) -> Option<TestItem> {
 }
 
 fn read_source(path: &std::path::Path, rel: &str) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = fanout_core::files::read(path).map_err(|e| {
         Diagnostic::error(Code::IoError, rel, format!("cannot read this file: {e}"))
             .with_hint("check that the file exists and is readable")
     })?;

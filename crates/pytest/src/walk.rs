@@ -75,6 +75,24 @@ pub fn find_test_files(
             }
             continue;
         }
+        if rules.respect_gitignore {
+            // The walker reads every `.gitignore` on the way, and one that is a FIFO would
+            // block it for ever: refuse it, naming it, before the walk.
+            let blocked: Vec<PathBuf> = path
+                .ancestors()
+                .map(|dir| dir.join(".gitignore"))
+                .filter(|f| is_unreadable_ignore_file(f))
+                .collect();
+            if !blocked.is_empty() {
+                diagnostics.extend(
+                    blocked
+                        .iter()
+                        .map(|f| unreadable_ignore_file(f, rules.rootdir)),
+                );
+                continue;
+            }
+        }
+        let blocked_below: std::sync::Arc<std::sync::Mutex<Vec<PathBuf>>> = Default::default();
         let walker = ignore::WalkBuilder::new(path)
             .standard_filters(false)
             .git_ignore(rules.respect_gitignore)
@@ -87,6 +105,8 @@ pub fn find_test_files(
                 let ignore: Vec<PathBuf> = rules.ignore.to_vec();
                 let ignore_glob = rules.ignore_glob.to_vec();
                 let in_venv_ok = rules.collect_in_virtualenv;
+                let blocked_below = std::sync::Arc::clone(&blocked_below);
+                let respect_gitignore = rules.respect_gitignore;
                 move |entry| {
                     let p = entry.path();
                     if p == root {
@@ -100,9 +120,18 @@ pub fn find_test_files(
                     }
                     if entry.file_type().is_some_and(|t| t.is_dir()) {
                         let name = entry.file_name().to_string_lossy();
-                        return name != "__pycache__"
+                        let visited = name != "__pycache__"
                             && !norecurse.iter().any(|pat| fnmatch_ex(pat, &text))
                             && (in_venv_ok || !is_virtualenv(p));
+                        let ignore_file = p.join(".gitignore");
+                        if visited && respect_gitignore && is_unreadable_ignore_file(&ignore_file) {
+                            blocked_below
+                                .lock()
+                                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                                .push(ignore_file);
+                            return false;
+                        }
+                        return visited;
                     }
                     true
                 }
@@ -117,9 +146,22 @@ pub fn find_test_files(
                         }
                     }
                 }
+                Err(err) if is_dangling_link(&err) => {
+                    // pytest skips a symlink to nothing (`is_file()` and `is_dir()` are false).
+                }
                 Err(err) => diagnostics.push(walk_error(&err, rules.rootdir)),
             }
         }
+        let blocked = std::mem::take(
+            &mut *blocked_below
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        diagnostics.extend(
+            blocked
+                .iter()
+                .map(|f| unreadable_ignore_file(f, rules.rootdir)),
+        );
         if let (true, Some(tracked)) = (rules.respect_gitignore, rules.tracked) {
             for (abs, doctest) in tracked_but_ignored(path, tracked, rules) {
                 push(abs, doctest);
@@ -220,6 +262,45 @@ fn walk_error(err: &ignore::Error, rootdir: &Path) -> Diagnostic {
         )
         .with_hint("check the permissions of this path"),
     }
+}
+
+/// A `.gitignore` that exists but is no regular file (a FIFO): reading it would block.
+fn is_unreadable_ignore_file(file: &Path) -> bool {
+    std::fs::metadata(file).is_ok_and(|m| !m.is_file())
+}
+
+fn unreadable_ignore_file(file: &Path, rootdir: &Path) -> Diagnostic {
+    Diagnostic::error(
+        Code::IoError,
+        relative_to(file, rootdir),
+        "not a regular file, so fanout cannot read its patterns: the tests below it are not collected",
+    )
+    .with_hint("make it a file or remove it, or set `respect-gitignore = false` in [tool.fanout]")
+}
+
+/// A walk error for a symlink whose target does not exist.
+fn is_dangling_link(err: &ignore::Error) -> bool {
+    let mut inner = err;
+    let mut path = None;
+    loop {
+        match inner {
+            ignore::Error::WithPath { path: p, err } => {
+                path = Some(p);
+                inner = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                inner = err;
+            }
+            _ => break,
+        }
+    }
+    let not_found =
+        matches!(inner, ignore::Error::Io(e) if e.kind() == std::io::ErrorKind::NotFound);
+    not_found
+        && path.is_some_and(|p| {
+            std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink())
+                && std::fs::metadata(p).is_err()
+        })
 }
 
 /// pytest's `_in_venv`: a directory holding a virtual environment.

@@ -11,4 +11,5 @@ mod grouping;
 mod hijack;
 mod matrix;
 mod output;
+mod special_files;
 mod workflow;

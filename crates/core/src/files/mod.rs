@@ -12,6 +12,72 @@ use std::fs::{self, File, Metadata};
 use std::io::{self, ErrorKind, Write};
 use std::path::{Path, PathBuf};
 
+/// Reads a file of the user's: a regular file (or a symlink to one) whole. Anything else (a
+/// FIFO named `conftest.py`, a device) is an error of kind `InvalidInput` that says what it is,
+/// never a read that blocks: the file is opened without waiting for a writer, then checked.
+pub fn read(path: impl AsRef<Path>) -> io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let (file, len) = open_regular(path.as_ref())?;
+    // Sized from the one fstat already made; `Take` keeps `File`'s own read_to_end from
+    // asking the size again (the collection reads every test file through here).
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
+    file.take(u64::MAX).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// [`read`] as UTF-8 text.
+pub fn read_to_string(path: impl AsRef<Path>) -> io::Result<String> {
+    String::from_utf8(read(path)?)
+        .map_err(|_| io::Error::new(ErrorKind::InvalidData, "stream did not contain valid UTF-8"))
+}
+
+/// Whether `path` is a regular file, or a symlink to one, that could be read.
+pub fn is_regular(path: &Path) -> bool {
+    fs::metadata(path).is_ok_and(|m| m.is_file())
+}
+
+fn open_regular(path: &Path) -> io::Result<(File, u64)> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        // A FIFO opened for reading waits for a writer unless told not to; for a regular file
+        // the flag changes nothing.
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(io::Error::new(
+            ErrorKind::InvalidInput,
+            format!("not a regular file but {}", describe_kind(meta.file_type())),
+        ));
+    }
+    Ok((file, meta.len()))
+}
+
+fn describe_kind(kind: fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+    }
+    if kind.is_dir() {
+        "a directory"
+    } else {
+        "neither a file nor a directory"
+    }
+}
+
 /// Bytes gathered before each write of a streamed document: serializers write in small pieces.
 pub const OUTPUT_BUFFER: usize = 64 << 10;
 

@@ -131,3 +131,22 @@ fn a_diff_of_a_new_file_starts_from_dev_null() {
     let d = edit(Path::new("x"), Some("a\n"), "b\n").unified_diff();
     assert!(d.starts_with("--- a/f.py\n+++ b/f.py\n"), "{d}");
 }
+
+#[test]
+fn reading_a_fifo_is_an_error_at_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("conftest.py");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let err = read_to_string(&fifo).expect_err("not a file");
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(err.to_string().contains("a FIFO"), "{err}");
+    assert!(!is_regular(&fifo));
+    let err = read(dir.path()).expect_err("a directory");
+    assert!(err.to_string().contains("directory"), "{err}");
+    fs::write(dir.path().join("f"), "x").expect("write");
+    assert_eq!(read_to_string(dir.path().join("f")).expect("read"), "x");
+}

@@ -48,7 +48,7 @@ pub fn load_imported(
 /// A module imported for its names; one that cannot be read or parsed is left out (names
 /// from it are then unknown, and reported where they matter).
 pub fn read_module(path: &Path, rootdir: &Path) -> Option<ModuleSource> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = fanout_core::files::read_to_string(path).ok()?;
     let parsed = source::parse(&text).ok();
     Some(ModuleSource {
         abs: path.to_path_buf(),
