@@ -55,6 +55,13 @@ impl ImportGraph {
         }
     }
 
+    /// Whether some file of the tree imports `module` (statically, as the graph reads imports).
+    pub fn is_imported(&self, module: &Path) -> bool {
+        self.files
+            .values()
+            .any(|imports| imports.resolved.contains(module))
+    }
+
     /// Every file that depends on one of `changed`, directly or transitively, with the chain
     /// of imports that leads there (empty chain: it may depend on anything).
     pub fn dependents(

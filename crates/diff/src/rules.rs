@@ -119,7 +119,9 @@ pub fn select(
     // Modules the change deletes (or renames away): imports still resolve to them.
     let mut deleted_modules: Vec<PathBuf> = Vec::new();
     // Data files by file name, with what happened to them.
-    let mut data_files: Vec<(String, String)> = Vec::new();
+    let mut data_files: Vec<(Naming, String)> = Vec::new();
+    // Changed Python modules that are neither test files nor conftests (rootdir-relative).
+    let mut plain_modules: Vec<(PathBuf, String, String)> = Vec::new();
     // Directories whose `__init__.py` came or went: every module below is imported anew.
     let mut package_dirs: Vec<PathBuf> = Vec::new();
     for change in &changed.changes {
@@ -199,11 +201,13 @@ pub fn select(
                 ));
                 continue;
             }
-            if name == "__init__.py" && !matches!(event, Event::Modified(_)) {
-                targets.push((
-                    Target::Dir(parent.clone()),
-                    format!("{what}: an added or removed __init__.py changes how pytest imports the modules of its directory and below, and their node ids"),
-                ));
+            if name == "__init__.py" {
+                let why = if matches!(event, Event::Modified(_)) {
+                    "pytest runs a package's __init__.py when it imports any module of its directory and below"
+                } else {
+                    "an added or removed __init__.py changes how pytest imports the modules of its directory and below, and their node ids"
+                };
+                targets.push((Target::Dir(parent.clone()), format!("{what}: {why}")));
                 package_dirs.push(parent);
                 modules.insert(abs);
             } else if name == "conftest.py" {
@@ -237,10 +241,11 @@ pub fn select(
                 if matches!(event, Event::Deleted) {
                     deleted_modules.push(abs.clone());
                 }
+                plain_modules.push((abs.clone(), rel.clone(), what.clone()));
                 modules.insert(abs);
             } else {
                 targets.push((Target::Dir(parent), format!("{what}: a data file in the test tree affects the tests in its directory and below")));
-                data_files.push((name.to_owned(), what.clone()));
+                data_files.push((Naming::file(name), what.clone()));
             }
         }
     }
@@ -269,14 +274,31 @@ pub fn select(
         .iter()
         .any(|(t, _)| matches!(t, Target::Everything | Target::Unsure(_)));
     let mut tree = None;
+    let mut graph = None;
+    if !plain_modules.is_empty() && !everything {
+        // A module no file imports is loaded some other way (importlib, a subprocess, a path
+        // in a string): the rule of data files, by its file name and its dotted names.
+        let walked = tree
+            .get_or_insert_with(|| Tree::walk(project.test_roots).with_deleted(&deleted_modules));
+        let graph = graph.get_or_insert_with(|| ImportGraph::build(walked, project.rootdir));
+        for (abs, rel, what) in &plain_modules {
+            if !graph.is_imported(abs) {
+                data_files.push((
+                    Naming::module(rel),
+                    format!("{what}: no module imports it, so it is loaded by name (importlib, a subprocess)"),
+                ));
+            }
+        }
+    }
     if !data_files.is_empty() && !everything {
         let walked = tree
             .get_or_insert_with(|| Tree::walk(project.test_roots).with_deleted(&deleted_modules));
-        for ((name, what), readers) in data_files.iter().zip(files_naming(walked, &data_files)) {
+        for ((naming, what), readers) in data_files.iter().zip(files_naming(walked, &data_files)) {
+            let name = naming.shown();
             if readers.is_empty() {
                 targets.push((
                     Target::Everything,
-                    format!("{what}: no Python file of the test tree names `{name}`, so any test may read it"),
+                    format!("{what}: no string in a Python file of the test tree names `{name}`, so any test may read it"),
                 ));
             }
             for reader in readers {
@@ -307,7 +329,7 @@ pub fn select(
                 .filter(|file| package_dirs.iter().any(|dir| file.starts_with(dir)))
                 .cloned(),
         );
-        let graph = ImportGraph::build(tree, project.rootdir);
+        let graph = graph.get_or_insert_with(|| ImportGraph::build(tree, project.rootdir));
         for (file, (chain, unknown)) in graph.dependents(&modules) {
             let rel = file
                 .strip_prefix(project.rootdir)
@@ -375,18 +397,86 @@ pub fn select(
     Ok(selection)
 }
 
-/// For each data file (by name), the Python files of the tree whose text holds its name (as a
-/// string literal opening it would): a plain substring search, so it errs towards more. Each
-/// file is read once.
-fn files_naming(tree: &Tree, data_files: &[(String, String)]) -> Vec<Vec<PathBuf>> {
-    let mut readers = vec![Vec::new(); data_files.len()];
+/// How a file is named in a Python file's strings: a data file by its file name anywhere in a
+/// string (`open("data/users.json")`), a module also by a dotted name as a whole string
+/// (`importlib.import_module("tests.helpers.deploy")`).
+struct Naming {
+    /// Found anywhere in a string literal.
+    within: String,
+    /// A string literal that is exactly one of these.
+    whole: Vec<String>,
+}
+
+impl Naming {
+    fn file(name: &str) -> Self {
+        Naming {
+            within: name.to_owned(),
+            whole: Vec::new(),
+        }
+    }
+
+    /// `tests/helpers/deploy.py`: `deploy.py` anywhere, or `tests.helpers.deploy`,
+    /// `helpers.deploy` or `deploy` as a whole string.
+    fn module(rel: &str) -> Self {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        let dotted: Vec<&str> = rel.trim_end_matches(".py").split('/').collect();
+        Naming {
+            within: name.to_owned(),
+            whole: (0..dotted.len()).map(|i| dotted[i..].join(".")).collect(),
+        }
+    }
+
+    fn shown(&self) -> &str {
+        &self.within
+    }
+
+    fn in_string(&self, token_text: &str) -> bool {
+        token_text.contains(self.within.as_str())
+            || self.whole.iter().any(|w| {
+                ['"', '\''].iter().any(|q| {
+                    token_text.ends_with(&format!("{q}{w}{q}")) && token_text.len() > w.len() + 1
+                })
+            })
+    }
+
+    /// A cheap test before the parse: the text holds the name at all.
+    fn in_text(&self, text: &str) -> bool {
+        text.contains(self.within.as_str()) || self.whole.iter().any(|w| text.contains(w.as_str()))
+    }
+}
+
+/// For each named file, the Python files of the tree that name it in a string (a name in a
+/// comment does not count). A file that does not parse counts when its text holds the name:
+/// it errs towards more. Each file is read and parsed once, only when it holds a name.
+fn files_naming(tree: &Tree, named: &[(Naming, String)]) -> Vec<Vec<PathBuf>> {
+    use ruff_python_ast::token::TokenKind;
+    use ruff_text_size::Ranged as _;
+    let mut readers = vec![Vec::new(); named.len()];
     for file in &tree.python_files {
         let Ok(text) = fanout_core::files::read_to_string(file) else {
             continue;
         };
-        for ((name, _), found) in data_files.iter().zip(readers.iter_mut()) {
-            if text.contains(name.as_str()) {
-                found.push(file.clone());
+        let candidates: Vec<usize> = (0..named.len())
+            .filter(|&i| named[i].0.in_text(&text))
+            .collect();
+        if candidates.is_empty() {
+            continue;
+        }
+        let parsed =
+            fanout_pytest::source::with_parse_stack(|| fanout_pytest::source::parse(&text).ok())
+                .flatten();
+        for i in candidates {
+            let found = match &parsed {
+                None => true,
+                Some(parsed) => parsed.tokens().iter().any(|token| {
+                    matches!(
+                        token.kind(),
+                        TokenKind::String | TokenKind::FStringMiddle | TokenKind::TStringMiddle
+                    ) && named[i].0.in_string(&text[token.range()])
+                }),
+            };
+            if found {
+                readers[i].push(file.clone());
             }
         }
     }

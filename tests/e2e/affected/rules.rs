@@ -153,6 +153,12 @@ fn an_unresolvable_import_into_the_tree_depends_on_every_module() {
         "import pytest\n",
         "import pytest\nimport helpers.gone\n",
     );
+    // No import resolves to the new module, so it is also looked for by name (test_b names it).
+    repo.replace(
+        "tests/api/test_b.py",
+        "DATA = ",
+        "OTHER = \"helpers/other.py\"\nDATA = ",
+    );
     repo.commit_all("base change");
     repo.git(&["checkout", "-q", "-b", "second"]);
     repo.write("tests/helpers/other.py", "Z = 1\n");
@@ -160,9 +166,19 @@ fn an_unresolvable_import_into_the_tree_depends_on_every_module() {
     let out = repo.affected(&["--base", "feature", "--no-include-worktree"]);
     assert_eq!(
         selected(&out),
-        jobs(&["tests/test_a.py group 1", "tests/test_a.py group 2"]),
+        jobs(&[
+            "tests/test_a.py group 1",
+            "tests/test_a.py group 2",
+            "tests/api/test_b.py group 1"
+        ]),
         "{}",
         out.describe()
+    );
+    assert!(
+        out.stdout
+            .contains("may import any module of the test tree"),
+        "{}",
+        out.stdout
     );
 }
 
@@ -214,7 +230,7 @@ fn a_data_file_selects_the_files_that_name_it_anywhere_and_everything_when_none_
     assert_eq!(selected(&out), None, "{}", out.describe());
     assert!(
         out.stdout
-            .contains("no Python file of the test tree names `unnamed.csv`"),
+            .contains("no string in a Python file of the test tree names `unnamed.csv`"),
         "{}",
         out.stdout
     );
@@ -577,5 +593,93 @@ fn resolve_dynamic_lets_pytest_read_the_groups_a_change_selects() {
         ]),
         "{}",
         out.describe()
+    );
+}
+
+/// pytest runs a package's `__init__.py` whenever it imports a module below it: an edit of one
+/// selects every test module there, though none imports the package by name.
+#[test]
+fn editing_a_packages_init_selects_every_test_module_below_it() {
+    let repo = Repo::new();
+    repo.write("tests/db/__init__.py", "");
+    repo.commit_all("db is a package");
+    repo.git(&["branch", "-q", "-f", "main"]);
+    repo.write(
+        "tests/db/__init__.py",
+        "import os\nos.environ['DB'] = '1'\n",
+    );
+    repo.commit_all("the package sets up the database");
+    let out = checked(&repo);
+    assert_eq!(
+        selected(&out),
+        jobs(&["tests/db/test_db.py group 3"]),
+        "{}",
+        out.describe()
+    );
+    assert!(
+        out.stdout
+            .contains("pytest runs a package's __init__.py when it imports any module of its directory and below"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// A module no file imports (run by a subprocess, loaded with importlib) is selected as a data
+/// file is: by the files whose strings name it, else everything; a comment does not count.
+#[test]
+fn a_module_nobody_imports_selects_the_tests_that_name_it() {
+    let repo = Repo::new();
+    repo.write("tests/scripts/deploy.py", "print('deploying')\n");
+    repo.write("tests/tools/loader.py", "LOADED = True\n");
+    repo.replace(
+        "tests/db/test_db.py",
+        "import pytest\n",
+        "import subprocess, sys\nimport pytest\n\nDEPLOY = [sys.executable, \"tests/scripts/deploy.py\"]\n",
+    );
+    repo.replace(
+        "tests/test_a.py",
+        "import pytest\n",
+        "import importlib\nimport pytest\n\n# deploy.py is run by test_db\nLOADER = importlib.import_module(\"tools.loader\")\n",
+    );
+    repo.commit_all("scripts and tools loaded by name");
+    repo.git(&["branch", "-q", "-f", "main"]);
+    repo.write("tests/scripts/deploy.py", "print('deploying again')\n");
+    repo.commit_all("change the script");
+    let out = checked(&repo);
+    assert_eq!(
+        selected(&out),
+        jobs(&["tests/db/test_db.py group 3"]),
+        "the comment in test_a.py does not name it: {}",
+        out.describe()
+    );
+    assert!(
+        out.stdout.contains("no module imports it")
+            && out.stdout.contains("tests/db/test_db.py names `deploy.py`"),
+        "{}",
+        out.stdout
+    );
+
+    repo.git(&["branch", "-q", "-f", "main"]);
+    repo.write("tests/tools/loader.py", "LOADED = 2\n");
+    repo.commit_all("change the loaded module");
+    let out = checked(&repo);
+    assert_eq!(
+        selected(&out),
+        jobs(&["tests/test_a.py group 1", "tests/test_a.py group 2"]),
+        "{}",
+        out.describe()
+    );
+
+    // Named nowhere: any test may load it.
+    repo.git(&["branch", "-q", "-f", "main"]);
+    repo.write("tests/tools/orphan.py", "X = 1\n");
+    repo.commit_all("a module nobody names");
+    let out = checked(&repo);
+    assert_eq!(selected(&out), None, "{}", out.describe());
+    assert!(
+        out.stdout
+            .contains("no string in a Python file of the test tree names `orphan.py`"),
+        "{}",
+        out.stdout
     );
 }
