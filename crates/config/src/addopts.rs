@@ -115,6 +115,10 @@ pub(crate) struct Addopts {
     pub overrides: Vec<String>,
     /// `--deselect` node id prefixes.
     pub deselect: Vec<String>,
+    /// The last `-c`/`--config-file` value: only `PYTEST_ADDOPTS` can choose the config file.
+    pub config_file: Option<String>,
+    /// The last `--rootdir` value.
+    pub rootdir: Option<String>,
     /// The last `-k` expression, which fanout does not model.
     pub keyword: Option<String>,
     /// The last `--import-mode` value.
@@ -161,6 +165,8 @@ impl Addopts {
             ("--ignore-glob", Some(v)) => self.ignore_glob.push(v),
             ("-m", Some(v)) => self.markexpr = Some(v),
             ("--deselect", Some(v)) => self.deselect.push(v),
+            ("-c" | "--config-file", Some(v)) => self.config_file = Some(v),
+            ("--rootdir", Some(v)) => self.rootdir = Some(v),
             ("-k", Some(v)) => self.keyword = Some(v),
             ("--import-mode", Some(v)) => self.import_mode = Some(v),
             ("-o" | "--override-ini", Some(v)) => self.overrides.push(v),

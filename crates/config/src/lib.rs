@@ -116,7 +116,11 @@ pub fn discover(
 ) -> Result<PytestConfig, ConfigError> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
     let invocation_dir = paths::abspath(&cwd, invocation_dir);
-    let mut setup = discovery::determine_setup(&invocation_dir, args, overrides)?;
+    let (overrides, env_paths) = with_env_addopts(overrides)?;
+    let overrides = &overrides;
+    // pytest finds the rootdir from the paths on its command line, `PYTEST_ADDOPTS`'s first.
+    let setup_args: Vec<PathBuf> = env_paths.into_iter().chain(args.iter().cloned()).collect();
+    let mut setup = discovery::determine_setup(&invocation_dir, &setup_args, overrides)?;
     let (ini, addopts_args, pyargs) = settings::ini_values(
         &mut setup.config,
         setup.inifile.as_deref(),
@@ -142,6 +146,38 @@ pub fn discover(
         collect_paths,
         args_source,
     })
+}
+
+/// pytest reads `PYTEST_ADDOPTS` before it looks for the config file, so a `-c FILE` or
+/// `--rootdir DIR` there chooses them, and its paths count where the rootdir is; fanout's own
+/// `-c` and `--rootdir` come after it on pytest's command line, and win. Returns the
+/// overrides and the variable's paths.
+fn with_env_addopts(overrides: &Overrides) -> Result<(Overrides, Vec<PathBuf>), ConfigError> {
+    let Some(env) = overrides
+        .vars
+        .get("PYTEST_ADDOPTS")
+        .filter(|e| !e.trim().is_empty())
+    else {
+        return Ok((overrides.clone(), Vec::new()));
+    };
+    let at = error::Location::file(Path::new("PYTEST_ADDOPTS"));
+    let invalid = |why: String| {
+        ConfigError::invalid(
+            at.clone(),
+            format!("PYTEST_ADDOPTS: {why}"),
+            "fix the PYTEST_ADDOPTS environment variable",
+        )
+    };
+    let words = python::shlex_split(env).map_err(|why| invalid(why.into()))?;
+    let parsed = addopts::Addopts::parse(&words).map_err(invalid)?;
+    let mut out = overrides.clone();
+    if out.inifile.is_none() {
+        out.inifile = parsed.config_file.map(PathBuf::from);
+    }
+    if out.rootdir.is_none() {
+        out.rootdir = parsed.rootdir.map(PathBuf::from);
+    }
+    Ok((out, parsed.positional.iter().map(PathBuf::from).collect()))
 }
 
 /// pytest's `Config._decide_args`.

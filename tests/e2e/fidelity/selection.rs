@@ -247,3 +247,51 @@ fn pytest_item_ids(p: &Project, args: &[&str]) -> Vec<String> {
     ids.sort();
     ids
 }
+
+/// `-c FILE` and `--rootdir DIR` in `PYTEST_ADDOPTS` choose pytest's config and rootdir (pytest
+/// reads the variable before it looks for them): the tests only that config collects get jobs.
+#[test]
+fn config_and_rootdir_from_pytest_addopts_are_pytests() {
+    let p = crate::e2e::project::Project::new();
+    p.file("pytest.ini", "[pytest]\ntestpaths = tests\n")
+        .file(
+            "pytest-ci.ini",
+            "[pytest]\npython_files = check_*.py\nmarkers =\n    group(id): the CI job\n",
+        )
+        .file(
+            "tests/test_a.py",
+            "import pytest\n\n@pytest.mark.group(1)\ndef test_a():\n    pass\n",
+        )
+        .file(
+            "tests/check_b.py",
+            "import pytest\n\n@pytest.mark.group(2)\ndef test_b():\n    pass\n",
+        );
+    for env in [
+        "-c pytest-ci.ini",
+        "--config-file=pytest-ci.ini tests",
+        "-c ci/../pytest-ci.ini --rootdir tests tests",
+        "--rootdir=tests",
+    ] {
+        let mut command = p.command_in("", &["collect", "--format", "json"]);
+        command.env("PYTEST_ADDOPTS", env);
+        let out = crate::e2e::project::run(command);
+        assert!(out.code <= 1, "{env:?}: {}", out.describe());
+        let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+        let mut ours: Vec<&str> = crate::e2e::project::node_ids(&doc);
+        let oracle =
+            crate::support::pytest_oracle::pytest_collect_with_addopts(&p.path(), &[], Some(env));
+        let mut theirs = oracle.node_ids();
+        ours.sort_unstable();
+        theirs.sort_unstable();
+        assert_eq!(
+            ours, theirs,
+            "PYTEST_ADDOPTS={env:?} (left fanout, right pytest)"
+        );
+        assert!(!theirs.is_empty(), "{env:?}");
+        assert_eq!(
+            doc["rootdir"].as_str().map(std::path::PathBuf::from),
+            Some(oracle.rootdir.clone()),
+            "{env:?}"
+        );
+    }
+}
