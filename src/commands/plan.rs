@@ -99,6 +99,16 @@ pub fn run(args: &PlanArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
         cx.report(std::slice::from_ref(&d), paint)?;
         return Ok(ExitStatus::Error);
     }
+    // Files a test of which cannot be rewritten: left as they are.
+    let left: Vec<&str> = {
+        let mut left: Vec<&str> = diagnostics
+            .iter()
+            .filter(|d| d.code == Code::NotRewritten)
+            .map(|d| d.path.as_str())
+            .collect();
+        left.dedup();
+        left
+    };
     if args.write {
         // Every file is checked before any is written: a refused file leaves the others as
         // they are too, never a plan half applied.
@@ -133,15 +143,31 @@ pub fn run(args: &PlanArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
             return cx.fail(last, paint);
         }
         let written: Vec<&str> = file_edits.iter().map(|e| e.rel.as_str()).collect();
-        let message = if written.is_empty() {
-            "the group marks already match the plan".to_owned()
-        } else {
-            format!(
+        if !written.is_empty() {
+            let message = format!(
                 "group marks written in {}; `fanout check` verifies them (`fanout check --fix` registers the `group` marker if pytest does not know it)",
                 written.join(", ")
-            )
-        };
-        human::line(&mut cx.streams.err, "plan:", &message, paint)?;
+            );
+            human::line(&mut cx.streams.err, "plan:", &message, paint)?;
+        }
+        if !left.is_empty() {
+            let message = format!(
+                "not written: {} (a test there cannot be rewritten, see the warnings above): set those groups by hand, or move the tests where `plan` can edit them, then plan again",
+                left.join(", ")
+            );
+            human::line(&mut cx.streams.err, "plan:", &message, paint)?;
+        } else if written.is_empty() {
+            human::line(
+                &mut cx.streams.err,
+                "plan:",
+                "the group marks already match the plan",
+                paint,
+            )?;
+        }
+    }
+    if !left.is_empty() && (args.write || args.diff) {
+        // The plan cannot be written whole: never a success that leaves the files mixed.
+        return Ok(ExitStatus::Findings);
     }
     Ok(if args.diff && !file_edits.is_empty() {
         ExitStatus::Findings

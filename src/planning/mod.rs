@@ -26,6 +26,9 @@ pub struct PreparedFile {
     pub current: Cost,
     /// Each unit's name inside the file (`test_a`, `TestB::test_c`), for the edits.
     pub names: Vec<String>,
+    /// Each unit's group as collected now: `Some(Some(n))` for an int id, `Some(None)` for
+    /// another id, `None` when it has none.
+    pub groups_now: Vec<Option<Option<i64>>>,
     /// Units with no timing (new, skipped or deselected tests): cost 0.
     pub unmeasured: usize,
 }
@@ -47,6 +50,7 @@ pub fn prepare(
 ) -> Prepared {
     // Functions in collection order, grouped by file.
     let mut order: HashMap<&str, usize> = HashMap::new();
+    let mut group_now: HashMap<&str, Option<Option<i64>>> = HashMap::new();
     let mut by_file: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     let mut file_order: Vec<&str> = Vec::new();
     for test in tests {
@@ -55,6 +59,7 @@ pub fn prepare(
             continue;
         }
         order.insert(function, order.len());
+        group_now.insert(function, test.group.as_ref().map(|g| g.as_int()));
         let units = by_file.entry(test.path.as_str()).or_insert_with(|| {
             file_order.push(test.path.as_str());
             Vec::new()
@@ -119,6 +124,10 @@ pub fn prepare(
                 })
                 .collect(),
             unmeasured: units.iter().filter(|u| !costs.contains_key(*u)).count(),
+            groups_now: units
+                .iter()
+                .map(|u| group_now.get(u).copied().flatten())
+                .collect(),
         });
     }
     let mut unmatched: Vec<String> = timings

@@ -238,17 +238,22 @@ pub fn build(tests: &[TestItem], options: MatrixOptions<'_>) -> (Matrix, Vec<Dia
                 Some(id) => format!("{below} | group {id}"),
                 None => below.clone(),
             };
+            let ids = if whole_file {
+                vec![members[0].path.clone()]
+            } else {
+                node_ids(&members)
+            };
+            if let Some(d) = unsafe_node_id(path, &ids, &members) {
+                diagnostics.push(d);
+                continue;
+            }
             entries.push(MatrixEntry {
                 path_to_test_file: path.to_owned(),
                 group_id: group.map(ToString::to_string),
                 group_number: group.and_then(GroupId::as_int),
                 artifact_group_id: artifact_safe(&job_name),
                 job_name,
-                node_ids: if whole_file {
-                    vec![members[0].path.clone()]
-                } else {
-                    node_ids(&members)
-                },
+                node_ids: ids,
                 runner,
             });
         }
@@ -260,6 +265,37 @@ pub fn build(tests: &[TestItem], options: MatrixOptions<'_>) -> (Matrix, Vec<Dia
     distinct_artifact_ids(&mut entries);
     (Matrix { entries }, diagnostics)
 }
+
+/// A node id of the job that a CI shell line would change (`pytest $NODE_IDS`: word splitting,
+/// globbing, `$` expansion by the shell or GitLab): its path is checked already, so this is a
+/// parametrize case id (`test_x[a b]`, `[$CI_JOB_TOKEN]`) or a non-ASCII name. Brackets are
+/// allowed: every case id has them, and a bracket glob that matches no file stays as written.
+fn unsafe_node_id(path: &str, ids: &[SharedStr], members: &[&TestItem]) -> Option<Diagnostic> {
+    ids.iter().find_map(|id| {
+        let after_path = id.strip_prefix(path).unwrap_or(id);
+        let c = shell_safety::first_unsafe(after_path, NODE_ID_EXTRA)?;
+        let test = members
+            .iter()
+            .find(|t| id.starts_with(t.function_node_id()))
+            .unwrap_or(&members[0]);
+        Some(
+            Diagnostic::error(
+                Code::UnsafePath,
+                path,
+                format!(
+                    "node id `{id}` is unsafe in a CI shell line (`pytest $NODE_IDS`): {}; its job would run other tests or none",
+                    shell_safety::describe(c)
+                ),
+            )
+            .at(test.line, 1)
+            .with_source_line(&*test.def_line)
+            .with_hint("give the case a shell-safe id, `pytest.param(..., id=\"large-db\")` or `ids=[...]` (letters, digits and `_ . - + @ , =`), or put all its cases in one group so the job names the function"),
+        )
+    })
+}
+
+/// Characters, besides ASCII alphanumerics, allowed in a node id after its path.
+const NODE_ID_EXTRA: &str = "_.-/+@,=:[]";
 
 /// Two jobs with one name (`group(1)` and `group("1")`, or one file name under two test
 /// paths) would be one row in CI and overwrite each other's artifacts: refuse, naming both.

@@ -89,3 +89,62 @@ proptest! {
         let _ = collect_text(&text);
     }
 }
+
+/// Assignments over the names the fragments define (and one they do not).
+fn assignments() -> impl Strategy<Value = crate::group_edit::Assignments> {
+    const NAMES: &[&str] = &[
+        "test_a",
+        "test_b",
+        "test_e",
+        "TestC::test_m",
+        "Base::test_n",
+        "TestC::test_n",
+        "test_missing",
+    ];
+    prop::collection::btree_map(
+        prop::sample::select(NAMES).prop_map(str::to_owned),
+        prop::option::of(1i64..4),
+        0..NAMES.len(),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// The rewriter never panics; what it writes parses, and writing it again changes nothing;
+    /// every assignment is applied or reported.
+    #[test]
+    fn the_rewriter_is_total_and_idempotent(text in source(), groups in assignments()) {
+        rewrite_checks(&text, &groups)?;
+    }
+
+    #[test]
+    fn the_rewriter_survives_mutated_sources(text in mutated(), groups in assignments()) {
+        rewrite_checks(&text, &groups)?;
+    }
+}
+
+fn rewrite_checks(
+    text: &str,
+    groups: &crate::group_edit::Assignments,
+) -> Result<(), TestCaseError> {
+    let Ok(first) = crate::group_edit::edit_group_marks(text, groups) else {
+        return Ok(());
+    };
+    prop_assert!(
+        crate::source::parse(&first.text).is_ok(),
+        "the edit does not parse:\n{}",
+        first.text
+    );
+    let second = crate::group_edit::edit_group_marks(&first.text, groups)
+        .map_err(|e| TestCaseError::fail(format!("the edit does not parse: {e}")))?;
+    prop_assert_eq!(&second.text, &first.text, "not idempotent");
+    if groups.contains_key("test_missing") {
+        prop_assert!(
+            first.skipped.iter().any(|s| s.function == "test_missing"),
+            "an assignment was dropped: {:?}",
+            first.skipped
+        );
+    }
+    Ok(())
+}

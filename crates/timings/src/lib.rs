@@ -254,6 +254,9 @@ pub enum TimingsError {
 }
 
 #[cfg(test)]
+mod proptests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -274,3 +274,104 @@ fn backend_options_a_backend_does_not_have_are_refused() {
         );
     }
 }
+
+/// Case ids that `pytest $NODE_IDS` would split, expand or glob: the job is refused, naming the
+/// id and how to fix it; a function whose cases share one job is named whole, so its odd case
+/// ids never reach the shell; safe case ids pass through the shell unchanged.
+#[test]
+fn case_ids_follow_the_shell_safety_policy() {
+    for (case_id, c) in [
+        ("a b", "' '"),
+        ("$CI_JOB_TOKEN", "'$'"),
+        ("*", "'*'"),
+        ("a;b", "';'"),
+    ] {
+        let p = Project::new();
+        p.file(
+            "tests/test_p.py",
+            &format!(
+                r#"
+                import pytest
+
+                @pytest.mark.parametrize("x", [
+                    pytest.param(1, id={case_id:?}, marks=pytest.mark.group(1)),
+                    pytest.param(2, id="two", marks=pytest.mark.group(2)),
+                ])
+                def test_x(x):
+                    pass
+                "#
+            ),
+        );
+        let out = p.run(&["matrix", "--backend", "json"]);
+        assert_eq!(out.code, 1, "{case_id}: {}", out.describe());
+        assert!(
+            out.stderr.contains(&format!(
+                "node id `tests/test_p.py::test_x[{case_id}]` is unsafe in a CI shell line (`pytest $NODE_IDS`): {c}"
+            )),
+            "{case_id}: {}",
+            out.describe()
+        );
+        assert!(
+            out.stderr.contains("pytest.param(..., id="),
+            "{}",
+            out.stderr
+        );
+
+        // One group for both cases: the job names the function, nothing unsafe is written.
+        p.file(
+            "tests/test_p.py",
+            &format!(
+                r#"
+                import pytest
+
+                @pytest.mark.group(1)
+                @pytest.mark.parametrize("x", [pytest.param(1, id={case_id:?}), 2])
+                def test_x(x):
+                    pass
+                "#
+            ),
+        );
+        let doc = matrix_json(&p, &[]);
+        assert_eq!(
+            doc["groups"][0]["node_ids"],
+            serde_json::json!(["tests/test_p.py"]),
+            "{case_id}"
+        );
+    }
+    // Safe case ids survive the shell's word splitting and globbing unchanged.
+    let p = Project::new();
+    p.file(
+        "tests/test_p.py",
+        r#"
+        import pytest
+
+        @pytest.mark.parametrize("x", [
+            pytest.param(1, id="large-db", marks=pytest.mark.group(1)),
+            pytest.param(2, id="small_db.v2", marks=pytest.mark.group(2)),
+        ])
+        def test_x(x):
+            pass
+        "#,
+    );
+    let doc = matrix_json(&p, &[]);
+    for group in doc["groups"].as_array().expect("groups") {
+        let ids: Vec<&str> = group["node_ids"]
+            .as_array()
+            .expect("ids")
+            .iter()
+            .map(|v| v.as_str().expect("str"))
+            .collect();
+        let echoed = std::process::Command::new("sh")
+            .args(["-c", "printf '%s\\n' $NODE_IDS"])
+            .env("NODE_IDS", ids.join(" "))
+            .current_dir(p.path())
+            .output()
+            .expect("sh");
+        assert_eq!(
+            String::from_utf8_lossy(&echoed.stdout)
+                .lines()
+                .collect::<Vec<_>>(),
+            ids
+        );
+    }
+}

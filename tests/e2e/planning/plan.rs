@@ -250,9 +250,15 @@ fn class_groups_are_reported_not_rewritten() {
                 ],
             )]),
         );
+    // The plan cannot be written whole: the file is left as it is and the command fails.
     let out = p.run(&["plan", "--timings", "timings.json", "--write"]);
-    assert_eq!(out.code, 0, "{}", out.describe());
+    assert_eq!(out.code, 1, "{}", out.describe());
     assert!(out.stderr.contains("warning[not-rewritten]: `TestDb::test_scale` not rewritten: its group comes from the class group mark"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("plan: not written: tests/test_db.py"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(
         std::fs::read_to_string(p.join("tests/test_db.py"))
             .ok()

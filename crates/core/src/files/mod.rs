@@ -100,7 +100,11 @@ impl FileEdit {
             Some(_) => format!("a/{}", self.rel),
             None => "/dev/null".to_owned(),
         };
-        similar::TextDiff::from_lines(self.before.as_deref().unwrap_or(""), &self.after)
+        // Patience: anchored on the lines that occur once (a file's `def` lines), it stays
+        // near linear where Myers is quadratic in the number of changes (60,000 group marks).
+        similar::TextDiff::configure()
+            .algorithm(similar::Algorithm::Patience)
+            .diff_lines(self.before.as_deref().unwrap_or(""), &self.after)
             .unified_diff()
             .context_radius(3)
             .header(&from, &format!("b/{}", self.rel))
