@@ -73,6 +73,9 @@ fn run_jobs(
         .launcher
         .clone()
         .map_err(|e| Failure::Launcher(e).diagnostic(&here))?;
+    launcher
+        .check_pytest(rootdir, cx.env.vars())
+        .map_err(|e| Failure::Launcher(e).diagnostic(&here))?;
     let mut options = vec!["--rootdir".into(), rootdir.as_os_str().to_owned()];
     options.extend(settings.pytest_options.iter().cloned());
     let runner = Runner::new(RunnerSettings {

@@ -25,6 +25,9 @@ pub enum LauncherError {
     },
     #[error("--collect-command is empty")]
     EmptyCommand,
+    /// `--python PY` that cannot run pytest: not a Python (`/bin/true`), or one without pytest.
+    #[error("`{python}` cannot run pytest: {detail}")]
+    NoPytest { python: String, detail: String },
 }
 
 impl LauncherError {
@@ -35,6 +38,9 @@ impl LauncherError {
             }
             LauncherError::Unsplittable { .. } | LauncherError::EmptyCommand => {
                 "quote the command as one argument: --collect-command \"tox run -e integration --\""
+            }
+            LauncherError::NoPytest { .. } => {
+                "pass the Python of the environment the tests run in (--python .venv/bin/python), with pytest installed there"
             }
         }
     }
@@ -65,6 +71,58 @@ impl Launcher {
             prefix: words.collect(),
             is_command: true,
         })
+    }
+
+    /// For an interpreter (`--python PY`), that it is a Python that imports pytest, asked
+    /// once before any job starts: `/bin/true` would pass every job, a Python without pytest
+    /// fail every one. A command launcher (`-- tox ...`) is taken as it is.
+    pub fn check_pytest(
+        &self,
+        dir: &Path,
+        env: &std::collections::BTreeMap<String, String>,
+    ) -> Result<(), LauncherError> {
+        const ANSWER: &str = "fanout-pytest-check ";
+        if self.is_command {
+            return Ok(());
+        }
+        let python = self.program.to_string_lossy().into_owned();
+        let mut command = std::process::Command::new(&self.program);
+        command
+            .args([
+                "-c",
+                "import sys, pytest; sys.stdout.write('fanout-pytest-check ' + pytest.__version__)",
+            ])
+            .current_dir(dir)
+            .env_clear()
+            .envs(env);
+        let out = crate::child::run(&mut command).map_err(|e| LauncherError::NoPytest {
+            python: python.clone(),
+            detail: format!("it cannot be started ({e})"),
+        })?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        if out.status.success() && stdout.starts_with(ANSWER) {
+            return Ok(());
+        }
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let detail = if stderr.contains("No module named 'pytest'")
+            || stderr.contains("No module named pytest")
+        {
+            "pytest is not installed there (`import pytest` fails)".to_owned()
+        } else {
+            let said = stderr.trim().lines().last().unwrap_or("").to_owned();
+            format!(
+                "it did not answer as a Python with pytest (`{python} -c 'import pytest'` {}{})",
+                out.status
+                    .code()
+                    .map_or("was killed".to_owned(), |c| format!("exited {c}")),
+                if said.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {said}")
+                }
+            )
+        };
+        Err(LauncherError::NoPytest { python, detail })
     }
 
     /// A command given word by word (`fanout run -- tox run -e integration --`); `None` when

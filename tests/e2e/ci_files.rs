@@ -376,3 +376,44 @@ fn pre_commit_manifest_loads() {
         ])
     );
 }
+
+/// Valid templates in other YAML spellings: document markers (`---`, `...`) and flow style.
+/// The child pipeline is one document GitLab's schema accepts, with the template's job.
+#[test]
+fn gitlab_templates_with_document_markers_or_flow_style_pass_the_schema() {
+    let p = examples();
+    let templates = [
+        "# the job template\n--- # start\n.fanout-integration:\n  script:\n    - pytest $FANOUT_NODE_IDS\n...\n# end\n",
+        "---\n.fanout-integration:\n  script: [pytest $FANOUT_NODE_IDS]\n",
+        "{.fanout-integration: {script: [pytest $FANOUT_NODE_IDS], tags: [big]}}\n",
+        "--- {.fanout-integration: {script: [pytest $FANOUT_NODE_IDS]}}\n...\n",
+    ];
+    let mut files = Vec::new();
+    for (i, template) in templates.iter().enumerate() {
+        p.file(&format!("template-{i}.yml"), template);
+        let out_file = format!("child-{i}.yml");
+        let out = p.run(&[
+            "matrix",
+            "--backend",
+            "gitlab",
+            "--output",
+            &out_file,
+            "--backend-option",
+            &format!("template-file=template-{i}.yml"),
+        ]);
+        assert_clean(&format!("fanout matrix with template {i}"), &out);
+        let text = std::fs::read_to_string(p.join(&out_file)).expect("written");
+        assert!(
+            text.contains(".fanout-integration:")
+                && !text.contains("\n...")
+                && !text.contains("\n---"),
+            "{text}"
+        );
+        files.push(p.join(&out_file));
+    }
+    let mut schema = tool("check-jsonschema");
+    schema
+        .args(["--builtin-schema", "vendor.gitlab-ci"])
+        .args(&files);
+    assert_clean("check-jsonschema (GitLab)", &run(schema));
+}

@@ -125,10 +125,10 @@ impl BackendError {
     /// and bad options.
     pub fn exit_status(&self) -> ExitStatus {
         match self {
-            BackendError::TooManyJobs { .. }
-            | BackendError::TooLarge { .. }
-            | BackendError::Unsupported(_) => ExitStatus::Findings,
-            BackendError::Io { .. }
+            BackendError::TooManyJobs { .. } | BackendError::Unsupported(_) => ExitStatus::Findings,
+            // `output-error`, exit 2 as documented: the jobs are fine, the output cannot be.
+            BackendError::TooLarge { .. }
+            | BackendError::Io { .. }
             | BackendError::Stdout(_)
             | BackendError::InvalidOption { .. } => ExitStatus::Error,
         }

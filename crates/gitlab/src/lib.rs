@@ -95,7 +95,59 @@ fn read_template(path: &str, options: &GitlabOptions) -> Result<String, BackendE
             "`{path}` defines `{clash}`, which fanout generates; rename it or set `job-prefix`"
         )));
     }
-    Ok(text)
+    joinable(&text).map_err(|why| invalid(format!("`{path}`: {why}")))
+}
+
+/// The template as text the generated jobs can follow in one document: without its `---`
+/// start and `...` end markers, and a flow-style mapping (`{job: {...}}`) rewritten in block
+/// style. Comments and layout of a block-style template stay as they are.
+fn joinable(text: &str) -> Result<String, String> {
+    let is_content = |line: &str| {
+        let t = line.trim();
+        !t.is_empty() && !t.starts_with('#')
+    };
+    let is_marker = |line: &str, marker: &str| {
+        let t = line.trim_end();
+        t == marker
+            || t.strip_prefix(marker)
+                .is_some_and(|rest| rest.starts_with([' ', '\t']))
+    };
+    let mut kept: Vec<&str> = text.lines().collect();
+    let Some(last) = kept.iter().rposition(|l| is_content(l)) else {
+        return Ok(text.to_owned());
+    };
+    if is_marker(kept[last], "...") {
+        kept.remove(last);
+    }
+    let Some(mut first) = kept.iter().position(|l| is_content(l)) else {
+        return Ok(String::new());
+    };
+    if is_marker(kept[first], "---") {
+        let rest = kept[first].trim_end()[3..].trim_start();
+        if rest.is_empty() || rest.starts_with('#') {
+            kept.remove(first);
+            first = kept.iter().position(|l| is_content(l)).unwrap_or(0);
+        } else {
+            // `--- {job: ...}`: the document starts on the marker's line.
+            kept[first] = rest;
+        }
+    }
+    let body = kept.join("\n") + "\n";
+    if kept
+        .get(first)
+        .is_some_and(|l| l.trim_start().starts_with(['{', '[']))
+    {
+        let value: serde_json::Value = serde_saphyr::from_str(&body).map_err(|e| {
+            format!(
+                "a flow-style template fanout cannot rewrite in block style ({}); write it in \
+                 block style",
+                first_line(&e.to_string())
+            )
+        })?;
+        return serde_saphyr::to_string(&value)
+            .map_err(|e| format!("cannot rewrite the flow-style template: {e}"));
+    }
+    Ok(body)
 }
 
 fn first_line(text: &str) -> &str {

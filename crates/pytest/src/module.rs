@@ -689,7 +689,13 @@ const NOT_CALLABLE_RESULTS: &[&str] = &[
 /// The marks of a namespace's `pytestmark`.
 fn pytestmark<'a>(ns: &Namespace<'a>, bindings: &Bindings<'a>) -> Vec<MarkRef<'a>> {
     match ns.get("pytestmark") {
-        Some(Binding::Value(Some(value))) => bindings.mark_list(value),
+        Some(Binding::Value(Some(value))) => {
+            let mut marks = bindings.mark_list(value);
+            for added in ns.pytestmark_added() {
+                marks.extend(bindings.mark_list(added));
+            }
+            marks
+        }
         _ => Vec::new(),
     }
 }

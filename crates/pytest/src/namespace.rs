@@ -61,9 +61,17 @@ pub struct Namespace<'a> {
     /// Module-level statements that bind names fanout cannot see: `exec(...)`,
     /// `globals()[...] = ...`, `globals().update(...)`, `setattr(sys.modules[...], ...)`.
     hidden_bindings: Vec<ruff_text_size::TextRange>,
+    /// `pytestmark += value` after a `pytestmark = ...` fanout reads, in order; cleared by any
+    /// other binding of the name.
+    pytestmark_added: Vec<&'a Expr>,
 }
 
 impl<'a> Namespace<'a> {
+    /// What `pytestmark += ...` statements added to the `pytestmark` binding.
+    pub fn pytestmark_added(&self) -> &[&'a Expr] {
+        &self.pytestmark_added
+    }
+
     pub fn of_body(body: &'a [Stmt]) -> Self {
         let mut ns = Namespace::default();
         ns.add_body(body);
@@ -147,6 +155,9 @@ impl<'a> Namespace<'a> {
 
     fn bind(&mut self, name: &'a str, binding: Binding<'a>) {
         *self.counts.entry(name).or_default() += 1;
+        if name == "pytestmark" {
+            self.pytestmark_added.clear();
+        }
         if self.in_alternative == 0 {
             self.import_sources.remove(name);
         }
@@ -210,7 +221,19 @@ impl<'a> Namespace<'a> {
                     self.bind_target(&assign.target, Some(value));
                 }
             }
-            Stmt::AugAssign(assign) => self.bind_target(&assign.target, None),
+            Stmt::AugAssign(assign) => {
+                // `pytestmark += [...]` adds marks to a list pytest reads whole; any other
+                // augmented value is not evaluated.
+                let adds_marks = assign.op == ruff_python_ast::Operator::Add
+                    && matches!(&*assign.target, Expr::Name(n) if n.id.as_str() == "pytestmark")
+                    && self.in_alternative == 0
+                    && matches!(self.get("pytestmark"), Some(Binding::Value(Some(_))));
+                if adds_marks {
+                    self.pytestmark_added.push(&assign.value);
+                } else {
+                    self.bind_target(&assign.target, None);
+                }
+            }
             Stmt::Import(import) => {
                 for alias in &import.names {
                     let (bound, module) = match &alias.asname {

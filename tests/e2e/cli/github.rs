@@ -100,3 +100,36 @@ fn selection_drops_groups_left_empty() {
     assert_eq!(out.code, 0, "{}", out.describe());
     assert_eq!(output_value(&outputs, "count"), ["1"], "{outputs}");
 }
+
+/// Over GitHub's 1 MB of job outputs: an `output-error`, exit 2 as docs/diagnostics.md says,
+/// and nothing in `$GITHUB_OUTPUT`.
+#[test]
+fn a_matrix_over_the_output_limit_is_an_output_error_with_its_documented_status() {
+    let p = Project::new();
+    for f in 0..40 {
+        let mut text = String::from("import pytest\n");
+        for t in 0..600 {
+            text.push_str(&format!(
+                "\n@pytest.mark.group({})\ndef test_a_long_function_name_that_fills_the_output_{t:05}():\n    pass\n",
+                t % 5 + 1
+            ));
+        }
+        p.bytes(&format!("tests/test_file_{f:03}.py"), text.as_bytes());
+    }
+    let mut command = p.command_in("", &["matrix", "--backend", "github"]);
+    command.env("GITHUB_OUTPUT", p.join("out"));
+    let out = run(command);
+    assert_eq!(out.code, 2, "{}", out.describe());
+    assert!(
+        out.stderr.contains("error[output-error]")
+            && out
+                .stderr
+                .contains("over GitHub Actions's limit of 1000000 bytes"),
+        "{}",
+        out.describe()
+    );
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/diagnostics.md"))
+        .expect("docs");
+    assert!(docs.contains("| `output-error` | error (exit 2) |"));
+    assert!(!p.join("out").exists());
+}

@@ -266,3 +266,52 @@ fn unittest_test_cases() {
     );
     assert_matches_pytest(&p, &[]);
 }
+
+/// `pytestmark += [...]` adds to the list pytest reads, at module and class level; `import
+/// pytest as pt` spells the marks.
+#[test]
+fn pytestmark_added_to_and_pytest_under_another_name() {
+    let p = Project::new();
+    p.file(
+        "pytest.ini",
+        "[pytest]\nmarkers =\n    group(id): the CI job\n    slow: slow\n",
+    )
+    .file(
+        "tests/test_added.py",
+        r#"
+        import pytest as pt
+
+        pytestmark = [pt.mark.slow]
+        pytestmark += [pt.mark.group(2)]
+
+        def test_module_level():
+            pass
+
+        class TestAdded:
+            pytestmark = [pt.mark.slow]
+            pytestmark += [pt.mark.group("cls")]
+
+            def test_class_level(self):
+                pass
+
+        @pt.mark.group(3)
+        def test_own():
+            pass
+        "#,
+    );
+    let compared = assert_matches_pytest(&p, &[]);
+    let groups: Vec<_> = compared
+        .oracle
+        .items
+        .iter()
+        .map(|i| i.group.as_ref().map(|g| g.args[0].clone()))
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            Some(serde_json::json!(2)),
+            Some(serde_json::json!("cls")),
+            Some(serde_json::json!(3))
+        ]
+    );
+}

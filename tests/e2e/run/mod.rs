@@ -3,6 +3,7 @@
 
 mod dash_paths;
 mod interrupt;
+mod preflight;
 mod timings;
 
 use crate::e2e::project::{Output, Project};
@@ -28,7 +29,7 @@ pub const RECORDING_CONFTEST: &str = r#"
     "#;
 
 /// Three files, five jobs; `test_c.py | group 2` fails.
-fn suite() -> Project {
+pub fn suite() -> Project {
     let p = Project::new();
     p.file("pyproject.toml", CONFIG)
         .file("tests/conftest.py", RECORDING_CONFTEST)
@@ -280,11 +281,12 @@ fn errors_in_the_selection_run_nothing() {
     assert!(ran(&p).is_empty(), "nothing ran");
 }
 
-/// An interpreter that does not exist starts no job: each is `not started`, the run fails.
+/// A launcher command that does not exist starts no job: each is `not started`, the run
+/// fails. (An interpreter is checked before any job: see preflight.rs.)
 #[test]
 fn jobs_whose_command_cannot_start_are_reported_and_fail_the_run() {
     let p = suite();
-    let out = run_with(&p, Path::new("/nonexistent/python"), &["--all", "-j", "2"]);
+    let out = p.run(&["run", "--all", "-j", "2", "--", "/nonexistent/pytest"]);
     assert_eq!(out.code, 1, "{}", out.describe());
     assert!(
         out.stdout
