@@ -101,21 +101,30 @@ pub fn check_grouping(tests: &[TestItem], policy: UngroupedPolicy) -> Vec<Diagno
                 );
             } else if policy == UngroupedPolicy::Error {
                 let first = file_tests[0];
-                diagnostics.push(
-                    Diagnostic::error(
-                        Code::UngroupedFile,
-                        path,
-                        format!(
-                            "none of the {} test(s) in this file has a group mark",
-                            file_tests.len()
-                        ),
+                // The stand-in for tests the module makes at run time (fanout-pytest).
+                let made_at_run_time = file_tests
+                    .iter()
+                    .all(|t| t.unseen_in.as_deref() == Some(&*t.path));
+                let message = if made_at_run_time {
+                    "pytest collects the tests this file makes at run time, and fanout cannot see a group mark on them: they would run in no job".to_owned()
+                } else {
+                    format!(
+                        "none of the {} test(s) in this file has a group mark",
+                        file_tests.len()
                     )
-                    .at(first.line, 1)
-                    .with_source_line(&*first.def_line)
-                    .with_hint(
-                        "add @pytest.mark.group(ID) to the tests, or set `ungrouped = \"whole-file\"` \
-                         in [tool.fanout] to run the file as one job",
-                    ),
+                };
+                let hint = if made_at_run_time {
+                    "define the tests with `def`/`class` statements so their group marks can be read, \
+                     or set `ungrouped = \"whole-file\"` in [tool.fanout] to run the file as one job"
+                } else {
+                    "add @pytest.mark.group(ID) to the tests, or set `ungrouped = \"whole-file\"` \
+                     in [tool.fanout] to run the file as one job"
+                };
+                diagnostics.push(
+                    Diagnostic::error(Code::UngroupedFile, path, message)
+                        .at(first.line, 1)
+                        .with_source_line(&*first.def_line)
+                        .with_hint(hint),
                 );
             }
             continue;

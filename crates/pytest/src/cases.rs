@@ -25,6 +25,8 @@ pub struct Case {
 pub struct Problem {
     pub why: String,
     pub range: TextRange,
+    /// What the user can do, when it is not to give the parameters ids.
+    pub hint: Option<&'static str>,
 }
 
 #[derive(Debug)]
@@ -62,6 +64,7 @@ pub fn cases<'a>(
             return Cases::Unknown(Problem {
                 why: format!("more than {MAX_CASES} parameter combinations"),
                 range: mark.range,
+                hint: None,
             });
         }
         let ids = match one.ids {
@@ -105,10 +108,15 @@ fn one_parametrize<'a>(
     evaluator: &mut Evaluator<'_, 'a>,
     rules: IdRules,
 ) -> Result<OneParametrize, Problem> {
-    let problem = |why: String, range: TextRange| Problem { why, range };
+    let problem = |why: String, range: TextRange| Problem {
+        why,
+        range,
+        hint: None,
+    };
     let located = |why: ids::Why, range: TextRange| Problem {
         why: why.reason,
         range: why.range.unwrap_or(range),
+        hint: None,
     };
     let Some(arguments) = mark.arguments else {
         return Err(problem(

@@ -11,6 +11,7 @@ mod conditions;
 mod conftest_ignore;
 mod diagnostics;
 pub mod eval;
+pub mod fixtures;
 pub mod fnmatch;
 pub mod group_edit;
 pub mod ids;
@@ -245,6 +246,7 @@ fn collect_files(
         python_classes: request.python_classes,
         python_functions: request.python_functions,
         ids: request.ids,
+        rootdir: request.walk.rootdir,
     };
     let per_file: Vec<(Vec<TestItem>, Vec<Diagnostic>)> = modules
         .par_iter()
@@ -317,6 +319,7 @@ fn collect_alone(
         python_classes: request.python_classes,
         python_functions: request.python_functions,
         ids: request.ids,
+        rootdir: request.walk.rootdir,
     };
     match ModuleCollector::new(&file.rel, &file.test_root, &lines, &project, 0, rules) {
         Some(mut collector) => {

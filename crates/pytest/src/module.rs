@@ -20,6 +20,8 @@ pub struct Rules<'c> {
     pub python_classes: &'c [String],
     pub python_functions: &'c [String],
     pub ids: crate::ids::IdRules,
+    /// Where the conftest chain a test's fixtures come from stops.
+    pub rootdir: &'c std::path::Path,
 }
 
 pub struct ModuleCollector<'a> {
@@ -45,6 +47,9 @@ pub struct ModuleCollector<'a> {
     /// `rel_path` and `test_root` as every test of the module shares them.
     shared_path: fanout_core::SharedStr,
     shared_root: fanout_core::SharedStr,
+    /// The module's fixtures, then its conftests' (closest first): read when a test's cases
+    /// are first listed one by one.
+    fixture_scopes: Option<Vec<crate::fixtures::Scope>>,
 }
 
 /// What pytest calls as a test: a `def`, or a lambda bound to a test name.
@@ -82,6 +87,8 @@ impl<'a> Callable<'a> {
 struct ClassNode<'a> {
     name: &'a str,
     marks: Vec<MarkRef<'a>>,
+    /// The class's body and its bases', subclass first: where its fixtures are.
+    bodies: Vec<&'a [ruff_python_ast::Stmt]>,
     /// Inherits from a class defined elsewhere.
     opaque: bool,
 }
@@ -113,6 +120,7 @@ impl<'a> ModuleCollector<'a> {
             diagnostics: FileDiagnostics::new(rel_path, index),
             shared_path: rel_path.into(),
             shared_root: test_root.into(),
+            fixture_scopes: None,
         })
     }
 
@@ -163,7 +171,50 @@ impl<'a> ModuleCollector<'a> {
                     .into(),
             ));
         }
+        self.stand_in_for_unseen_tests();
         self.report_unknowable();
+    }
+
+    /// A module with no test fanout can see but names it cannot follow (`globals()[name] =
+    /// ...`, `exec(...)`): pytest may well collect tests there, made at run time. One item
+    /// stands for them, named by the file: its job runs the file whole (whatever pytest finds
+    /// there), and where files need groups it is an `ungrouped-file` error naming the file. No
+    /// file pytest collects from is left out of every job.
+    fn stand_in_for_unseen_tests(&mut self) {
+        if !self.tests.is_empty() {
+            return;
+        }
+        let Some(&(range, _)) = self.unknowable.iter().min_by_key(|(r, _)| r.start()) else {
+            return;
+        };
+        let (line, _) = self.index.position(range.start());
+        let path = self.shared_path.clone();
+        self.tests.push(TestItem {
+            node_id: path.clone(),
+            path: path.clone(),
+            class: None,
+            function: String::new(),
+            line,
+            def_line: self.index.line_text(line).into(),
+            group: None,
+            group_source: None,
+            group_error: false,
+            doctest: false,
+            // The file is the collector whose tests fanout cannot see.
+            unseen_in: Some(path.to_string()),
+            runner: None,
+            marks: Vec::new(),
+            // Their marks are unknown: `-m` keeps the file, and the run's `-m` picks.
+            param_marks: Some(Box::new(fanout_core::ParamMarks::Unknown)),
+            param: None,
+            test_root: self.shared_root.clone(),
+        });
+        for (_, message) in &mut self.unknowable {
+            message.push_str(
+                "; the file has no test fanout can see, so its job runs it whole and pytest \
+                 collects what it makes",
+            );
+        }
     }
 
     /// The callable behind a binding when pytest would collect it as a test function.
@@ -517,6 +568,7 @@ impl<'a> ModuleCollector<'a> {
         chain.push(ClassNode {
             name,
             marks,
+            bodies: mro.classes.iter().map(|c| &c.def.body[..]).collect(),
             opaque,
         });
         // Walk the classes' dicts as pytest does: first binding of a name wins, and

@@ -396,7 +396,18 @@ fn hides_bindings(expr: &Expr) -> bool {
         return false;
     };
     match &*call.func {
-        Expr::Name(n) => matches!(n.id.as_str(), "exec" | "setattr"),
+        // `exec(code, ENV)` runs in ENV: only the module's own dict binds its names.
+        Expr::Name(n) if n.id.as_str() == "exec" => {
+            let globals = call.arguments.args.get(1).or_else(|| {
+                call.arguments
+                    .keywords
+                    .iter()
+                    .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "globals"))
+                    .map(|k| &k.value)
+            });
+            globals.is_none_or(is_globals_call)
+        }
+        Expr::Name(n) => n.id.as_str() == "setattr",
         Expr::Attribute(a) => a.attr.as_str() == "update" && is_globals_call(&a.value),
         _ => false,
     }

@@ -19,6 +19,37 @@ pub(crate) fn argvalues<'a>(mark: &MarkRef<'a>) -> Option<&'a Expr> {
     })
 }
 
+/// The names a `parametrize` mark gives values to (its first argument or `argnames=`), as
+/// far as they are literal: `"a, b"`, `["a", "b"]`; none otherwise.
+pub(crate) fn argnames(mark: &MarkRef<'_>) -> Vec<String> {
+    let Some(arguments) = mark.arguments else {
+        return Vec::new();
+    };
+    let names = arguments.args.first().or_else(|| {
+        arguments
+            .keywords
+            .iter()
+            .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "argnames"))
+            .map(|k| &k.value)
+    });
+    let literal = |e: &Expr| match e {
+        Expr::StringLiteral(s) => Some(s.value.to_str().to_owned()),
+        _ => None,
+    };
+    match names {
+        Some(Expr::StringLiteral(s)) => s
+            .value
+            .to_str()
+            .split(',')
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty())
+            .collect(),
+        Some(Expr::List(l)) => l.elts.iter().filter_map(literal).collect(),
+        Some(Expr::Tuple(t)) => t.elts.iter().filter_map(literal).collect(),
+        _ => Vec::new(),
+    }
+}
+
 pub(crate) fn is_pytest_param(func: &Expr) -> bool {
     match func {
         Expr::Attribute(a) => a.attr.as_str() == "param",

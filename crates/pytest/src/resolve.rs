@@ -186,7 +186,7 @@ pub fn group_of_unlisted_cases<'a>(
                         problem.why
                     ),
                 )
-                .with_hint("give each parameter an id with pytest.param(..., id=\"...\"), so each job can list its cases");
+                .with_hint(problem.hint.unwrap_or("give each parameter an id with pytest.param(..., id=\"...\"), so each job can list its cases"));
             c.diagnostics.push(d);
             Err(())
         }

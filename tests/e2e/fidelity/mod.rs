@@ -4,11 +4,13 @@
 mod compare;
 mod config;
 mod edges;
+mod fixture_params;
 mod generated_ids;
 mod levels;
 mod marks;
 mod params;
 mod paths;
 mod projects;
+mod run_time_tests;
 mod selection;
 mod whole_files;

@@ -78,6 +78,17 @@ impl<'a> ModuleCollector<'a> {
         } else {
             cases::cases(&parametrize, &mut self.evaluator, self.rules.ids)
         };
+        // Cases fanout would list one by one, unless a fixture adds parameters of its own.
+        let cases = match cases {
+            Cases::Known {
+                cases,
+                ids_unknown: None,
+            } if cases.iter().any(|c| !c.marks.is_empty()) => Cases::Known {
+                ids_unknown: self.fixture_params(callable, chain, &levels, &parametrize),
+                cases,
+            },
+            other => other,
+        };
         match cases {
             Cases::Known {
                 cases,
@@ -127,6 +138,89 @@ impl<'a> ModuleCollector<'a> {
                 self.tests.push(item);
             }
         }
+    }
+
+    /// Why the cases' ids are not pytest's: the test requests a fixture with `params=`, whose
+    /// parameters pytest adds to each case's id (`crate::fixtures`).
+    fn fixture_params(
+        &mut self,
+        callable: Callable<'a>,
+        chain: &[ClassNode<'a>],
+        levels: &[Level<'a>],
+        parametrize: &[MarkRef<'a>],
+    ) -> Option<Problem> {
+        use crate::fixtures;
+        let Callable::Def(def) = callable else {
+            return None;
+        };
+        let method = !chain.is_empty()
+            && !def.decorator_list.iter().any(|d| {
+                matches!(&d.expression, ruff_python_ast::Expr::Name(n) if n.id.as_str() == "staticmethod")
+            });
+        let direct: Vec<String> = parametrize
+            .iter()
+            .flat_map(|m| crate::params::argnames(m))
+            .collect();
+        let mut requested: Vec<String> = fixtures::requested_arguments(&def.parameters, method)
+            .into_iter()
+            .filter(|a| !direct.contains(a) && a != "request")
+            .collect();
+        for mark in levels.iter().flat_map(|l| &l.marks) {
+            if mark.name == "usefixtures" {
+                requested.extend(
+                    mark.arguments
+                        .iter()
+                        .flat_map(|a| &a.args)
+                        .filter_map(|arg| match arg {
+                            ruff_python_ast::Expr::StringLiteral(s) => {
+                                Some(s.value.to_str().to_owned())
+                            }
+                            _ => None,
+                        }),
+                );
+            }
+        }
+        if self.fixture_scopes.is_none() {
+            let index = self.index;
+            let mut scopes = vec![fixtures::scope_of_defs(
+                self.module.iter().filter_map(|(_, b)| match b {
+                    crate::namespace::Binding::Function(def) => Some(def),
+                    _ => None,
+                }),
+                &|def| {
+                    let (line, _) = index.position(def.name.range().start());
+                    format!("line {line}")
+                },
+            )];
+            let test_dir = self
+                .rules
+                .rootdir
+                .join(self.rel_path)
+                .parent()
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or_default();
+            scopes.extend(fixtures::conftest_scopes(&test_dir, self.rules.rootdir));
+            self.fixture_scopes = Some(scopes);
+        }
+        let class_scopes: Vec<fixtures::Scope> = chain
+            .iter()
+            .rev()
+            .flat_map(|c| &c.bodies)
+            .map(|body| fixtures::scope_of(body, &|def| def.name.to_string()))
+            .collect();
+        let module_scopes = self.fixture_scopes.as_deref().unwrap_or_default();
+        let scopes: Vec<&fixtures::Scope> = class_scopes.iter().chain(module_scopes).collect();
+        let (name, place) = fixtures::parametrized_fixture(&scopes, &requested)?;
+        Some(Problem {
+            why: format!(
+                "it also takes the parameters of fixture `{name}` (`params=`, {place}), which \
+                 pytest adds to each case's id and fanout does not name"
+            ),
+            range: parametrize.first().map_or(def.name.range(), |m| m.range),
+            hint: Some(
+                "put all of the test's cases in one group (the job then names the function)",
+            ),
+        })
     }
 
     /// Fills in the group, runner and marks of one item (a function, or one of its cases).

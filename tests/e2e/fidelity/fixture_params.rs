@@ -1,0 +1,193 @@
+//! Fixtures with `params=` multiply a test's cases, and pytest's ids combine both
+//! (`test_backup[tls-aws]`). fanout does not name that product: a test that requests such a
+//! fixture (by argument, `usefixtures` or autouse; from its class, module or a conftest) is never
+//! listed case by case. Every node id a job lists is one pytest collects, and the jobs together
+//! are the suite, each test once.
+
+use crate::e2e::project::Project;
+use crate::support::pytest_oracle::pytest_collect;
+use serde_json::Value;
+
+fn suite() -> Project {
+    let p = Project::new();
+    p.file(
+        "pytest.ini",
+        "[pytest]\nmarkers =\n    group(id): the CI job\n    slow: slow\n",
+    )
+    .file(
+        "tests/conftest.py",
+        r#"
+        import pytest
+
+        @pytest.fixture(params=["tls", "plain"], ids=lambda p: p.upper())
+        def tls(request):
+            return request.param
+
+        @pytest.fixture
+        def db(tls):
+            return tls
+
+        @pytest.fixture(params=[1, 2])
+        def shadowed(request):
+            return request.param
+        "#,
+    )
+    .file(
+        "tests/test_cloud.py",
+        r#"
+        import pytest
+
+        CLOUDS = [pytest.param("aws", marks=pytest.mark.slow), "gcp"]
+
+        @pytest.fixture
+        def shadowed():
+            return 0
+
+        @pytest.mark.group(1)
+        @pytest.mark.parametrize("cloud", CLOUDS)
+        def test_by_argument(cloud, tls):
+            pass
+
+        @pytest.mark.group(1)
+        @pytest.mark.parametrize("cloud", CLOUDS)
+        def test_through_a_fixture(cloud, db):
+            pass
+
+        @pytest.mark.group(2)
+        @pytest.mark.usefixtures("tls")
+        @pytest.mark.parametrize("cloud", CLOUDS)
+        def test_by_usefixtures(cloud):
+            pass
+
+        @pytest.mark.parametrize("cloud", [
+            pytest.param("aws", marks=[pytest.mark.slow, pytest.mark.group(3)]),
+            pytest.param("gcp", marks=pytest.mark.group(4)),
+        ])
+        def test_shadowed_fixture_has_no_params(cloud, shadowed):
+            pass
+
+        class TestInClass:
+            @pytest.fixture(params=["x", "y"])
+            def size(self, request):
+                return request.param
+
+            @pytest.mark.group(5)
+            @pytest.mark.parametrize("cloud", CLOUDS)
+            def test_class_fixture(self, cloud, size):
+                pass
+        "#,
+    )
+    .file(
+        "tests/auto/test_auto.py",
+        r#"
+        import pytest
+
+        @pytest.fixture(autouse=True, params=["a", "b"])
+        def everywhere(request):
+            return request.param
+
+        @pytest.mark.group(6)
+        @pytest.mark.parametrize("cloud", [pytest.param("aws", marks=pytest.mark.slow), "gcp"])
+        def test_autouse(cloud):
+            pass
+        "#,
+    );
+    p
+}
+
+fn job_ids(p: &Project, args: &[&str]) -> Vec<Vec<String>> {
+    let mut command = vec!["matrix", "--backend", "json"];
+    command.extend_from_slice(args);
+    let out = p.run(&command);
+    assert_eq!(out.code, 0, "{args:?}: {}", out.describe());
+    let doc: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    doc["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| {
+            g["node_ids"]
+                .as_array()
+                .expect("ids")
+                .iter()
+                .map(|v| v.as_str().expect("str").to_owned())
+                .collect()
+        })
+        .collect()
+}
+
+fn items(p: &Project, args: &[&str]) -> Vec<String> {
+    let oracle = pytest_collect(&p.path(), args);
+    assert!(
+        oracle.errors.is_empty() && matches!(oracle.exit_code, 0 | 5),
+        "pytest {args:?}: {oracle:?}"
+    );
+    let mut ids: Vec<String> = oracle
+        .items
+        .iter()
+        .flat_map(|i| i.cases.iter().map(|c| c.node_id.clone()))
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn every_job_names_only_what_pytest_collects_and_together_the_suite() {
+    let p = suite();
+    for m in [None, Some("slow"), Some("not slow")] {
+        let m_args: Vec<&str> = m.map(|e| vec!["-m", e]).unwrap_or_default();
+        let jobs = job_ids(&p, &m_args);
+        let mut together = Vec::new();
+        for ids in &jobs {
+            // The run step passes the same -m (docs/matrix.md).
+            let mut args: Vec<&str> = ids.iter().map(String::as_str).collect();
+            args.extend(&m_args);
+            let got = items(&p, &args);
+            assert!(!got.is_empty(), "-m {m:?}: job {ids:?} collects nothing");
+            together.extend(got);
+        }
+        together.sort();
+        let mut whole = items(&p, &m_args);
+        whole.sort();
+        assert_eq!(
+            together, whole,
+            "-m {m:?}: the jobs are the suite, each test once"
+        );
+        // Case ids only where no fixture adds parameters: the shadowed fixture has none.
+        for id in jobs.iter().flatten().filter(|id| id.contains('[')) {
+            assert!(
+                id.contains("test_shadowed_fixture_has_no_params["),
+                "-m {m:?}: {id} is a case id of a test a fixture parametrizes"
+            );
+        }
+    }
+}
+
+#[test]
+fn cases_in_several_groups_with_fixture_params_are_an_error_that_says_why() {
+    let p = suite();
+    p.file(
+        "tests/test_split.py",
+        r#"
+        import pytest
+
+        @pytest.mark.parametrize("cloud", [
+            pytest.param("aws", marks=pytest.mark.group(1)),
+            pytest.param("gcp", marks=pytest.mark.group(2)),
+        ])
+        def test_split(cloud, db):
+            pass
+        "#,
+    );
+    let out = p.run(&["matrix", "--backend", "json"]);
+    assert_eq!(out.code, 1, "{}", out.describe());
+    assert!(
+        out.stderr.contains("error[parameter-groups]")
+            && out.stderr.contains(
+                "it also takes the parameters of fixture `tls` (`params=`, tests/conftest.py:4)"
+            )
+            && out.stderr.contains("--resolve-dynamic"),
+        "{}",
+        out.describe()
+    );
+}
