@@ -1,47 +1,74 @@
-//! The fixtures with `params=` a test requests. pytest adds their parameters to the test's case
-//! ids (`test_backup[tls-aws]`), which fanout does not name: a test that requests one is never
-//! listed case by case (see `module::items`), so no job names a case pytest does not know.
+//! The fixtures with `params=` a test requests, and the ids pytest makes of them. pytest adds
+//! each such fixture's parameters to the test's cases (`test_backup[tls-aws]`): fanout names the
+//! product where every parameter and id is literal, and otherwise never lists the test case by
+//! case (see `module::items`), so no job names a case pytest does not know.
 //!
-//! A test requests the fixtures named by its arguments (those without a default, `self` aside),
-//! by `usefixtures` marks, and every `autouse` fixture where it sits; a fixture requests its
-//! own arguments. A name is looked up as pytest looks it up: the test's class (and its bases),
-//! its module, then the `conftest.py` files from the test's folder up to the rootdir, closest
-//! first; a fixture that requests its own name gets the next definition out. Fixtures from
-//! plugins are not read: a plugin fixture with `params=` is not seen (rare, and documented).
+//! As pytest (`FixtureManager.getfixtureclosure`, `fixtures.pytest_generate_tests`): a test
+//! requests the autouse fixtures where it sits (outermost conftest first), its `usefixtures`,
+//! then its arguments (without a default, `self` aside); each requested fixture adds the
+//! arguments of its closest definition; the closure is ordered by scope, widest first. A name is
+//! looked up in the test's class (and its bases), its module, then the `conftest.py` files from
+//! its folder up to the rootdir, closest first; a fixture that requests its own name passes its
+//! parameters on to the next definition out. Each fixture with `params=`, in closure order, adds
+//! its ids in front of the `parametrize` ids. Fixtures from plugins are not read: a plugin
+//! fixture with `params=` is not seen (rare, and documented).
 
+use crate::eval::{Evaluator, Value};
+use crate::ids::{self, IdRules};
 use ruff_python_ast::{Expr, Parameters, Stmt, StmtFunctionDef};
 use rustc_hash::FxHashMap as HashMap;
-use std::collections::VecDeque;
 use std::path::Path;
 
 /// One fixture definition, as far as its parameters go.
 #[derive(Debug, Clone)]
 pub struct FixtureDef {
-    pub params: bool,
+    /// `None` without `params=`; the ids of its parameters, or why they cannot be named.
+    pub params: Option<Result<Vec<String>, String>>,
     pub autouse: bool,
-    /// The fixtures it requests (its arguments, `request` aside).
+    /// 0 for `function` up to 4 for `session`: the closure is ordered widest first.
+    pub scope: u8,
+    /// Its arguments (`request` aside), in order.
     pub requests: Vec<String>,
-    /// Where it is defined, for messages: `conftest.py:12` or `the module, line 30`.
+    /// Where it is defined, for messages: `tests/conftest.py:12` or `line 30`.
     pub place: String,
 }
 
-/// The fixture definitions of one scope (a class, a module, a conftest), by fixture name.
-pub type Scope = HashMap<String, FixtureDef>;
+/// The fixture definitions of one scope (a class, a module, a conftest), in definition order.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    defs: HashMap<String, FixtureDef>,
+    order: Vec<String>,
+}
+
+impl Scope {
+    fn get(&self, name: &str) -> Option<&FixtureDef> {
+        self.defs.get(name)
+    }
+}
 
 /// The fixtures defined in `body` (a module's or a class's statements, not nested).
-pub fn scope_of(body: &[Stmt], place: &dyn Fn(&StmtFunctionDef) -> String) -> Scope {
+pub fn scope_of<'a>(
+    body: &'a [Stmt],
+    evaluator: &mut Evaluator<'_, 'a>,
+    rules: IdRules,
+    place: &dyn Fn(&StmtFunctionDef) -> String,
+) -> Scope {
     scope_of_defs(
         body.iter().filter_map(|s| match s {
             Stmt::FunctionDef(def) => Some(def),
             _ => None,
         }),
+        evaluator,
+        rules,
         place,
     )
 }
 
 /// The fixtures among `defs`.
-pub fn scope_of_defs<'d>(
-    defs: impl Iterator<Item = &'d StmtFunctionDef>,
+pub fn scope_of_defs<'a>(
+    defs: impl Iterator<Item = &'a StmtFunctionDef>,
+    evaluator: &mut Evaluator<'_, 'a>,
+    rules: IdRules,
     place: &dyn Fn(&StmtFunctionDef) -> String,
 ) -> Scope {
     let mut scope = Scope::default();
@@ -65,23 +92,60 @@ pub fn scope_of_defs<'d>(
             Some(Expr::StringLiteral(s)) => s.value.to_str().to_owned(),
             _ => def.name.to_string(),
         };
-        let params = keyword("params").is_some_and(|v| !matches!(v, Expr::NoneLiteral(_)));
+        let params = keyword("params")
+            .filter(|v| !matches!(v, Expr::NoneLiteral(_)))
+            .map(|params| param_ids(&name, params, keyword("ids"), evaluator, rules));
         let autouse = matches!(keyword("autouse"), Some(Expr::BooleanLiteral(b)) if b.value);
+        let scope_rank = match keyword("scope") {
+            Some(Expr::StringLiteral(s)) => match s.value.to_str() {
+                "class" => 1,
+                "module" => 2,
+                "package" => 3,
+                "session" => 4,
+                _ => 0,
+            },
+            _ => 0,
+        };
         let requests = requested_arguments(&def.parameters, false)
             .into_iter()
             .filter(|a| a != "request")
             .collect();
-        scope.insert(
+        if !scope.defs.contains_key(&name) {
+            scope.order.push(name.clone());
+        }
+        scope.defs.insert(
             name,
             FixtureDef {
                 params,
                 autouse,
+                scope: scope_rank,
                 requests,
                 place: place(def),
             },
         );
     }
     scope
+}
+
+/// pytest's ids of a fixture's `params` (with `ids=`), as `metafunc.parametrize(name, params,
+/// ids=ids)` makes them; why not, where a value, an id or a mark is not known.
+fn param_ids<'a>(
+    name: &str,
+    params: &'a Expr,
+    ids: Option<&'a Expr>,
+    evaluator: &mut Evaluator<'_, 'a>,
+    rules: IdRules,
+) -> Result<Vec<String>, String> {
+    let values = evaluator.eval(params);
+    let sets = ids::parameter_sets(&values, 1, true).map_err(|why| why.reason)?;
+    if sets.iter().any(|s| !s.marks.is_empty()) {
+        return Err("a parameter of it carries marks".to_owned());
+    }
+    let ids_value = ids.map(|e| evaluator.eval(e));
+    if matches!(ids_value, Some(Value::Opaque(_))) {
+        return Err("its `ids=` is not a list fanout can read".to_owned());
+    }
+    ids::make_ids(&[name.to_owned()], &sets, ids_value.as_ref(), rules).map_err(|why| why.reason)
 }
 
 /// `Some(arguments)` when `expr` is a fixture decorator (`pytest.fixture`, `fixture(...)`,
@@ -115,7 +179,7 @@ pub fn requested_arguments(parameters: &Parameters, method: bool) -> Vec<String>
 
 /// The scopes of the conftest files from `test_dir` up to `rootdir`, closest first. A conftest
 /// that cannot be read or parsed is left out.
-pub fn conftest_scopes(test_dir: &Path, rootdir: &Path) -> Vec<Scope> {
+pub fn conftest_scopes(test_dir: &Path, rootdir: &Path, rules: IdRules) -> Vec<Scope> {
     let mut scopes = Vec::new();
     for dir in test_dir.ancestors() {
         let file = dir.join("conftest.py");
@@ -125,8 +189,12 @@ pub fn conftest_scopes(test_dir: &Path, rootdir: &Path) -> Vec<Scope> {
                 .map_or_else(|_| file.display().to_string(), |p| p.display().to_string());
             let scope = crate::source::with_parse_stack(|| {
                 let parsed = crate::source::parse(&text).ok()?;
+                let body = &parsed.syntax().body;
+                let namespace = crate::namespace::Namespace::of_body(body);
+                let bindings = crate::marks::Bindings::new(body, &namespace);
+                let mut evaluator = Evaluator::new(&bindings);
                 let lines = crate::source::LineIndex::new(&text);
-                Some(scope_of(&parsed.syntax().body, &|def| {
+                Some(scope_of(body, &mut evaluator, rules, &|def| {
                     let (line, _) =
                         lines.position(ruff_text_size::Ranged::range(&def.name).start());
                     format!("{rel}:{line}")
@@ -142,97 +210,99 @@ pub fn conftest_scopes(test_dir: &Path, rootdir: &Path) -> Vec<Scope> {
     scopes
 }
 
-/// The first fixture with `params=` among those a test requests: its name and place. `scopes`
-/// are closest first (class and bases, module, conftests); `requested` the test's own names.
-pub fn parametrized_fixture(scopes: &[&Scope], requested: &[String]) -> Option<(String, String)> {
-    let mut queue: VecDeque<(String, usize)> = requested.iter().map(|n| (n.clone(), 0)).collect();
-    for scope in scopes {
-        for (name, def) in scope.iter() {
-            if def.autouse {
-                queue.push_back((name.clone(), 0));
-            }
-        }
-    }
-    let mut seen: std::collections::HashSet<(String, usize)> = Default::default();
-    while let Some((name, from)) = queue.pop_front() {
-        if !seen.insert((name.clone(), from)) {
-            continue;
-        }
-        let Some((level, def)) = scopes
+/// A fixture whose parameters are part of a test's case ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parametrizing {
+    pub name: String,
+    pub ids: Vec<String>,
+}
+
+/// Why the fixtures' part of the case ids cannot be named: the fixture and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unnamed {
+    pub name: String,
+    pub place: String,
+    pub why: String,
+}
+
+/// The fixtures with `params=` a test requests, in the order pytest adds their ids (the
+/// closure's, widest scope first): empty when none does. `scopes` are closest first (class and
+/// bases, module, conftests); `usefixtures` and `arguments` the test's own names; `direct`
+/// the names its `parametrize` marks give values to (they win over a fixture's params).
+pub fn parametrizing(
+    scopes: &[&Scope],
+    usefixtures: &[String],
+    arguments: &[String],
+    direct: &[String],
+) -> Result<Vec<Parametrizing>, Unnamed> {
+    let closest = |name: &str, from: usize| {
+        scopes
             .iter()
             .enumerate()
             .skip(from)
-            .find_map(|(i, s)| s.get(&name).map(|d| (i, d)))
-        else {
-            continue;
-        };
-        if def.params {
-            return Some((name, def.place.clone()));
+            .find_map(|(i, s)| s.get(name).map(|d| (i, d)))
+    };
+    // Autouse fixtures, outermost scope first, each scope in definition order.
+    let mut closure: Vec<String> = Vec::new();
+    let add = |name: &str, closure: &mut Vec<String>| {
+        if !closure.iter().any(|n| n == name) {
+            closure.push(name.to_owned());
         }
-        for request in &def.requests {
-            // A fixture asking for its own name gets the next definition out.
-            let start = if *request == name { level + 1 } else { 0 };
-            queue.push_back((request.clone(), start));
+    };
+    for scope in scopes.iter().rev() {
+        for name in &scope.order {
+            // Only where it is the definition the test sees.
+            if scope.get(name).is_some_and(|d| d.autouse) {
+                add(name, &mut closure);
+            }
         }
     }
-    None
+    for name in usefixtures.iter().chain(arguments) {
+        add(name, &mut closure);
+    }
+    let mut i = 0;
+    while i < closure.len() {
+        let name = closure[i].clone();
+        if !direct.contains(&name) {
+            if let Some((_, def)) = closest(&name, 0) {
+                for request in def.requests.clone() {
+                    add(&request, &mut closure);
+                }
+            }
+        }
+        i += 1;
+    }
+    let scope_of = |name: &String| closest(name, 0).map_or(0, |(_, d)| d.scope);
+    closure.sort_by_key(|name| std::cmp::Reverse(scope_of(name)));
+    let mut out = Vec::new();
+    for name in closure {
+        if direct.contains(&name) {
+            continue;
+        }
+        let mut from = 0;
+        while let Some((level, def)) = closest(&name, from) {
+            match &def.params {
+                Some(Ok(ids)) => {
+                    out.push(Parametrizing {
+                        name: name.clone(),
+                        ids: ids.clone(),
+                    });
+                    break;
+                }
+                Some(Err(why)) => {
+                    return Err(Unnamed {
+                        name,
+                        place: def.place.clone(),
+                        why: why.clone(),
+                    })
+                }
+                None if def.requests.contains(&name) => from = level + 1,
+                None => break,
+            }
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn scope(text: &str) -> Scope {
-        let parsed = crate::source::parse(text).expect("parses");
-        scope_of(&parsed.syntax().body, &|def| def.name.to_string())
-    }
-
-    #[test]
-    fn params_found_through_requests_autouse_and_overrides() {
-        let conftest = scope(
-            "import pytest\n\n@pytest.fixture(params=['aws', 'gcp'])\ndef cloud(request):\n    return request.param\n\n@pytest.fixture\ndef db(cloud):\n    pass\n\n@pytest.fixture(name='renamed', params=[1])\ndef _x():\n    pass\n",
-        );
-        let module = scope(
-            "import pytest\n\n@pytest.fixture\ndef db():\n    pass\n\n@pytest.fixture\ndef wrapped(db):\n    pass\n",
-        );
-        let scopes = [&module, &conftest];
-        let names = |n: &[&str]| n.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-        // The module's `db` overrides the conftest's, which asked for `cloud`.
-        assert_eq!(parametrized_fixture(&scopes, &names(&["db"])), None);
-        assert_eq!(
-            parametrized_fixture(&[&conftest], &names(&["db"])).map(|f| f.0),
-            Some("cloud".to_owned())
-        );
-        assert_eq!(
-            parametrized_fixture(&scopes, &names(&["renamed"])).map(|f| f.0),
-            Some("renamed".to_owned())
-        );
-        assert_eq!(parametrized_fixture(&scopes, &names(&["tmp_path"])), None);
-        let overriding =
-            scope("import pytest\n\n@pytest.fixture\ndef cloud(cloud):\n    return cloud\n");
-        assert_eq!(
-            parametrized_fixture(&[&overriding, &conftest], &names(&["cloud"])).map(|f| f.0),
-            Some("cloud".to_owned()),
-            "an override that requests its own name gets the conftest's parameters"
-        );
-        let auto = scope("import pytest\n\n@pytest.fixture(autouse=True, params=[1, 2])\ndef each():\n    pass\n");
-        assert_eq!(
-            parametrized_fixture(&[&auto], &[]).map(|f| f.0),
-            Some("each".to_owned())
-        );
-    }
-
-    #[test]
-    fn arguments_with_defaults_and_self_are_not_requests() {
-        let parsed =
-            crate::source::parse("def test(self, a, b=1, *, c, d=2):\n    pass\n").expect("parses");
-        let Stmt::FunctionDef(def) = &parsed.syntax().body[0] else {
-            panic!("a def");
-        };
-        assert_eq!(requested_arguments(&def.parameters, true), ["a", "c"]);
-        assert_eq!(
-            requested_arguments(&def.parameters, false),
-            ["self", "a", "c"]
-        );
-    }
-}
+mod tests;

@@ -30,6 +30,14 @@ fn suite() -> Project {
         @pytest.fixture(params=[1, 2])
         def shadowed(request):
             return request.param
+
+        @pytest.fixture(scope="module", params=["v1", pytest.param("v2", id="latest")])
+        def version(request):
+            return request.param
+
+        @pytest.fixture(params=[3, 1.5, None, True], ids=["three", None, "none", None])
+        def size(request):
+            return request.param
         "#,
     )
     .file(
@@ -75,6 +83,14 @@ fn suite() -> Project {
             @pytest.mark.parametrize("cloud", CLOUDS)
             def test_class_fixture(self, cloud, size):
                 pass
+
+        @pytest.mark.parametrize("cloud", [
+            pytest.param("aws", marks=pytest.mark.group(7)),
+            pytest.param("gcp", marks=pytest.mark.group(8)),
+        ])
+        @pytest.mark.parametrize("n", [1, 2])
+        def test_product(n, cloud, size, version):
+            pass
         "#,
     )
     .file(
@@ -153,11 +169,24 @@ fn every_job_names_only_what_pytest_collects_and_together_the_suite() {
             together, whole,
             "-m {m:?}: the jobs are the suite, each test once"
         );
-        // Case ids only where no fixture adds parameters: the shadowed fixture has none.
-        for id in jobs.iter().flatten().filter(|id| id.contains('[')) {
+        // Where every fixture parameter is literal, the jobs name pytest's cases: the
+        // fixtures' ids first, widest scope first, then the parametrize ids.
+        if m.is_none() {
+            let listed: Vec<&String> = jobs.iter().flatten().collect();
+            for id in [
+                "tests/test_cloud.py::test_product[v1-three-1-aws]",
+                "tests/test_cloud.py::test_product[latest-none-2-gcp]",
+                "tests/test_cloud.py::TestInClass::test_class_fixture[x-aws]",
+            ] {
+                assert!(
+                    listed.iter().any(|l| *l == id)
+                        || listed.iter().any(|l| id.starts_with(l.as_str())),
+                    "{id} in {listed:?}"
+                );
+            }
             assert!(
-                id.contains("test_shadowed_fixture_has_no_params["),
-                "-m {m:?}: {id} is a case id of a test a fixture parametrizes"
+                !listed.iter().any(|l| l.contains("test_by_argument[")),
+                "tls's ids come from a lambda: never case ids: {listed:?}"
             );
         }
     }

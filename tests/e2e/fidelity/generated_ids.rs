@@ -1,7 +1,8 @@
 //! A generative check of parametrize ids: random `parametrize` decorators (literal values of
 //! every kind pytest makes ids from, `ids=` lists with gaps, `pytest.param(id=...)`,
 //! duplicates, stacking, class-level parametrize), each with a group mark on one parameter so
-//! fanout lists the cases; every case id and group must equal what pytest builds.
+//! fanout lists the cases, and fixtures with `params=` (and `ids=`, scopes) the tests request;
+//! every case id and group must equal what pytest builds.
 
 use super::compare::assert_matches_pytest;
 use crate::e2e::project::Project;
@@ -116,10 +117,37 @@ fn module(rng: &mut Rng) -> String {
         "import enum\nimport pytest\n\nVALUE = 'v'\n\n\nclass Color(enum.Enum):\n    RED = 1\n\n\n\
          def helper():\n    pass\n\n\nclass Helper:\n    pass\n\n\npytestmark = pytest.mark.group('m')\n\n\n",
     );
+    // Fixtures with parameters, of random scopes: pytest puts their ids first, widest first.
+    let fixtures = rng.next(3);
+    for k in 0..fixtures {
+        let count = 1 + rng.next(3);
+        let params: Vec<String> = (0..count).map(|_| value(rng)).collect();
+        let ids = if rng.next(3) == 0 {
+            let ids: Vec<&str> = (0..count).map(|_| rng.pick(IDS)).collect();
+            format!(", ids=[{}]", ids.join(", "))
+        } else {
+            String::new()
+        };
+        let scope = rng.pick(&["function", "function", "module", "session", "class"]);
+        text.push_str(&format!(
+            "@pytest.fixture(scope={scope:?}, params=[{}]{ids})
+def fx{k}(request):
+    return request.param
+
+
+",
+            params.join(", ")
+        ));
+    }
     for test in 0..4 {
         let stacked = 1 + rng.next(3);
         let mut decorators = String::new();
         let mut args = Vec::new();
+        for k in 0..fixtures {
+            if rng.next(2) == 0 {
+                args.push(format!("fx{k}"));
+            }
+        }
         let grouped_at = rng.next(stacked);
         for level in 0..stacked {
             let count = 1 + rng.next(2);

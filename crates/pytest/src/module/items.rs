@@ -4,6 +4,7 @@
 use super::{Callable, ClassNode, ModuleCollector};
 use crate::cases::{self, Cases, Problem};
 use crate::eval::{Evaluator, Value};
+use crate::fixtures;
 use crate::marks::MarkRef;
 use crate::params;
 use crate::resolve::{self, Level, MarkNames, Resolver};
@@ -78,15 +79,23 @@ impl<'a> ModuleCollector<'a> {
         } else {
             cases::cases(&parametrize, &mut self.evaluator, self.rules.ids)
         };
-        // Cases fanout would list one by one, unless a fixture adds parameters of its own.
+        // Cases fanout lists one by one: with the ids of the fixtures that add parameters.
         let cases = match cases {
             Cases::Known {
                 cases,
                 ids_unknown: None,
-            } if cases.iter().any(|c| !c.marks.is_empty()) => Cases::Known {
-                ids_unknown: self.fixture_params(callable, chain, &levels, &parametrize),
-                cases,
-            },
+            } if cases.iter().any(|c| !c.marks.is_empty()) => {
+                match self.fixture_params(callable, chain, &levels, &parametrize) {
+                    Ok(fixtures) => Cases::Known {
+                        cases: with_fixture_ids(cases, &fixtures),
+                        ids_unknown: None,
+                    },
+                    Err(problem) => Cases::Known {
+                        cases,
+                        ids_unknown: Some(problem),
+                    },
+                }
+            }
             other => other,
         };
         match cases {
@@ -140,34 +149,34 @@ impl<'a> ModuleCollector<'a> {
         }
     }
 
-    /// Why the cases' ids are not pytest's: the test requests a fixture with `params=`, whose
-    /// parameters pytest adds to each case's id (`crate::fixtures`).
+    /// The fixtures with `params=` the test requests, in the order pytest adds their ids
+    /// (`crate::fixtures`); why not, where one cannot be named.
     fn fixture_params(
         &mut self,
         callable: Callable<'a>,
         chain: &[ClassNode<'a>],
         levels: &[Level<'a>],
         parametrize: &[MarkRef<'a>],
-    ) -> Option<Problem> {
-        use crate::fixtures;
+    ) -> Result<Vec<fixtures::Parametrizing>, Problem> {
+        let range = parametrize.first().map(|m| m.range);
         let Callable::Def(def) = callable else {
-            return None;
+            // Defined elsewhere (inherited, imported): its arguments are not read here.
+            return Ok(Vec::new());
         };
         let method = !chain.is_empty()
             && !def.decorator_list.iter().any(|d| {
                 matches!(&d.expression, ruff_python_ast::Expr::Name(n) if n.id.as_str() == "staticmethod")
             });
-        let direct: Vec<String> = parametrize
-            .iter()
-            .flat_map(|m| crate::params::argnames(m))
-            .collect();
-        let mut requested: Vec<String> = fixtures::requested_arguments(&def.parameters, method)
+        let direct: Vec<String> = parametrize.iter().flat_map(params::argnames).collect();
+        let arguments: Vec<String> = fixtures::requested_arguments(&def.parameters, method)
             .into_iter()
-            .filter(|a| !direct.contains(a) && a != "request")
+            .filter(|a| a != "request")
             .collect();
+        let mut usefixtures = Vec::new();
+        // pytest reads usefixtures marks closest first (function, class, module).
         for mark in levels.iter().flat_map(|l| &l.marks) {
             if mark.name == "usefixtures" {
-                requested.extend(
+                usefixtures.extend(
                     mark.arguments
                         .iter()
                         .flat_map(|a| &a.args)
@@ -182,14 +191,17 @@ impl<'a> ModuleCollector<'a> {
         }
         if self.fixture_scopes.is_none() {
             let index = self.index;
+            let rules = self.rules.ids;
             let mut scopes = vec![fixtures::scope_of_defs(
                 self.module.iter().filter_map(|(_, b)| match b {
                     crate::namespace::Binding::Function(def) => Some(def),
                     _ => None,
                 }),
+                &mut self.evaluator,
+                rules,
                 &|def| {
                     let (line, _) = index.position(def.name.range().start());
-                    format!("line {line}")
+                    format!("{}:{line}", self.rel_path)
                 },
             )];
             let test_dir = self
@@ -199,27 +211,41 @@ impl<'a> ModuleCollector<'a> {
                 .parent()
                 .map(std::path::Path::to_path_buf)
                 .unwrap_or_default();
-            scopes.extend(fixtures::conftest_scopes(&test_dir, self.rules.rootdir));
+            scopes.extend(fixtures::conftest_scopes(
+                &test_dir,
+                self.rules.rootdir,
+                rules,
+            ));
             self.fixture_scopes = Some(scopes);
         }
+        let index = self.index;
+        let rules = self.rules.ids;
+        let rel_path = self.rel_path;
         let class_scopes: Vec<fixtures::Scope> = chain
             .iter()
             .rev()
             .flat_map(|c| &c.bodies)
-            .map(|body| fixtures::scope_of(body, &|def| def.name.to_string()))
+            .map(|body| {
+                fixtures::scope_of(body, &mut self.evaluator, rules, &|def| {
+                    let (line, _) = index.position(def.name.range().start());
+                    format!("{rel_path}:{line}")
+                })
+            })
             .collect();
         let module_scopes = self.fixture_scopes.as_deref().unwrap_or_default();
         let scopes: Vec<&fixtures::Scope> = class_scopes.iter().chain(module_scopes).collect();
-        let (name, place) = fixtures::parametrized_fixture(&scopes, &requested)?;
-        Some(Problem {
-            why: format!(
-                "it also takes the parameters of fixture `{name}` (`params=`, {place}), which \
-                 pytest adds to each case's id and fanout does not name"
-            ),
-            range: parametrize.first().map_or(def.name.range(), |m| m.range),
-            hint: Some(
-                "put all of the test's cases in one group (the job then names the function)",
-            ),
+        fixtures::parametrizing(&scopes, &usefixtures, &arguments, &direct).map_err(|unnamed| {
+            Problem {
+                why: format!(
+                    "it also takes the parameters of fixture `{}` (`params=`, {}), which pytest \
+                     adds to each case's id and fanout cannot name: {}",
+                    unnamed.name, unnamed.place, unnamed.why
+                ),
+                range: range.unwrap_or(def.name.range()),
+                hint: Some(
+                    "put all of the test's cases in one group (the job then names the function)",
+                ),
+            }
         })
     }
 
@@ -330,4 +356,39 @@ enum CaseMarks<'c, 'a> {
     IdsUnknown(Vec<&'c [Value]>, Problem),
     /// Parameters only known at run time.
     Unknown(&'c [MarkRef<'a>], Problem),
+}
+
+/// The cases of the `parametrize` marks with the fixtures' parameters in front, as pytest makes
+/// them: each fixture's ids (in order) before the marks' ids, the first fixture varying slowest.
+fn with_fixture_ids(
+    cases: Vec<cases::Case>,
+    fixtures: &[fixtures::Parametrizing],
+) -> Vec<cases::Case> {
+    if fixtures.is_empty() {
+        return cases;
+    }
+    // Each prefix is a list of ids (an id may be empty: pytest joins it all the same).
+    let mut prefixes: Vec<Vec<&str>> = vec![Vec::new()];
+    for fixture in fixtures {
+        prefixes = prefixes
+            .iter()
+            .flat_map(|p| {
+                fixture.ids.iter().map(move |id| {
+                    let mut next = p.clone();
+                    next.push(id.as_str());
+                    next
+                })
+            })
+            .collect();
+    }
+    let prefixes: Vec<String> = prefixes.iter().map(|p| p.join("-")).collect();
+    prefixes
+        .iter()
+        .flat_map(|prefix| {
+            cases.iter().map(move |case| cases::Case {
+                id: format!("{prefix}-{}", case.id),
+                marks: case.marks.clone(),
+            })
+        })
+        .collect()
 }
