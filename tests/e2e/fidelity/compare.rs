@@ -255,3 +255,42 @@ pub fn diagnostics(doc: &Value) -> &Vec<Value> {
         .as_array()
         .expect("diagnostics is an array")
 }
+
+/// The `node_ids` of each job `fanout matrix --backend json ARGS` writes (exit 0 expected).
+pub fn job_node_ids(p: &Project, args: &[&str]) -> Vec<Vec<String>> {
+    let mut command = vec!["matrix", "--backend", "json"];
+    command.extend_from_slice(args);
+    let out = p.run(&command);
+    assert_eq!(out.code, 0, "{args:?}: {}", out.describe());
+    let doc: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    doc["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| {
+            g["node_ids"]
+                .as_array()
+                .expect("node_ids")
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .collect()
+}
+
+/// The item node ids pytest collects with `args`, sorted; pytest must collect without error.
+pub fn pytest_item_ids(p: &Project, args: &[&str]) -> Vec<String> {
+    let oracle = pytest_collect(&p.path(), args);
+    assert!(
+        oracle.errors.is_empty() && matches!(oracle.exit_code, 0 | 5),
+        "pytest {args:?}: {oracle:?}"
+    );
+    let mut ids: Vec<String> = oracle
+        .items
+        .iter()
+        .flat_map(|item| item.cases.iter().map(|c| c.node_id.clone()))
+        .collect();
+    ids.sort();
+    ids
+}

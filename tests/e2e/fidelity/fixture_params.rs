@@ -4,9 +4,8 @@
 //! listed case by case. Every node id a job lists is one pytest collects, and the jobs together
 //! are the suite, each test once.
 
+use super::compare::{job_node_ids as job_ids, pytest_item_ids as items};
 use crate::e2e::project::Project;
-use crate::support::pytest_oracle::pytest_collect;
-use serde_json::Value;
 
 fn suite() -> Project {
     let p = Project::new();
@@ -109,42 +108,6 @@ fn suite() -> Project {
         "#,
     );
     p
-}
-
-fn job_ids(p: &Project, args: &[&str]) -> Vec<Vec<String>> {
-    let mut command = vec!["matrix", "--backend", "json"];
-    command.extend_from_slice(args);
-    let out = p.run(&command);
-    assert_eq!(out.code, 0, "{args:?}: {}", out.describe());
-    let doc: Value = serde_json::from_str(&out.stdout).expect("JSON");
-    doc["groups"]
-        .as_array()
-        .expect("groups")
-        .iter()
-        .map(|g| {
-            g["node_ids"]
-                .as_array()
-                .expect("ids")
-                .iter()
-                .map(|v| v.as_str().expect("str").to_owned())
-                .collect()
-        })
-        .collect()
-}
-
-fn items(p: &Project, args: &[&str]) -> Vec<String> {
-    let oracle = pytest_collect(&p.path(), args);
-    assert!(
-        oracle.errors.is_empty() && matches!(oracle.exit_code, 0 | 5),
-        "pytest {args:?}: {oracle:?}"
-    );
-    let mut ids: Vec<String> = oracle
-        .items
-        .iter()
-        .flat_map(|i| i.cases.iter().map(|c| c.node_id.clone()))
-        .collect();
-    ids.sort();
-    ids
 }
 
 #[test]

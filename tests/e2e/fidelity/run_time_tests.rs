@@ -3,9 +3,8 @@
 //! job runs the file and pytest collects what it makes; where files need groups it is an
 //! `ungrouped-file` error naming it. `exec` into a dict of its own binds nothing.
 
+use super::compare::{job_node_ids, pytest_item_ids as pytest_items};
 use crate::e2e::project::Project;
-use crate::support::pytest_oracle::pytest_collect;
-use serde_json::Value;
 
 const MADE: &str = r#"
 def _make(i):
@@ -34,18 +33,6 @@ fn suite(whole_file: bool) -> Project {
     p
 }
 
-fn pytest_items(p: &Project, args: &[&str]) -> Vec<String> {
-    let oracle = pytest_collect(&p.path(), args);
-    assert_eq!(oracle.exit_code, 0, "{oracle:?}");
-    let mut ids: Vec<String> = oracle
-        .items
-        .iter()
-        .flat_map(|i| i.cases.iter().map(|c| c.node_id.clone()))
-        .collect();
-    ids.sort();
-    ids
-}
-
 #[test]
 fn a_module_of_run_time_tests_is_a_whole_file_job() {
     let p = suite(true);
@@ -56,20 +43,7 @@ fn a_module_of_run_time_tests_is_a_whole_file_job() {
         "the warning says so: {}",
         out.describe()
     );
-    let doc: Value = serde_json::from_str(&out.stdout).expect("JSON");
-    let jobs: Vec<Vec<String>> = doc["groups"]
-        .as_array()
-        .expect("groups")
-        .iter()
-        .map(|g| {
-            g["node_ids"]
-                .as_array()
-                .expect("ids")
-                .iter()
-                .map(|v| v.as_str().expect("str").to_owned())
-                .collect()
-        })
-        .collect();
+    let jobs = job_node_ids(&p, &[]);
     assert!(
         jobs.contains(&vec!["tests/test_made.py".to_owned()]),
         "{jobs:?}"

@@ -1,6 +1,6 @@
 //! `-m` selects the same tests as pytest's `-m` with the same expression.
 
-use super::compare::assert_matches_pytest;
+use super::compare::{assert_matches_pytest, pytest_item_ids};
 use crate::e2e::project::Project;
 
 fn marked_suite() -> Project {
@@ -234,18 +234,6 @@ fn jobs_list_the_cases_minus_m_keeps() {
             "-m {expr}: {listed:?}"
         );
     }
-}
-
-/// The item node ids pytest collects with `args`, sorted.
-fn pytest_item_ids(p: &Project, args: &[&str]) -> Vec<String> {
-    let oracle = crate::support::pytest_oracle::pytest_collect(&p.path(), args);
-    let mut ids: Vec<String> = oracle
-        .items
-        .iter()
-        .flat_map(|item| item.cases.iter().map(|c| c.node_id.clone()))
-        .collect();
-    ids.sort();
-    ids
 }
 
 /// `-c FILE` and `--rootdir DIR` in `PYTEST_ADDOPTS` choose pytest's config and rootdir (pytest

@@ -3,31 +3,9 @@
 //! under a condition fanout cannot evaluate, a test defined only with an optional package).
 //! Given the tests' own node ids instead, pytest stops with "not found" (exit 4).
 
+use super::compare::job_node_ids as jobs;
 use crate::e2e::project::Project;
 use crate::support::pytest_oracle::{pytest_collect, OracleCollection};
-use serde_json::Value;
-
-fn jobs(p: &Project, args: &[&str]) -> Vec<Vec<String>> {
-    let mut command = vec!["matrix", "--backend", "json"];
-    command.extend_from_slice(args);
-    let out = p.run(&command);
-    assert_eq!(out.code, 0, "{}", out.describe());
-    let doc: Value = serde_json::from_str(&out.stdout).expect("json");
-    doc["groups"]
-        .as_array()
-        .expect("groups")
-        .iter()
-        .map(|g| {
-            g["node_ids"]
-                .as_array()
-                .expect("node_ids")
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .collect()
-}
 
 fn run_job(p: &Project, node_ids: &[String], extra: &[&str]) -> OracleCollection {
     let mut args: Vec<&str> = node_ids.iter().map(String::as_str).collect();
