@@ -53,6 +53,20 @@ pub fn select(
         tests.retain(|t| expr.matches_test(t));
     }
     let deselected = before - tests.len();
+    // A module that may skip itself whole is named by its file also when `-m` left some of its
+    // tests out (the run repeats `-m`): where it skips, pytest would answer its tests' own
+    // node ids with "found no collectors".
+    let selected_per_file: HashMap<String, usize> = tests_per_file(&tests)
+        .into_iter()
+        .map(|(path, count)| (path.to_owned(), count))
+        .collect();
+    let may_skip: std::collections::HashSet<&str> = tests
+        .iter()
+        .filter(|t| t.module_may_skip)
+        .map(|t| t.path.as_str())
+        .collect();
+    let may_skip: std::collections::HashSet<String> =
+        may_skip.into_iter().map(str::to_owned).collect();
     let changes = match &args.changes {
         Some(change_args) => {
             let selection = changes::select(project, &tests, change_args, env)?;
@@ -64,7 +78,9 @@ pub fn select(
     let complete_files = tests_per_file(&tests)
         .into_iter()
         .filter(|(path, count)| {
-            collected_per_file.get(*path) == Some(count) && !partial_files.contains(*path)
+            let whole = collected_per_file.get(*path) == Some(count)
+                || (may_skip.contains(*path) && selected_per_file.get(*path) == Some(count));
+            whole && !partial_files.contains(*path)
         })
         .map(|(path, _)| path.to_owned())
         .collect();

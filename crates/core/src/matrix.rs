@@ -534,6 +534,7 @@ mod tests {
             group_error: false,
             unseen_in: None,
             doctest: false,
+            module_may_skip: false,
             runner: None,
             marks: vec![],
             param_marks: None,

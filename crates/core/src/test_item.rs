@@ -127,6 +127,10 @@ pub struct TestItem {
     pub unseen_in: Option<String>,
     /// A text file of doctests (pytest's doctest plugin): it cannot carry marks.
     pub doctest: bool,
+    /// Its module may skip itself whole where fanout cannot tell (a module-level
+    /// `importorskip`, a module skip under a condition it cannot evaluate): there pytest finds
+    /// none of its tests, so a job names the file rather than tests pytest may not know.
+    pub module_may_skip: bool,
     /// Boxed: few tests have one, and every test carries the field.
     pub runner: Option<Box<Runner>>,
     /// Every mark that applies, closest first, for `-m` selection.

@@ -415,6 +415,7 @@ fn doctest_item(file: &walk::TestFile, text: &str) -> Option<TestItem> {
         group_error: false,
         unseen_in: None,
         doctest: true,
+        module_may_skip: false,
         runner: None,
         marks: Vec::new(),
         param_marks: None,

@@ -200,6 +200,7 @@ impl<'a> ModuleCollector<'a> {
             group_source: None,
             group_error: false,
             doctest: false,
+            module_may_skip: self.module.may_skip_itself(),
             // The file is the collector whose tests fanout cannot see.
             unseen_in: Some(path.to_string()),
             runner: None,

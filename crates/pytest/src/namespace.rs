@@ -61,6 +61,9 @@ pub struct Namespace<'a> {
     /// Module-level statements that bind names fanout cannot see: `exec(...)`,
     /// `globals()[...] = ...`, `globals().update(...)`, `setattr(sys.modules[...], ...)`.
     hidden_bindings: Vec<ruff_text_size::TextRange>,
+    /// Module-level `pytest.importorskip(...)`: where the package is missing, pytest collects
+    /// none of the module's tests.
+    importorskips: Vec<ruff_text_size::TextRange>,
     /// `pytestmark += value` after a `pytestmark = ...` fanout reads, in order; cleared by any
     /// other binding of the name.
     pytestmark_added: Vec<&'a Expr>,
@@ -120,6 +123,12 @@ impl<'a> Namespace<'a> {
 
     /// Module-level skips under a condition fanout cannot decide: whether pytest collects
     /// any test of the module depends on where it runs.
+    /// Whether the module may skip itself whole where fanout cannot tell: a module-level
+    /// `importorskip`, or a module skip under a condition it cannot evaluate.
+    pub fn may_skip_itself(&self) -> bool {
+        !self.importorskips.is_empty() || !self.conditional_skips.is_empty()
+    }
+
     pub fn conditional_skips(&self) -> &[ruff_text_size::TextRange] {
         &self.conditional_skips
     }
@@ -195,6 +204,15 @@ impl<'a> Namespace<'a> {
     }
 
     fn add_stmt(&mut self, stmt: &'a Stmt) {
+        let value = match stmt {
+            Stmt::Expr(e) => Some(&*e.value),
+            Stmt::Assign(a) => Some(&*a.value),
+            Stmt::AnnAssign(a) => a.value.as_deref(),
+            _ => None,
+        };
+        if value.is_some_and(is_importorskip) {
+            self.importorskips.push(ruff_text_size::Ranged::range(stmt));
+        }
         match stmt {
             Stmt::FunctionDef(def) => self.bind(def.name.as_str(), Binding::Function(def)),
             Stmt::ClassDef(def) => self.bind(def.name.as_str(), Binding::Class(def)),
@@ -411,6 +429,11 @@ fn hides_bindings(expr: &Expr) -> bool {
         Expr::Attribute(a) => a.attr.as_str() == "update" && is_globals_call(&a.value),
         _ => false,
     }
+}
+
+/// `pytest.importorskip(...)` (any name before the dot: `pytest`, an alias).
+fn is_importorskip(expr: &Expr) -> bool {
+    matches!(expr, Expr::Call(c) if matches!(&*c.func, Expr::Attribute(a) if a.attr.as_str() == "importorskip"))
 }
 
 /// `pytest.skip(..., allow_module_level=True)`.

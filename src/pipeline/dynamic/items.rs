@@ -60,6 +60,7 @@ pub fn test_items(
             group_error,
             unseen_in: None,
             doctest: false,
+            module_may_skip: false,
             runner: runner.map(Box::new),
             marks: item.marks.clone(),
             param_marks: None,

@@ -162,3 +162,56 @@ fn a_job_with_only_some_of_a_files_tests_names_them() {
     let ran = run_job(&p, &deselected[2], &[]);
     assert_eq!(ran.node_ids(), ["tests/test_single.py::test_b"]);
 }
+
+/// A module that skips itself with `pytest.importorskip` where a package is missing (pandas'
+/// plotting tests without matplotlib) is named by its file also when `-m` leaves some of its
+/// tests out: where it skips, pytest answers its tests' own node ids with "found no
+/// collectors" (exit 4), and the run repeats `-m`, so the file runs exactly the selection.
+#[test]
+fn a_module_that_may_skip_itself_is_named_whole_under_minus_m() {
+    let p = Project::new();
+    p.file(
+        "pyproject.toml",
+        "[tool.fanout]\nungrouped = \"whole-file\"\n\n[tool.pytest.ini_options]\nmarkers = [\"slow: slow\"]\n",
+    )
+    .file(
+        "tests/test_plotting.py",
+        r#"
+        import pytest
+
+        mpl = pytest.importorskip("fanout_no_such_package")
+
+        def test_plot():
+            pass
+
+        @pytest.mark.slow
+        def test_big_plot():
+            pass
+        "#,
+    )
+    .file(
+        "tests/test_core.py",
+        "import pytest\n\ndef test_a():\n    pass\n\n@pytest.mark.slow\ndef test_b():\n    pass\n",
+    );
+    let jobs = jobs(&p, &["-m", "not slow"]);
+    assert_eq!(
+        jobs,
+        [
+            vec!["tests/test_core.py::test_a".to_owned()],
+            vec!["tests/test_plotting.py".to_owned()],
+        ],
+        "the self-skipping module by its file, the other by its selected test"
+    );
+    for job in &jobs {
+        let collected = run_job(&p, job, &["-m", "not slow"]);
+        assert!(
+            collected.errors.is_empty() && collected.exit_code != 4,
+            "pytest must know every node id of {job:?}: {collected:?}"
+        );
+    }
+    assert_eq!(
+        run_job(&p, &["tests/test_plotting.py::test_plot".to_owned()], &[]).exit_code,
+        4,
+        "the failure this avoids"
+    );
+}

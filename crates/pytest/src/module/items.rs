@@ -57,6 +57,7 @@ impl<'a> ModuleCollector<'a> {
             group_source: None,
             group_error: false,
             doctest: false,
+            module_may_skip: self.module.may_skip_itself(),
             unseen_in: chain.iter().position(|c| c.opaque).map(|i| {
                 let classes: Vec<&str> = chain[..=i].iter().map(|c| c.name).collect();
                 format!("{}::{}", self.rel_path, classes.join("::"))
