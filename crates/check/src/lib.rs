@@ -11,6 +11,7 @@ mod plugin_table;
 mod plugin_use;
 mod plugins;
 mod registration;
+mod spread;
 mod unknown_marks;
 
 use fanout_config::{FanoutSettings, PytestConfig};
@@ -50,6 +51,7 @@ pub fn check(input: &CheckInput<'_>) -> Report {
     diagnostics.extend(found);
     diagnostics.extend(registry.ignored_diagnostics());
     diagnostics.extend(lint::grouping(input, &uses));
+    diagnostics.extend(spread::check(input));
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
     Report {

@@ -252,6 +252,18 @@ codes! {
     /// `import pytest`. Moving such a mark changes more than the plan says, so fanout does not guess: set the
     /// group the plan printed by hand, or make the mark the function's own, then plan again.
     NotRewritten = "not-rewritten", findings;
+    /// `fanout check`, where a `spread.yaml` is found at the rootdir or above it: a job of the matrix
+    /// (a test file, or one group of it) has a test that no spread task runs, so `spread` would never
+    /// run it in CI. A task runs what its `execute` names once its `environment` (the project's, the
+    /// suite's, its own) is substituted: a test file, a folder above it, or a node id. Add a task folder
+    /// to a suite (`tests/spread/test_new.py/task.yaml`) whose `execute` names the file, e.g. with
+    /// `TEST_MODULE: test_new.py` and `tox run -e integration -- "tests/integration/$TEST_MODULE"`.
+    /// A path only known when the task runs (a script that computes it) cannot be read: name the file.
+    SpreadNoTask = "spread-no-task", findings;
+    /// `fanout check`: a spread task's `execute` names a test file, folder or node id that does not
+    /// exist (a test file renamed or deleted): the task fails only when it runs. Point it at the new
+    /// path, or remove the task folder.
+    SpreadStaleTask = "spread-stale-task", findings;
     /// The command cannot run as asked: an unknown backend or diagnostic code, the current
     /// directory unreadable, or `--strict` change selection that cannot be sure. The message
     /// says what was wrong and the hint what to do.

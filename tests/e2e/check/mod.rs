@@ -7,6 +7,7 @@ mod output;
 mod plugins;
 mod precision;
 mod registration;
+mod spread;
 
 use crate::e2e::project::{Output, Project};
 use serde_json::Value;

@@ -1,0 +1,79 @@
+use super::*;
+
+fn env(pairs: &[(&str, serde_json::Value)]) -> Environment {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect()
+}
+
+#[test]
+fn execute_names_what_the_environment_makes_of_it() {
+    let e = env(&[
+        ("TEST_MODULE", "ha_tests/test_upgrade.py".into()),
+        ("CLOUD/aws", "aws".into()),
+        ("CLOUD/gcp", "gcp".into()),
+        ("N", 151.into()),
+        ("EMPTY", serde_json::Value::Null),
+    ]);
+    let execute = "tox run -e integration -- \"tests/integration/$TEST_MODULE\" --model testing --alluredir=\"$SPREAD_TASK/allure-results\"\nNUM=$N pytest tests/${CLOUD}/test_x.py::test_a\npytest tests/folder/ tests/$UNKNOWN.py\n";
+    assert_eq!(
+        named_paths(execute, &e),
+        [
+            "tests/aws/test_x.py::test_a",
+            "tests/folder",
+            "tests/gcp/test_x.py::test_a",
+            "tests/integration/ha_tests/test_upgrade.py",
+        ]
+    );
+}
+
+#[test]
+fn a_task_runs_its_files_folders_and_node_ids() {
+    let task = Task {
+        name: "tests/spread/x".into(),
+        file: PathBuf::from("task.yaml"),
+        execute_line: 1,
+        runs: vec![
+            "tests/a".into(),
+            "tests/b/test_b.py".into(),
+            "tests/c/test_c.py::TestC".into(),
+        ],
+    };
+    assert!(task.runs("tests/a/sub/test_x.py", "tests/a/sub/test_x.py::test_1"));
+    assert!(!task.runs("tests/ab/test_x.py", "tests/ab/test_x.py::test_1"));
+    assert!(task.runs("tests/b/test_b.py", "tests/b/test_b.py::test_2[x]"));
+    assert!(task.runs("tests/c/test_c.py", "tests/c/test_c.py::TestC::test_3"));
+    assert!(!task.runs("tests/c/test_c.py", "tests/c/test_c.py::test_other"));
+}
+
+#[test]
+fn tasks_are_the_suites_immediate_folders_with_a_task_yaml() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    };
+    write(
+        "spread.yaml",
+        "project: x\npath: /root/x\nenvironment:\n  BASE: tests/integration\nsuites:\n  tests/spread/:\n    summary: s\n    environment:\n      SUITE: 1\n",
+    );
+    write(
+        "tests/spread/test_charm.py/task.yaml",
+        "summary: test_charm.py\n# comment\nenvironment:\n  TEST_MODULE: test_charm.py\nexecute: |\n  tox run -e integration -- \"$BASE/$TEST_MODULE\"\n",
+    );
+    write("tests/spread/notes/readme.txt", "not a task\n");
+    write(
+        "tests/spread/nested/deeper/task.yaml",
+        "summary: s\nexecute: pytest tests/other.py\n",
+    );
+    let found = find(&root.join("tests/integration")).expect("found upwards");
+    assert_eq!(found, root.join("spread.yaml"));
+    let project = load(&found).expect("loads");
+    let names: Vec<&str> = project.tasks.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["tests/spread/test_charm.py"]);
+    assert_eq!(project.tasks[0].runs, ["tests/integration/test_charm.py"]);
+    assert_eq!(project.tasks[0].execute_line, 5);
+}

@@ -1,0 +1,185 @@
+//! `fanout check` with a spread suite (a charm repository's `spread.yaml` and one hand-written
+//! task per test file): a job no task runs and a task that runs a file that is gone are errors,
+//! in every format; a suite whose tasks run every job is clean.
+
+use crate::e2e::project::{Output, Project};
+use serde_json::Value;
+
+const SPREAD_YAML: &str = r#"project: charm
+path: /root/spread_project
+environment:
+  PATH: $PATH:$(pipx environment --value PIPX_BIN_DIR)
+  CONCIERGE_JUJU_CHANNEL/juju36: 3.6/stable
+  CONCIERGE_JUJU_CHANNEL/juju29: 2.9/stable
+backends:
+  github-ci:
+    type: adhoc
+    manual: true
+    environment:
+      CI: '$(HOST: echo $CI)'
+    systems:
+      - ubuntu-24.04:
+          username: runner
+suites:
+  tests/spread/:
+    summary: Spread tests
+"#;
+
+fn task(module: &str, extra: &str) -> String {
+    format!(
+        "summary: {module}\n# written by hand\nenvironment:\n  TEST_MODULE: {module}\n{extra}execute: |\n  tox run -e integration -- \"tests/integration/$TEST_MODULE\" --model testing --alluredir=\"$SPREAD_TASK/allure-results\"\nartifacts:\n  - allure-results\nvariants:\n  - -juju29  # needs juju 3\n"
+    )
+}
+
+fn charm() -> Project {
+    let p = Project::new();
+    p.file(
+        "pyproject.toml",
+        "[tool.pytest.ini_options]\nmarkers = [\"group(id): the CI job\"]\n",
+    )
+    .bytes("spread.yaml", SPREAD_YAML.as_bytes())
+    .file(
+        "tests/integration/test_charm.py",
+        "import pytest\n\n@pytest.mark.group(1)\ndef test_deploy():\n    pass\n",
+    )
+    .file(
+        "tests/integration/ha_tests/test_upgrade.py",
+        "import pytest\n\n@pytest.mark.group(1)\ndef test_upgrade():\n    pass\n",
+    )
+    .file(
+        "tests/integration/test_two_groups.py",
+        "import pytest\n\n@pytest.mark.group(1)\ndef test_one():\n    pass\n\n\n@pytest.mark.group(2)\ndef test_two():\n    pass\n",
+    )
+    .bytes("tests/spread/test_charm.py/task.yaml", task("test_charm.py", "").as_bytes())
+    // One file, two tasks with different environments.
+    .bytes(
+        "tests/spread/test_upgrade.py/task.yaml",
+        task("ha_tests/test_upgrade.py", "  NUM_UNITS: 1\n").as_bytes(),
+    )
+    .bytes(
+        "tests/spread/test_upgrade_3_units.py/task.yaml",
+        task("ha_tests/test_upgrade.py", "  NUM_UNITS: 3\n").as_bytes(),
+    )
+    .bytes(
+        "tests/spread/test_two_groups.py/task.yaml",
+        task("test_two_groups.py", "").as_bytes(),
+    );
+    p
+}
+
+fn check_json(p: &Project) -> (Output, Vec<Value>) {
+    let out = p.run(&["check", "--format", "json"]);
+    let doc: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let diagnostics = doc["diagnostics"].as_array().cloned().unwrap_or_default();
+    (out, diagnostics)
+}
+
+fn spread_codes(diagnostics: &[Value]) -> Vec<(String, String, u64)> {
+    let mut found: Vec<(String, String, u64)> = diagnostics
+        .iter()
+        .filter(|d| d["code"].as_str().is_some_and(|c| c.starts_with("spread-")))
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default().to_owned(),
+                d["path"].as_str().unwrap_or_default().to_owned(),
+                d["line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn a_suite_whose_tasks_run_every_job_is_clean() {
+    let p = charm();
+    let (out, diagnostics) = check_json(&p);
+    assert_eq!(out.code, 0, "{}", out.describe());
+    assert_eq!(spread_codes(&diagnostics), []);
+}
+
+#[test]
+fn a_new_file_a_renamed_file_and_a_group_no_task_runs_are_errors() {
+    let p = charm();
+    // A new test file with no task.
+    p.file(
+        "tests/integration/test_new.py",
+        "import pytest\n\n@pytest.mark.group(1)\ndef test_new():\n    pass\n",
+    );
+    // A renamed test file: its task runs a path that is gone.
+    std::fs::rename(
+        p.join("tests/integration/test_charm.py"),
+        p.join("tests/integration/test_charm_renamed.py"),
+    )
+    .expect("rename");
+    // A task that names a node id of one group: the other group has no task.
+    p.file(
+        "tests/spread/test_two_groups.py/task.yaml",
+        "summary: one group\nexecute: pytest tests/integration/test_two_groups.py::test_one\n",
+    );
+    let (out, diagnostics) = check_json(&p);
+    assert_eq!(out.code, 1, "{}", out.describe());
+    assert_eq!(
+        spread_codes(&diagnostics),
+        [
+            (
+                "spread-no-task".to_owned(),
+                "tests/integration/test_charm_renamed.py".to_owned(),
+                4
+            ),
+            (
+                "spread-no-task".to_owned(),
+                "tests/integration/test_new.py".to_owned(),
+                4
+            ),
+            (
+                "spread-no-task".to_owned(),
+                "tests/integration/test_two_groups.py".to_owned(),
+                9
+            ),
+            (
+                "spread-stale-task".to_owned(),
+                "tests/spread/test_charm.py/task.yaml".to_owned(),
+                5
+            ),
+        ]
+    );
+    let human = p.run(&["check"]);
+    assert!(
+        human.stdout.contains("tests/integration/test_new.py:4:1: error[spread-no-task]: no spread task runs this test file")
+            && human.stdout.contains("add a task `tests/spread/test_new.py/task.yaml`")
+            && human.stdout.contains("group 2 of this file")
+            && human.stdout.contains("task `tests/spread/test_charm.py` runs `tests/integration/test_charm.py`, which does not exist"),
+        "{}",
+        human.describe()
+    );
+    let github = p.run(&["check", "--format", "github"]);
+    assert!(
+        github
+            .stdout
+            .contains("::error file=tests/integration/test_new.py,line=4")
+            && github.stdout.contains("spread-stale-task"),
+        "{}",
+        github.describe()
+    );
+    let gitlab = p.run(&["check", "--format", "gitlab"]);
+    assert!(
+        gitlab.stdout.contains("spread-no-task"),
+        "{}",
+        gitlab.describe()
+    );
+    let explain = p.run(&["check", "--explain", "spread-no-task"]);
+    assert_eq!(explain.code, 0, "{}", explain.describe());
+}
+
+#[test]
+fn without_a_spread_yaml_nothing_is_said_about_tasks() {
+    let p = charm();
+    p.remove("spread.yaml");
+    p.file(
+        "tests/integration/test_new.py",
+        "import pytest\n\n@pytest.mark.group(1)\ndef test_new():\n    pass\n",
+    );
+    let (_, diagnostics) = check_json(&p);
+    assert_eq!(spread_codes(&diagnostics), []);
+}
