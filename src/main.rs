@@ -21,6 +21,7 @@ mod timings_input;
 use fanout_github as _;
 use fanout_gitlab as _;
 use fanout_json as _;
+use fanout_spread as _;
 
 use clap::Parser;
 use fanout_core::ExitStatus;

@@ -76,6 +76,7 @@ fn write_matrix(args: &MatrixArgs, cx: &mut Context<'_>) -> io::Result<ExitStatu
         env: &lookup,
         stdout: &mut cx.streams.out,
         options: &options,
+        rootdir: selection.project.rootdir(),
     };
     let status = match backend.backend.write(&matrix, &diagnostics, &mut output) {
         Ok(()) => {

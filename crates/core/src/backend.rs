@@ -45,6 +45,8 @@ pub struct OutputContext<'a> {
     pub stdout: &'a mut dyn Write,
     /// The chosen backend's settings; backends without settings ignore them.
     pub options: &'a BackendOptions,
+    /// pytest's rootdir, which the matrix's paths and node ids are relative to (absolute).
+    pub rootdir: &'a Path,
 }
 
 impl OutputContext<'_> {

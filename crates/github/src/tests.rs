@@ -44,6 +44,7 @@ fn run(
         env: &env,
         stdout: &mut stdout,
         options: &fanout_core::BackendOptions::new(),
+        rootdir: std::path::Path::new("."),
     };
     let result = GithubBackend.write(matrix, diagnostics, &mut ctx);
     (result, String::from_utf8(stdout).expect("output is UTF-8"))

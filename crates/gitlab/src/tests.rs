@@ -350,6 +350,7 @@ fn writes_to_the_output_file() {
         env: &env,
         stdout: &mut stdout,
         options: &opts,
+        rootdir: std::path::Path::new("."),
     };
     GitlabBackend
         .write(&matrix(1), &[], &mut ctx)

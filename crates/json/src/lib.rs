@@ -109,6 +109,7 @@ mod tests {
             env: &env,
             stdout: &mut stdout,
             options: &fanout_core::BackendOptions::new(),
+            rootdir: std::path::Path::new("."),
         };
         let result = JsonBackend.write(matrix, diagnostics, &mut ctx);
         (result, String::from_utf8(stdout).expect("JSON is UTF-8"))

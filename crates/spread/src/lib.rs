@@ -12,6 +12,8 @@
 //! backquote or a glob is a value only known when the task runs: fanout cannot read it, and a
 //! task that names its tests only that way runs nothing fanout can see.
 
+pub mod backend;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

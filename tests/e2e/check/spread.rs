@@ -183,3 +183,65 @@ fn without_a_spread_yaml_nothing_is_said_about_tasks() {
     let (_, diagnostics) = check_json(&p);
     assert_eq!(spread_codes(&diagnostics), []);
 }
+
+/// `fanout matrix --backend spread`: the tasks that run the selected jobs, each once; with
+/// `--changed-since`, only the tasks of what the change affects, every task when fanout cannot
+/// place the change; a selected job no task runs is an error, never left out.
+#[test]
+fn the_spread_backend_lists_the_tasks_of_the_selected_jobs() {
+    let p = charm();
+    let tasks = |args: &[&str]| {
+        let mut all = vec!["matrix", "--backend", "spread"];
+        all.extend_from_slice(args);
+        let out = p.run(&all);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.describe());
+        out.stdout.lines().map(str::to_owned).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        tasks(&[]),
+        [
+            "tests/spread/test_charm.py",
+            "tests/spread/test_two_groups.py",
+            "tests/spread/test_upgrade.py",
+            "tests/spread/test_upgrade_3_units.py",
+        ]
+    );
+    let git = |args: &[&str]| crate::e2e::affected::repo::git_in(&p.path(), args);
+    git(&["init", "-q", "-b", "main"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "suite"]);
+    git(&["checkout", "-q", "-b", "feature"]);
+    p.file(
+        "tests/integration/ha_tests/test_upgrade.py",
+        "import pytest\n\n@pytest.mark.group(1)\ndef test_upgrade():\n    assert True\n",
+    );
+    git(&["commit", "-q", "-am", "change the upgrade test"]);
+    assert_eq!(
+        tasks(&["--changed-since", "main"]),
+        [
+            "tests/spread/test_upgrade.py",
+            "tests/spread/test_upgrade_3_units.py"
+        ],
+        "both tasks that run the changed file"
+    );
+    // A change fanout cannot place (the pytest config): every task.
+    p.file(
+        "pyproject.toml",
+        "[tool.pytest.ini_options]\nmarkers = [\"group(id): the CI job\"]\naddopts = \"-q\"\n",
+    );
+    git(&["commit", "-q", "-am", "config"]);
+    assert_eq!(tasks(&["--changed-since", "main"]).len(), 4);
+    // A selected job with no task: an error naming it.
+    p.file(
+        "tests/integration/test_new.py",
+        "import pytest\n\n@pytest.mark.group(1)\ndef test_new():\n    pass\n",
+    );
+    let out = p.run(&["matrix", "--backend", "spread"]);
+    assert_eq!(out.code, 1, "{}", out.describe());
+    assert!(
+        out.stderr
+            .contains("job `tests/integration/test_new.py | group 1` is run by no spread task"),
+        "{}",
+        out.describe()
+    );
+}

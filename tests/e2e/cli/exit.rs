@@ -13,7 +13,7 @@ fn backends_lists_every_linked_backend() {
         .lines()
         .filter_map(|l| l.split_whitespace().next())
         .collect();
-    for name in ["github", "json"] {
+    for name in ["github", "json", "spread"] {
         assert!(
             names.contains(&name),
             "{name} missing from `fanout backends`:\n{}",

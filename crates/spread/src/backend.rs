@@ -1,0 +1,104 @@
+//! The `spread` backend: the spread tasks that run the selected jobs, one task name a line
+//! (`tests/spread/test_charm.py`, the third field of a `spread -list` line), each once, so a
+//! workflow keeps only those jobs of `spread -list`. A task whose `execute` names nothing fanout
+//! can read is always listed: it may run any test, and a selection never leaves a test out. A
+//! selected job that no task runs is an error (see `fanout check`'s `spread-no-task`).
+
+use crate::{find, load, SpreadProject, Task};
+use fanout_core::{
+    Backend, BackendError, BackendRegistration, Diagnostic, Matrix, MatrixEntry, OutputContext,
+};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+pub struct SpreadBackend;
+
+static BACKEND: SpreadBackend = SpreadBackend;
+
+inventory::submit! {
+    BackendRegistration {
+        name: "spread",
+        summary: "spread: the task names that run the selected jobs, one a line",
+        backend: &BACKEND,
+    }
+}
+
+impl Backend for SpreadBackend {
+    fn write(
+        &self,
+        matrix: &Matrix,
+        _diagnostics: &[Diagnostic],
+        ctx: &mut OutputContext<'_>,
+    ) -> Result<(), BackendError> {
+        let Some(file) = find(ctx.rootdir) else {
+            return Err(BackendError::Unsupported(format!(
+                "no spread.yaml in {} or a folder above it: the spread backend lists the tasks of a spread suite",
+                ctx.rootdir.display()
+            )));
+        };
+        let project = load(&file).map_err(|e| BackendError::Unsupported(e.to_string()))?;
+        let names = task_names(matrix, ctx.rootdir, &project)?;
+        let mut text = String::new();
+        for name in names {
+            text.push_str(name);
+            text.push('\n');
+        }
+        ctx.write_main(&text)
+    }
+}
+
+/// The names of the tasks that run `matrix`'s jobs, sorted, each once; an error naming the
+/// first job no task runs.
+pub fn task_names<'p>(
+    matrix: &Matrix,
+    rootdir: &Path,
+    project: &'p SpreadProject,
+) -> Result<BTreeSet<&'p str>, BackendError> {
+    let mut names: BTreeSet<&str> = project
+        .tasks
+        .iter()
+        .filter(|t| t.runs.is_empty())
+        .map(|t| t.name.as_str())
+        .collect();
+    if matrix.entries.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    for entry in &matrix.entries {
+        let running: Vec<&Task> = project
+            .tasks
+            .iter()
+            .filter(|task| overlaps(task, entry, rootdir, &project.root))
+            .collect();
+        if running.is_empty() {
+            return Err(BackendError::Unsupported(format!(
+                "job `{}` is run by no spread task: add one (`fanout check` names the test files no task runs)",
+                entry.job_name
+            )));
+        }
+        names.extend(running.iter().map(|t| t.name.as_str()));
+    }
+    Ok(names)
+}
+
+/// Whether `task` runs any of `entry`'s tests.
+fn overlaps(task: &Task, entry: &MatrixEntry, rootdir: &Path, root: &Path) -> bool {
+    let Ok(file) = rootdir
+        .join(&entry.path_to_test_file)
+        .strip_prefix(root)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+    else {
+        return false;
+    };
+    entry.node_ids.iter().any(|id| {
+        let rest = id
+            .strip_prefix(entry.path_to_test_file.as_str())
+            .unwrap_or("");
+        let node_id = format!("{file}{rest}");
+        task.runs(&file, &node_id)
+            || task.runs.iter().any(|named| {
+                named
+                    .strip_prefix(node_id.as_str())
+                    .is_some_and(|r| r.starts_with("::") || r.starts_with('['))
+            })
+    })
+}
