@@ -14,12 +14,10 @@ pub fn check(input: &CheckInput<'_>) -> Vec<Diagnostic> {
     let project = match fanout_spread::load(&file) {
         Ok(project) => project,
         Err(e) => {
-            return vec![Diagnostic::error(
-                Code::ConfigError,
-                relative(&file, rootdir),
-                e.to_string(),
-            )
-            .with_hint("fix the YAML, or the task it names")]
+            return vec![
+                Diagnostic::error(Code::ConfigError, relative(&file, rootdir), e.reason())
+                    .with_hint("fix the YAML, or the task it names"),
+            ]
         }
     };
     let mut diagnostics = Vec::new();

@@ -51,26 +51,49 @@ pub enum SpreadError {
     Yaml { path: PathBuf, message: String },
 }
 
+impl SpreadError {
+    /// What is wrong, without the file's path (for a diagnostic that names it already).
+    pub fn reason(&self) -> String {
+        match self {
+            SpreadError::Read { source, .. } => format!("cannot read it: {source}"),
+            SpreadError::Yaml { message, .. } => {
+                format!("not a spread file fanout can read: {message}")
+            }
+        }
+    }
+}
+
+// Every key may be left empty (`environment:`, `tests/spread/:`), as spread allows.
 #[derive(serde::Deserialize, Default)]
 struct ProjectYaml {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     environment: Environment,
-    #[serde(default)]
-    suites: BTreeMap<String, SuiteYaml>,
+    #[serde(default, deserialize_with = "nullable")]
+    suites: BTreeMap<String, Option<SuiteYaml>>,
 }
 
 #[derive(serde::Deserialize, Default)]
 struct SuiteYaml {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     environment: Environment,
 }
 
 #[derive(serde::Deserialize, Default)]
 struct TaskYaml {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     environment: Environment,
     #[serde(default)]
     execute: Option<String>,
+}
+
+/// A value that may be written empty (YAML null): its default then.
+fn nullable<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de> + Default,
+{
+    use serde::Deserialize as _;
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 /// `KEY` or `KEY/variants` -> a scalar (a string, a number, a bool or nothing).
@@ -110,7 +133,9 @@ pub fn load(spread_yaml: &Path) -> Result<SpreadProject, SpreadError> {
             let text = read_text(&file)?;
             let task: TaskYaml = parse_yaml(&file, &text)?;
             let mut environment = project.environment.clone();
-            environment.extend(suite_yaml.environment.clone());
+            if let Some(suite_yaml) = suite_yaml {
+                environment.extend(suite_yaml.environment.clone());
+            }
             environment.extend(task.environment);
             let runs = task
                 .execute

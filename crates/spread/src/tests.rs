@@ -77,3 +77,22 @@ fn tasks_are_the_suites_immediate_folders_with_a_task_yaml() {
     assert_eq!(project.tasks[0].runs, ["tests/integration/test_charm.py"]);
     assert_eq!(project.tasks[0].execute_line, 5);
 }
+
+#[test]
+fn empty_keys_are_what_spread_allows() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("tests/spread/t1")).expect("mkdir");
+    std::fs::write(
+        root.join("spread.yaml"),
+        "project: x\npath: /root/x\nenvironment:\nsuites:\n  tests/spread/:\n",
+    )
+    .expect("write");
+    std::fs::write(
+        root.join("tests/spread/t1/task.yaml"),
+        "summary: s\nenvironment:\nexecute: pytest tests/integration/test_a.py\n",
+    )
+    .expect("write");
+    let project = load(&root.join("spread.yaml")).expect("loads");
+    assert_eq!(project.tasks[0].runs, ["tests/integration/test_a.py"]);
+}
