@@ -10,6 +10,7 @@ use crate::render::human::{self, Paint};
 use crate::settings::{self, DynamicFiles, Style};
 use fanout_check::{fix, CheckInput, Report};
 use fanout_core::escape::terminal;
+use fanout_core::files::FileEdit;
 use fanout_core::matrix;
 use fanout_core::{Code, Diagnostic, ExitStatus, SCHEMA_VERSION};
 use serde::Serialize;
@@ -26,58 +27,119 @@ pub fn run(args: &CheckArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
     let project_args = settings::check_project(args);
     // Check looks at every test: no `-m` for pytest either.
     let dynamic_files = settings::dynamic_files(&args.resolve, None, cx.env);
-    let (project, report) = match check(&project_args, &dynamic_files, cx) {
+    let (project, report, tasks) = match check(&project_args, &dynamic_files, cx) {
         Ok(found) => found,
         Err(failure) => return fail(&failure, format, cx),
     };
     if !(args.fix || args.diff) {
         return emit(&project, &report, format, cx, out_paint);
     }
-    let edit = match fix::plan(&project.config, &report.missing) {
+    let markers = match fix::plan(&project.config, &report.missing) {
         Ok(edit) => edit,
         Err(message) => return fail(&Failure::Fix(message), format, cx),
     };
+    let tasks = match tasks {
+        Ok(tasks) => tasks.unwrap_or_default(),
+        Err(message) => return fail(&Failure::Fix(message), format, cx),
+    };
+    let marker_file = markers.as_ref().map(|e| e.rel.clone());
+    let writes: Vec<FileEdit> = markers.into_iter().chain(tasks.writes).collect();
+    let removals = tasks.removals;
     if args.diff {
-        if let Some(edit) = &edit {
+        for edit in &writes {
             write!(cx.streams.out, "{}", edit.unified_diff())?;
         }
-        return Ok(if edit.is_some() {
-            ExitStatus::Findings
-        } else {
+        for edit in &removals {
+            write!(cx.streams.out, "{}", removal_diff(edit))?;
+        }
+        return Ok(if writes.is_empty() && removals.is_empty() {
             ExitStatus::Success
+        } else {
+            ExitStatus::Findings
         });
     }
-    let Some(edit) = edit else {
+    if writes.is_empty() && removals.is_empty() {
         return emit(&project, &report, format, cx, out_paint);
-    };
-    if let Err(source) = fanout_core::files::apply_edit(&edit) {
-        let failure = Failure::WriteFix {
-            path: edit.path.clone(),
-            source,
-        };
-        return fail(&failure, format, cx);
     }
-    let names: Vec<String> = report.missing.iter().map(|m| format!("`{m}`")).collect();
-    human::line(
-        &mut cx.streams.err,
-        "fixed:",
-        &format!("registered {} in {}", names.join(", "), edit.rel),
-        Paint::new(style.color_stderr),
-    )?;
+    // Every file is checked before any is written: a refusal leaves them all as they are.
+    let refused = writes.iter().chain(&removals).find_map(|edit| {
+        fanout_core::files::check_edit(edit)
+            .err()
+            .map(|source| (edit.path.clone(), source))
+    });
+    if let Some((path, source)) = refused {
+        return fail(&Failure::WriteFix { path, source }, format, cx);
+    }
+    for edit in &writes {
+        if let Err(source) = fanout_core::files::apply_edit(edit) {
+            let path = edit.path.clone();
+            return fail(&Failure::WriteFix { path, source }, format, cx);
+        }
+    }
+    for edit in &removals {
+        if let Err(source) = fanout_core::files::remove_edit(edit) {
+            let path = edit.path.clone();
+            return fail(&Failure::WriteFix { path, source }, format, cx);
+        }
+    }
+    let paint = Paint::new(style.color_stderr);
+    if let Some(rel) = &marker_file {
+        let names: Vec<String> = report.missing.iter().map(|m| format!("`{m}`")).collect();
+        human::line(
+            &mut cx.streams.err,
+            "fixed:",
+            &format!("registered {} in {rel}", names.join(", ")),
+            paint,
+        )?;
+    }
+    let tasks: Vec<&str> = writes
+        .iter()
+        .filter(|e| Some(&e.rel) != marker_file.as_ref())
+        .map(|e| e.rel.as_str())
+        .collect();
+    if !tasks.is_empty() {
+        human::line(
+            &mut cx.streams.err,
+            "fixed:",
+            &format!("wrote the spread tasks {}", tasks.join(", ")),
+            paint,
+        )?;
+    }
+    if !removals.is_empty() {
+        let gone: Vec<&str> = removals.iter().map(|e| e.rel.as_str()).collect();
+        human::line(
+            &mut cx.streams.err,
+            "fixed:",
+            &format!("removed the generated spread tasks {}", gone.join(", ")),
+            paint,
+        )?;
+    }
     // Report what is left, as the next plain run would.
     match check(&project_args, &dynamic_files, cx) {
-        Ok((project, report)) => emit(&project, &report, format, cx, out_paint),
+        Ok((project, report, _)) => emit(&project, &report, format, cx, out_paint),
         Err(failure) => fail(&failure, format, cx),
     }
 }
 
+/// A generated task `--fix` removes, as a diff to `/dev/null`.
+fn removal_diff(edit: &FileEdit) -> String {
+    similar::TextDiff::from_lines(edit.before.as_deref().unwrap_or(""), "")
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{}", edit.rel), "/dev/null")
+        .to_string()
+}
+
 /// Load, collect (no `-m`: check looks at every test), `--resolve-dynamic`, grouping rules,
 /// then the checks. The files pytest resolved are noted on stderr.
+/// What `--fix` would do to the spread suite (`None` without one or without a template).
+type TaskPlan = Result<Option<fanout_check::spread::TaskPlan>, String>;
+
 fn check(
     args: &settings::ProjectArgs,
     dynamic_files: &DynamicFiles,
     cx: &mut Context<'_>,
-) -> Result<(Project, Report), Failure> {
+) -> Result<(Project, Report, TaskPlan), Failure> {
     let project = Project::load(args, cx.env)?;
     let mut collected = project.collect();
     let resolved = pipeline::dynamic::apply(&project, &mut collected, dynamic_files, cx.env);
@@ -101,8 +163,9 @@ fn check(
         test_files: &files,
     };
     let mut report = fanout_check::check(&input);
+    let tasks = fanout_check::spread::plan_tasks(&input);
     pipeline::finish(&mut report.diagnostics);
-    Ok((project, report))
+    Ok((project, report, tasks))
 }
 
 fn explain(

@@ -11,7 +11,7 @@ mod plugin_table;
 mod plugin_use;
 mod plugins;
 mod registration;
-mod spread;
+pub mod spread;
 mod unknown_marks;
 
 use fanout_config::{FanoutSettings, PytestConfig};

@@ -23,7 +23,29 @@ inventory::submit! {
     }
 }
 
+/// The keys of `[tool.fanout.spread]`: the template task `check --fix` writes tasks from, and
+/// the suite folder it writes them into.
+pub const OPTIONS: [&str; 2] = ["template-file", "folder"];
+
 impl Backend for SpreadBackend {
+    fn check_options(&self, options: &fanout_core::BackendOptions) -> Result<(), BackendError> {
+        for (key, value) in options {
+            if !OPTIONS.contains(&key.as_str()) {
+                return Err(BackendError::InvalidOption {
+                    key: key.clone(),
+                    message: format!("not a spread setting (they are {})", OPTIONS.join(", ")),
+                });
+            }
+            if !value.is_string() {
+                return Err(BackendError::InvalidOption {
+                    key: key.clone(),
+                    message: "expected a path (a string)".to_owned(),
+                });
+            }
+        }
+        Ok(())
+    }
+
     fn write(
         &self,
         matrix: &Matrix,
@@ -81,7 +103,7 @@ pub fn task_names<'p>(
 }
 
 /// Whether `task` runs any of `entry`'s tests.
-fn overlaps(task: &Task, entry: &MatrixEntry, rootdir: &Path, root: &Path) -> bool {
+pub fn overlaps(task: &Task, entry: &MatrixEntry, rootdir: &Path, root: &Path) -> bool {
     let Ok(file) = rootdir
         .join(&entry.path_to_test_file)
         .strip_prefix(root)

@@ -13,6 +13,7 @@
 //! task that names its tests only that way runs nothing fanout can see.
 
 pub mod backend;
+pub mod generate;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -37,6 +38,10 @@ pub struct Task {
     /// The test paths `execute` names (files, folders, node ids), relative to the project root,
     /// `/`-separated, each once.
     pub runs: Vec<String>,
+    /// The file's text when fanout wrote it ([`generate::GENERATED`]): fanout's to update.
+    pub generated: Option<String>,
+    /// The suite it is in (`tests/spread/`).
+    pub suite: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -147,6 +152,8 @@ pub fn load(spread_yaml: &Path) -> Result<SpreadProject, SpreadError> {
                 execute_line: line_of_key(&text, "execute"),
                 file,
                 runs,
+                generated: generate::is_generated(&text).then(|| text.clone()),
+                suite: suite_dir(suite),
             });
         }
     }

@@ -34,6 +34,8 @@ fn a_task_runs_its_files_folders_and_node_ids() {
         name: "tests/spread/x".into(),
         file: PathBuf::from("task.yaml"),
         execute_line: 1,
+        generated: None,
+        suite: "tests/spread/".into(),
         runs: vec![
             "tests/a".into(),
             "tests/b/test_b.py".into(),

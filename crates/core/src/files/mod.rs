@@ -190,6 +190,22 @@ pub fn apply_edit(edit: &FileEdit) -> Result<(), WriteError> {
     write_file(&edit.path, expect_of(edit), |out| out.write_all(after))
 }
 
+/// Removes the file of `edit`, which fanout wrote (a generated spread task): refused as
+/// [`apply_edit`] refuses a write when the file no longer holds what fanout read; its folder
+/// goes too when that leaves it empty.
+pub fn remove_edit(edit: &FileEdit) -> Result<(), WriteError> {
+    let target = resolve(&edit.path)?;
+    let existing = metadata(&target)?;
+    check_writable(&target, existing.as_ref())?;
+    check_expected(&target, expect_of(edit))?;
+    fs::remove_file(&target).map_err(WriteError::io(&target))?;
+    if let Some(dir) = target.parent() {
+        // Only an empty folder goes; anything else in it stays.
+        let _ = fs::remove_dir(dir);
+    }
+    Ok(())
+}
+
 fn expect_of(edit: &FileEdit) -> Expect<'_> {
     match &edit.before {
         Some(text) => Expect::Text(text),
@@ -220,6 +236,10 @@ fn write_file(
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
+    if matches!(expect, Expect::Absent) {
+        // A new file may come with its folder (a new spread task).
+        fs::create_dir_all(dir).map_err(WriteError::io(dir))?;
+    }
     let mut builder = tempfile::Builder::new();
     builder.prefix(".fanout-");
     #[cfg(unix)]
