@@ -216,7 +216,14 @@ pub fn plan_tasks(input: &CheckInput<'_>) -> Result<Option<TaskPlan>, String> {
                 format!("{test_file}{rest}")
             })
             .collect();
+        let exclusions = options
+            .get("tasks")
+            .and_then(|t| t.get(entry.path_to_test_file.as_str()))
+            .and_then(|t| t.as_object())
+            .map(|t| t.clone().into_iter().collect())
+            .unwrap_or_default();
         let job = fanout_spread::generate::Job {
+            exclusions,
             name: entry.job_name.clone(),
             test_file: test_file.clone(),
             group_id: entry.group_id.clone(),

@@ -23,9 +23,12 @@ inventory::submit! {
     }
 }
 
-/// The keys of `[tool.fanout.spread]`: the template task `check --fix` writes tasks from, and
-/// the suite folder it writes them into.
-pub const OPTIONS: [&str; 2] = ["template-file", "folder"];
+/// The keys of `[tool.fanout.spread]`: the template task `check --fix` writes tasks from, the
+/// suite folder it writes them into, and per test file the exclusions of its tasks.
+pub const OPTIONS: [&str; 3] = ["template-file", "folder", "tasks"];
+
+/// The keys of a `[tool.fanout.spread.tasks."<test file>"]` table: spread's own task keys.
+pub const TASK_KEYS: [&str; 3] = ["variants", "backends", "systems"];
 
 impl Backend for SpreadBackend {
     fn check_options(&self, options: &fanout_core::BackendOptions) -> Result<(), BackendError> {
@@ -36,7 +39,9 @@ impl Backend for SpreadBackend {
                     message: format!("not a spread setting (they are {})", OPTIONS.join(", ")),
                 });
             }
-            if !value.is_string() {
+            if key == "tasks" {
+                check_tasks_table(value)?;
+            } else if !value.is_string() {
                 return Err(BackendError::InvalidOption {
                     key: key.clone(),
                     message: "expected a path (a string)".to_owned(),
@@ -67,6 +72,40 @@ impl Backend for SpreadBackend {
         }
         ctx.write_main(&text)
     }
+}
+
+/// `tasks`: a table of test file -> a table of `variants`, `backends`, `systems`, each a list of
+/// strings (`-juju29`, `+lxd-vm`, `ubuntu-24.04`).
+fn check_tasks_table(value: &serde_json::Value) -> Result<(), BackendError> {
+    let invalid = |message: String| BackendError::InvalidOption {
+        key: "tasks".to_owned(),
+        message,
+    };
+    let files = value
+        .as_object()
+        .ok_or_else(|| invalid("expected a table of test files".to_owned()))?;
+    for (file, keys) in files {
+        let keys = keys
+            .as_object()
+            .ok_or_else(|| invalid(format!("`{file}`: expected a table")))?;
+        for (key, list) in keys {
+            if !TASK_KEYS.contains(&key.as_str()) {
+                return Err(invalid(format!(
+                    "`{file}`: `{key}` is not one of {}",
+                    TASK_KEYS.join(", ")
+                )));
+            }
+            let strings = list
+                .as_array()
+                .is_some_and(|items| items.iter().all(serde_json::Value::is_string));
+            if !strings {
+                return Err(invalid(format!(
+                    "`{file}`: `{key}` must be a list of strings, as in task.yaml"
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The names of the tasks that run `matrix`'s jobs, sorted, each once; an error naming the

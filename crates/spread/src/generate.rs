@@ -78,6 +78,9 @@ pub struct Job {
     pub group_id: Option<String>,
     pub node_ids: Vec<String>,
     pub runner: Option<Vec<String>>,
+    /// The task's own `variants`, `backends` and `systems` (from `[tool.fanout.spread.tasks]`),
+    /// over the template's.
+    pub exclusions: BTreeMap<String, serde_json::Value>,
 }
 
 /// A YAML single-quoted scalar: nothing in it is read as YAML.
@@ -109,8 +112,9 @@ pub fn task_text(job: &Job, template: &Template) -> Result<String, String> {
             out.push_str(&format!("  {key}: {}\n", quoted(value)));
         }
     }
-    let rest = serde_saphyr::to_string(&template.rest)
-        .map_err(|e| format!("cannot write the task: {e}"))?;
+    let mut rest = template.rest.clone();
+    rest.extend(job.exclusions.clone());
+    let rest = serde_saphyr::to_string(&rest).map_err(|e| format!("cannot write the task: {e}"))?;
     out.push_str(&rest);
     if !out.ends_with('\n') {
         out.push('\n');

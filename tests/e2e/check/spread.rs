@@ -257,7 +257,7 @@ fn check_fix_writes_the_missing_tasks_from_the_template() {
     let python = crate::support::pytest_oracle::python();
     p.file(
         "pyproject.toml",
-        "[tool.pytest.ini_options]\nmarkers = [\"group(id): the CI job\"]\n\n[tool.fanout.spread]\ntemplate-file = \"tests/spread-template.yaml\"\n",
+        "[tool.pytest.ini_options]\nmarkers = [\"group(id): the CI job\"]\n\n[tool.fanout.spread]\ntemplate-file = \"tests/spread-template.yaml\"\n\n[tool.fanout.spread.tasks.\"tests/integration/test_new.py\"]\nvariants = [\"-juju29\"]\nbackends = [\"-lxd-vm\"]\n",
     )
     .file(
         "tests/spread-template.yaml",
@@ -374,11 +374,14 @@ fn check_fix_writes_the_missing_tasks_from_the_template() {
     assert_eq!(fix.code, 0, "{}", fix.describe());
     assert!(!p.join("tests/spread/test_new.py").exists());
     assert!(p.join("tests/spread/test_newer.py/task.yaml").exists());
-    // A setting the backend does not have is refused.
-    p.file(
-        "pyproject.toml",
+    // A setting the backend does not have, or an exclusion spread does not have, is refused.
+    for table in [
         "[tool.fanout.spread]\ntemplate_file = \"x\"\n",
-    );
-    let out = p.run(&["check"]);
-    assert_eq!(out.code, 2, "{}", out.describe());
+        "[tool.fanout.spread.tasks.\"tests/integration/test_newer.py\"]\nvariant = [\"-juju29\"]\n",
+        "[tool.fanout.spread.tasks.\"tests/integration/test_newer.py\"]\nvariants = \"-juju29\"\n",
+    ] {
+        p.file("pyproject.toml", table);
+        let out = p.run(&["check"]);
+        assert_eq!(out.code, 2, "{table}: {}", out.describe());
+    }
 }
