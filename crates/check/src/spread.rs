@@ -26,7 +26,20 @@ pub fn check(input: &CheckInput<'_>) -> Vec<Diagnostic> {
         .backends
         .get("spread")
         .is_some_and(|t| t.values.contains_key("template-file"));
-    diagnostics.extend(jobs_without_a_task(input.tests, rootdir, &project, fixes));
+    let options = input
+        .settings
+        .backends
+        .get("spread")
+        .map(|t| t.values.clone().into_iter().collect())
+        .unwrap_or_default();
+    let scope = project.scope(fanout_spread::backend::configured_paths(&options));
+    diagnostics.extend(jobs_without_a_task(
+        input.tests,
+        rootdir,
+        &project,
+        fixes,
+        &scope,
+    ));
     diagnostics.extend(stale_tasks(rootdir, &project));
     diagnostics.extend(stale_generated(input));
     diagnostics
@@ -44,6 +57,7 @@ fn jobs_without_a_task(
     rootdir: &Path,
     project: &fanout_spread::SpreadProject,
     fixes: bool,
+    scope: &[String],
 ) -> Vec<Diagnostic> {
     let mut jobs: BTreeMap<(&str, Option<&GroupId>), Vec<&TestItem>> = BTreeMap::new();
     for test in tests {
@@ -62,6 +76,9 @@ fn jobs_without_a_task(
         let Some(file) = in_project(path, rootdir, &project.root) else {
             continue;
         };
+        if !fanout_spread::SpreadProject::in_scope(scope, &file) {
+            continue;
+        }
         let uncovered = members.iter().find(|t| {
             let node_id = format!("{file}{}", &t.node_id[path.len()..]);
             !project.tasks.iter().any(|task| task.runs(&file, &node_id))
@@ -152,6 +169,8 @@ pub fn plan_tasks(input: &CheckInput<'_>) -> Result<Option<TaskPlan>, String> {
         return Ok(None);
     };
     let project = fanout_spread::load(&file).map_err(|e| e.to_string())?;
+    let backend_options: fanout_core::BackendOptions = options.clone().into_iter().collect();
+    let scope = project.scope(fanout_spread::backend::configured_paths(&backend_options));
     let template = fanout_spread::generate::read_template(&rootdir.join(template_file))?;
     let folder = match options.get("folder").and_then(|v| v.as_str()) {
         Some(folder) => format!("{}/", folder.trim_end_matches('/')),
@@ -193,6 +212,9 @@ pub fn plan_tasks(input: &CheckInput<'_>) -> Result<Option<TaskPlan>, String> {
         let Some(test_file) = in_project(&entry.path_to_test_file, rootdir, &project.root) else {
             continue;
         };
+        if !fanout_spread::SpreadProject::in_scope(&scope, &test_file) {
+            continue;
+        }
         let group = several_groups(&entry.path_to_test_file)
             .then_some(entry.group_id.as_deref())
             .flatten();

@@ -24,8 +24,22 @@ inventory::submit! {
 }
 
 /// The keys of `[tool.fanout.spread]`: the template task `check --fix` writes tasks from, the
-/// suite folder it writes them into, and per test file the exclusions of its tasks.
-pub const OPTIONS: [&str; 3] = ["template-file", "folder", "tasks"];
+/// suite folder it writes them into, per test file the exclusions of its tasks, and the folders
+/// of the tests the suite runs.
+pub const OPTIONS: [&str; 4] = ["template-file", "folder", "tasks", "paths"];
+
+/// `paths` in `[tool.fanout.spread]`: the folders of the tests the suite runs, when given.
+pub fn configured_paths(options: &fanout_core::BackendOptions) -> Option<Vec<String>> {
+    options
+        .get("paths")
+        .and_then(|v| v.as_array())
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_owned))
+                .collect()
+        })
+}
 
 /// The keys of a `[tool.fanout.spread.tasks."<test file>"]` table: spread's own task keys.
 pub const TASK_KEYS: [&str; 3] = ["variants", "backends", "systems"];
@@ -41,6 +55,16 @@ impl Backend for SpreadBackend {
             }
             if key == "tasks" {
                 check_tasks_table(value)?;
+            } else if key == "paths" {
+                let strings = value
+                    .as_array()
+                    .is_some_and(|items| items.iter().all(serde_json::Value::is_string));
+                if !strings {
+                    return Err(BackendError::InvalidOption {
+                        key: key.clone(),
+                        message: "expected a list of folders".to_owned(),
+                    });
+                }
             } else if !value.is_string() {
                 return Err(BackendError::InvalidOption {
                     key: key.clone(),
@@ -64,7 +88,8 @@ impl Backend for SpreadBackend {
             )));
         };
         let project = load(&file).map_err(|e| BackendError::Unsupported(e.to_string()))?;
-        let names = task_names(matrix, ctx.rootdir, &project)?;
+        let scope = project.scope(configured_paths(ctx.options));
+        let names = task_names(matrix, ctx.rootdir, &project, &scope)?;
         let mut text = String::new();
         for name in names {
             text.push_str(name);
@@ -114,6 +139,7 @@ pub fn task_names<'p>(
     matrix: &Matrix,
     rootdir: &Path,
     project: &'p SpreadProject,
+    scope: &[String],
 ) -> Result<BTreeSet<&'p str>, BackendError> {
     let mut names: BTreeSet<&str> = project
         .tasks
@@ -125,6 +151,15 @@ pub fn task_names<'p>(
         return Ok(BTreeSet::new());
     }
     for entry in &matrix.entries {
+        // A test file outside the suite's folders (unit tests beside the integration tests) is
+        // not spread's to run.
+        let in_scope = rootdir
+            .join(&entry.path_to_test_file)
+            .strip_prefix(&project.root)
+            .is_ok_and(|p| SpreadProject::in_scope(scope, &p.to_string_lossy().replace('\\', "/")));
+        if !in_scope {
+            continue;
+        }
         let running: Vec<&Task> = project
             .tasks
             .iter()

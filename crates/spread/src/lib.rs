@@ -337,6 +337,53 @@ fn test_path(word: &str) -> Option<String> {
     looks_like_test.then(|| path.trim_end_matches('/').to_owned())
 }
 
+impl SpreadProject {
+    /// The folders (relative to the project root) whose test files the suite is meant to run:
+    /// `configured` (`paths` in `[tool.fanout.spread]`) when given, else the deepest folder that
+    /// holds every test path a task names (`tests/integration`): unit tests beside it are not
+    /// spread's. Every folder (`""`) when no task names a path fanout can read yet.
+    pub fn scope(&self, configured: Option<Vec<String>>) -> Vec<String> {
+        if let Some(paths) = configured {
+            return paths
+                .into_iter()
+                .map(|p| p.trim_end_matches('/').to_owned())
+                .collect();
+        }
+        let folders: Vec<Vec<&str>> = self
+            .tasks
+            .iter()
+            .flat_map(|t| &t.runs)
+            .map(|named| {
+                let file = named.split_once("::").map_or(named.as_str(), |(f, _)| f);
+                let mut parts: Vec<&str> = file.split('/').collect();
+                if file.ends_with(".py") {
+                    parts.pop();
+                }
+                parts
+            })
+            .collect();
+        let Some(first) = folders.first() else {
+            return vec![String::new()];
+        };
+        let common = first
+            .iter()
+            .enumerate()
+            .take_while(|(i, part)| folders.iter().all(|f| f.get(*i) == Some(part)))
+            .count();
+        vec![first[..common].join("/")]
+    }
+
+    /// Whether `file` (relative to the project root) is in one of `scope`'s folders.
+    pub fn in_scope(scope: &[String], file: &str) -> bool {
+        scope.iter().any(|folder| {
+            folder.is_empty()
+                || file
+                    .strip_prefix(folder.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
+    }
+}
+
 impl Task {
     /// Whether the task runs the test `node_id` of `test_file` (both relative to the project
     /// root): it names the file, a folder above it, or a node id that holds the test.

@@ -98,3 +98,39 @@ fn empty_keys_are_what_spread_allows() {
     let project = load(&root.join("spread.yaml")).expect("loads");
     assert_eq!(project.tasks[0].runs, ["tests/integration/test_a.py"]);
 }
+
+#[test]
+fn the_scope_is_the_folder_of_every_path_the_tasks_name() {
+    let task = |runs: &[&str]| Task {
+        name: "tests/spread/x".into(),
+        file: PathBuf::from("task.yaml"),
+        execute_line: 1,
+        generated: None,
+        suite: "tests/spread/".into(),
+        runs: runs.iter().map(|r| (*r).to_owned()).collect(),
+    };
+    let project = SpreadProject {
+        root: PathBuf::from("/p"),
+        file: PathBuf::from("/p/spread.yaml"),
+        tasks: vec![
+            task(&["tests/integration/test_a.py"]),
+            task(&["tests/integration/ha/test_b.py::test_x"]),
+        ],
+    };
+    let scope = project.scope(None);
+    assert_eq!(scope, ["tests/integration"]);
+    assert!(SpreadProject::in_scope(
+        &scope,
+        "tests/integration/new/test_c.py"
+    ));
+    assert!(!SpreadProject::in_scope(&scope, "tests/unit/test_d.py"));
+    assert_eq!(project.scope(Some(vec!["tests/".into()])), ["tests"]);
+    let empty = SpreadProject {
+        tasks: vec![task(&[])],
+        ..project
+    };
+    assert!(SpreadProject::in_scope(
+        &empty.scope(None),
+        "tests/unit/test_d.py"
+    ));
+}

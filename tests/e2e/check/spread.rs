@@ -90,12 +90,31 @@ fn spread_codes(diagnostics: &[Value]) -> Vec<(String, String, u64)> {
     found
 }
 
+/// Unit tests beside the integration tests are not spread's (the tasks name only
+/// `tests/integration`), unless `paths` in `[tool.fanout.spread]` says they are.
 #[test]
 fn a_suite_whose_tasks_run_every_job_is_clean() {
     let p = charm();
+    p.file(
+        "tests/unit/test_unit.py",
+        "import pytest\n\n@pytest.mark.group(1)\ndef test_unit():\n    pass\n",
+    );
     let (out, diagnostics) = check_json(&p);
     assert_eq!(out.code, 0, "{}", out.describe());
     assert_eq!(spread_codes(&diagnostics), []);
+    p.file(
+        "pyproject.toml",
+        "[tool.pytest.ini_options]\nmarkers = [\"group(id): the CI job\"]\n\n[tool.fanout.spread]\npaths = [\"tests\"]\n",
+    );
+    let (_, diagnostics) = check_json(&p);
+    assert_eq!(
+        spread_codes(&diagnostics),
+        [(
+            "spread-no-task".to_owned(),
+            "tests/unit/test_unit.py".to_owned(),
+            4
+        )]
+    );
 }
 
 #[test]
