@@ -139,7 +139,7 @@ fn param_ids<'a>(
     let values = evaluator.eval(params);
     let sets = ids::parameter_sets(&values, 1, true).map_err(|why| why.reason)?;
     if sets.iter().any(|s| !s.marks.is_empty()) {
-        return Err("a parameter of it carries marks".to_owned());
+        return Err(MARKED.to_owned());
     }
     let ids_value = ids.map(|e| evaluator.eval(e));
     if matches!(ids_value, Some(Value::Opaque(_))) {
@@ -224,6 +224,16 @@ pub struct Unnamed {
     pub place: String,
     pub why: String,
 }
+
+impl Unnamed {
+    /// The fixture's parameters carry marks, which `-m` reads on each case: which cases a mark
+    /// expression keeps is then unknown too.
+    pub fn marks_unknown(&self) -> bool {
+        self.why == MARKED
+    }
+}
+
+const MARKED: &str = "a parameter of it carries marks";
 
 /// The fixtures with `params=` a test requests, in the order pytest adds their ids (the
 /// closure's, widest scope first): empty when none does. `scopes` are closest first (class and

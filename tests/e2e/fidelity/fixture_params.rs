@@ -37,6 +37,10 @@ fn suite() -> Project {
         @pytest.fixture(params=[3, 1.5, None, True], ids=["three", None, "none", None])
         def size(request):
             return request.param
+
+        @pytest.fixture(params=[pytest.param("big", marks=pytest.mark.slow), "small"])
+        def marked(request):
+            return request.param
         "#,
     )
     .file(
@@ -89,6 +93,12 @@ fn suite() -> Project {
         ])
         @pytest.mark.parametrize("n", [1, 2])
         def test_product(n, cloud, size, version):
+            pass
+
+        # The fixture's parameters carry marks: -m slow keeps cases whose own marks it does not.
+        @pytest.mark.group(9)
+        @pytest.mark.parametrize("cloud", [pytest.param("aws", marks=pytest.mark.skipif(False, reason="")), "gcp"])
+        def test_marked_fixture(cloud, marked):
             pass
         "#,
     )

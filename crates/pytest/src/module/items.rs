@@ -91,7 +91,9 @@ impl<'a> ModuleCollector<'a> {
                         cases: with_fixture_ids(cases, &fixtures),
                         ids_unknown: None,
                     },
-                    Err(problem) => Cases::Known {
+                    // Marks on the fixture's parameters: `-m` may keep any case.
+                    Err((problem, true)) => Cases::Unknown(problem),
+                    Err((problem, false)) => Cases::Known {
                         cases,
                         ids_unknown: Some(problem),
                     },
@@ -158,7 +160,7 @@ impl<'a> ModuleCollector<'a> {
         chain: &[ClassNode<'a>],
         levels: &[Level<'a>],
         parametrize: &[MarkRef<'a>],
-    ) -> Result<Vec<fixtures::Parametrizing>, Problem> {
+    ) -> Result<Vec<fixtures::Parametrizing>, (Problem, bool)> {
         let range = parametrize.first().map(|m| m.range);
         let Callable::Def(def) = callable else {
             // Defined elsewhere (inherited, imported): its arguments are not read here.
@@ -236,7 +238,8 @@ impl<'a> ModuleCollector<'a> {
         let module_scopes = self.fixture_scopes.as_deref().unwrap_or_default();
         let scopes: Vec<&fixtures::Scope> = class_scopes.iter().chain(module_scopes).collect();
         fixtures::parametrizing(&scopes, &usefixtures, &arguments, &direct).map_err(|unnamed| {
-            Problem {
+            let marks_unknown = unnamed.marks_unknown();
+            let problem = Problem {
                 why: format!(
                     "it also takes the parameters of fixture `{}` (`params=`, {}), which pytest \
                      adds to each case's id and fanout cannot name: {}",
@@ -246,7 +249,8 @@ impl<'a> ModuleCollector<'a> {
                 hint: Some(
                     "put all of the test's cases in one group (the job then names the function)",
                 ),
-            }
+            };
+            (problem, marks_unknown)
         })
     }
 
