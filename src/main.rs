@@ -18,6 +18,9 @@ mod timings_input;
 
 // Backends register themselves with inventory; a crate nothing references is dropped by
 // the linker, so reference each one here.
+use fanout_azure as _;
+use fanout_buildkite as _;
+use fanout_circleci as _;
 use fanout_github as _;
 use fanout_gitlab as _;
 use fanout_json as _;

@@ -77,7 +77,9 @@ impl Failure {
                 BackendError::Io { .. } | BackendError::Stdout(_) => Code::OutputError,
                 BackendError::TooManyJobs { .. } => Code::TooManyJobs,
                 BackendError::InvalidOption { .. } => Code::ConfigError,
-                BackendError::TooLarge { .. } | BackendError::Unsupported(_) => Code::OutputError,
+                BackendError::TooLarge { .. }
+                | BackendError::Unsupported(_)
+                | BackendError::Refused { .. } => Code::OutputError,
             },
             Failure::WriteFix { .. } => Code::OutputError,
             Failure::Launcher(crate::pytest_run::LauncherError::NoInterpreter)

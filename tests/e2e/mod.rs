@@ -11,6 +11,7 @@ mod cli;
 pub(crate) mod docs;
 mod fidelity;
 pub(crate) mod gitlab;
+mod native_ci;
 pub(crate) mod planning;
 mod project;
 mod release;

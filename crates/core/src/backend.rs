@@ -120,6 +120,9 @@ pub enum BackendError {
     /// with what to do about it.
     #[error("{0}")]
     Unsupported(String),
+    /// Like [`Self::Unsupported`], with what to do about it shown as the hint.
+    #[error("{message}")]
+    Refused { message: String, hint: String },
 }
 
 impl BackendError {
@@ -127,7 +130,9 @@ impl BackendError {
     /// and bad options.
     pub fn exit_status(&self) -> ExitStatus {
         match self {
-            BackendError::TooManyJobs { .. } | BackendError::Unsupported(_) => ExitStatus::Findings,
+            BackendError::TooManyJobs { .. }
+            | BackendError::Unsupported(_)
+            | BackendError::Refused { .. } => ExitStatus::Findings,
             // `output-error`, exit 2 as documented: the jobs are fine, the output cannot be.
             BackendError::TooLarge { .. }
             | BackendError::Io { .. }
@@ -137,11 +142,12 @@ impl BackendError {
     }
 
     /// What the user can do about it.
-    pub fn hint(&self) -> Option<&'static str> {
+    pub fn hint(&self) -> Option<&str> {
         match self {
+            BackendError::Refused { hint, .. } => Some(hint),
             BackendError::TooManyJobs { .. } => Some(
-                "merge small groups, split the suite over several workflows (one path each), \
-                 or select fewer tests with -m",
+                "merge small groups, split the suite over several workflows or pipeline uploads \
+                 (one path each), or select fewer tests with -m",
             ),
             BackendError::TooLarge { .. } => {
                 Some("select fewer tests with -m, or split the suite over several workflows")
@@ -152,6 +158,97 @@ impl BackendError {
             ),
             _ => None,
         }
+    }
+}
+
+/// Reading a backend's settings (`[tool.fanout.<backend>]`, `--backend-option KEY=VALUE`):
+/// the same types and messages for every backend.
+pub mod option {
+    use super::BackendError;
+    use serde_json::Value;
+
+    pub fn invalid(key: &str, message: impl Into<String>) -> BackendError {
+        BackendError::InvalidOption {
+            key: key.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// A non-empty string.
+    pub fn string(key: &str, value: &Value) -> Result<String, BackendError> {
+        match value {
+            Value::String(s) if !s.trim().is_empty() => Ok(s.clone()),
+            Value::String(_) => Err(invalid(key, "is empty")),
+            other => Err(invalid(key, format!("expected a string, got {other}"))),
+        }
+    }
+
+    /// A positive integer, written as a number or (from the command line) a string.
+    pub fn positive(key: &str, value: &Value) -> Result<usize, BackendError> {
+        let n = match value {
+            Value::Number(n) => n.as_u64(),
+            Value::String(s) => s.trim().parse::<u64>().ok(),
+            _ => None,
+        };
+        n.and_then(|n| usize::try_from(n).ok())
+            .filter(|&n| n > 0)
+            .ok_or_else(|| invalid(key, format!("expected a positive integer, got {value}")))
+    }
+
+    /// The `runners` table: a runner mark's labels, joined by one space (`"self-hosted
+    /// large"`), to where the CI runs such a job, in the form `read` takes.
+    pub fn runners<T>(
+        key: &str,
+        value: &Value,
+        read: impl Fn(&Value) -> Result<T, String>,
+    ) -> Result<Vec<(String, T)>, BackendError> {
+        let Value::Object(table) = value else {
+            return Err(invalid(
+                key,
+                format!(
+                    "expected a table of runner labels (joined by a space) to placements, got \
+                     {value}; set it in pyproject.toml, not with --backend-option"
+                ),
+            ));
+        };
+        table
+            .iter()
+            .map(|(labels, placement)| {
+                let labels = labels.split_whitespace().collect::<Vec<_>>().join(" ");
+                if labels.is_empty() {
+                    return Err(invalid(key, "an entry has no runner labels"));
+                }
+                read(placement)
+                    .map(|p| (labels.clone(), p))
+                    .map_err(|why| invalid(key, format!("`{labels}`: {why}")))
+            })
+            .collect()
+    }
+
+    /// A `runners` entry that is one name (a resource class, a pool).
+    pub fn one_name(value: &Value) -> Result<String, String> {
+        match value {
+            Value::String(s) if !s.trim().is_empty() => Ok(s.clone()),
+            other => Err(format!("expected a name as a string, got {other}")),
+        }
+    }
+
+    /// The placement `runners` gives a runner mark's labels, if any.
+    pub fn placement<'a, T>(runners: &'a [(String, T)], labels: &[String]) -> Option<&'a T> {
+        let joined = labels.join(" ");
+        runners.iter().find(|(l, _)| *l == joined).map(|(_, p)| p)
+    }
+
+    /// A key the backend does not have: an error, since a typo would otherwise be ignored.
+    pub fn unknown(key: &str, backend: &str, keys: &[&str]) -> BackendError {
+        let expected: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+        invalid(
+            key,
+            format!(
+                "unknown to the {backend} backend; expected one of {}",
+                expected.join(", ")
+            ),
+        )
     }
 }
 

@@ -10,10 +10,12 @@ pub mod escape;
 pub mod files;
 pub mod group;
 pub mod matrix;
+pub mod naming;
 pub mod pyrepr;
 pub mod shared_str;
 pub mod shell_safety;
 pub mod test_item;
+pub mod yaml;
 
 pub use backend::{Backend, BackendError, BackendOptions, BackendRegistration, OutputContext};
 pub use diagnostic::{Code, Diagnostic, ExitStatus, Severity};

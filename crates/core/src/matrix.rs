@@ -60,6 +60,52 @@ impl MatrixEntry {
     pub fn arguments(&self) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
         self.node_ids.iter().map(|id| shell_safety::as_argument(id))
     }
+
+    /// The runner labels, in the order of the mark.
+    pub fn runner_labels(&self) -> Option<Vec<String>> {
+        self.runner.as_ref().map(|runner| match runner {
+            Runner::Label(label) => vec![label.clone()],
+            Runner::Labels(labels) => labels.clone(),
+        })
+    }
+
+    /// The variables every CI backend gives a job, in this order, so one job template runs
+    /// any job: `FANOUT_JOB_NAME`, `FANOUT_TEST_FILE`, `FANOUT_GROUP_ID` (empty for a
+    /// whole-file job), `FANOUT_RUNNER` (the runner labels, space-separated; only for a group
+    /// with a runner mark) and `FANOUT_NODE_IDS` (pytest's arguments, space-separated).
+    pub fn job_variables(&self) -> Vec<(&'static str, String)> {
+        let mut vars = vec![
+            ("FANOUT_JOB_NAME", self.job_name.clone()),
+            ("FANOUT_TEST_FILE", self.path_to_test_file.clone()),
+            ("FANOUT_GROUP_ID", self.group_id.clone().unwrap_or_default()),
+        ];
+        if let Some(labels) = self.runner_labels() {
+            vars.push(("FANOUT_RUNNER", labels.join(" ")));
+        }
+        vars.push((
+            "FANOUT_NODE_IDS",
+            self.arguments().collect::<Vec<_>>().join(" "),
+        ));
+        vars
+    }
+}
+
+/// A job of `tests` tests of `tests/<file>` in group `group`, as [`build`] names it: for the
+/// backends' own tests.
+#[doc(hidden)]
+pub fn sample_entry(file: &str, group: &str, tests: usize) -> MatrixEntry {
+    let job_name = format!("{file} | group {group}");
+    MatrixEntry {
+        path_to_test_file: format!("tests/{file}"),
+        group_id: Some(group.to_owned()),
+        group_number: group.parse().ok(),
+        artifact_group_id: artifact_safe(&job_name),
+        job_name,
+        node_ids: (0..tests)
+            .map(|i| format!("tests/{file}::test_{i}").into())
+            .collect(),
+        runner: None,
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -369,7 +415,7 @@ fn distinct_artifact_ids(entries: &mut [MatrixEntry]) {
 }
 
 /// 32-bit FNV-1a: stable across releases and platforms, unlike std's hasher.
-fn fnv1a(text: &str) -> u32 {
+pub(crate) fn fnv1a(text: &str) -> u32 {
     text.bytes().fold(0x811c_9dc5, |hash, b| {
         (hash ^ u32::from(b)).wrapping_mul(0x0100_0193)
     })

@@ -196,11 +196,15 @@ pub fn render(
     // (a `...` end marker, a second document) before GitLab does.
     let problems = lint::check(&text);
     if !problems.is_empty() {
-        return Err(BackendError::Unsupported(format!(
-            "the child pipeline would not pass GitLab's checks:\n  {}\n  = hint: check the \
-             template file; if it is fine, this is a fanout bug",
-            problems.join("\n  ")
-        )));
+        return Err(BackendError::Refused {
+            message: format!(
+                "the child pipeline would not pass GitLab's checks:\n  {}",
+                problems.join("\n  ")
+            ),
+            hint: "check the \
+             template file; if it is fine, this is a fanout bug"
+                .to_owned(),
+        });
     }
     Ok(text)
 }

@@ -2,53 +2,8 @@
 
 use crate::limits::{matrix_job_name, MAX_JOB_NAME_CHARS, MAX_MATRIX_JOBS};
 use crate::options::{GitlabOptions, TemplateSource};
-use fanout_core::{BackendError, Matrix, MatrixEntry, Runner};
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
-
-/// A YAML node. Mappings keep the order they are built in, so the output is deterministic and
-/// reads top-down (the matrix variables' order is also the order of values in GitLab's job names).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Node {
-    Str(String),
-    Seq(Vec<Node>),
-    Map(Vec<(String, Node)>),
-}
-
-impl Node {
-    fn str(s: impl Into<String>) -> Node {
-        Node::Str(s.into())
-    }
-}
-
-impl Serialize for Node {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Node::Str(s) => serializer.serialize_str(s),
-            Node::Seq(items) => {
-                let mut seq = serializer.serialize_seq(Some(items.len()))?;
-                for item in items {
-                    seq.serialize_element(item)?;
-                }
-                seq.end()
-            }
-            Node::Map(entries) => {
-                let mut map = serializer.serialize_map(Some(entries.len()))?;
-                for (key, value) in entries {
-                    map.serialize_entry(key, value)?;
-                }
-                map.end()
-            }
-        }
-    }
-}
-
-/// The runner labels of an entry, in the order of the mark.
-fn labels(entry: &MatrixEntry) -> Option<Vec<String>> {
-    entry.runner.as_ref().map(|runner| match runner {
-        Runner::Label(label) => vec![label.clone()],
-        Runner::Labels(labels) => labels.clone(),
-    })
-}
+pub use fanout_core::yaml::Node;
+use fanout_core::{BackendError, Matrix, MatrixEntry};
 
 /// The job that runs when nothing was selected: GitLab rejects a child pipeline without jobs.
 pub fn noop_job_name(options: &GitlabOptions) -> String {
@@ -63,7 +18,7 @@ type Piece<'a> = (Option<Vec<String>>, Vec<(usize, &'a MatrixEntry)>);
 fn chunks(matrix: &Matrix) -> Vec<Piece<'_>> {
     let mut by_runner: Vec<Piece<'_>> = Vec::new();
     for (index, entry) in matrix.entries.iter().enumerate() {
-        let key = labels(entry);
+        let key = entry.runner_labels();
         match by_runner.iter_mut().find(|(k, _)| *k == key) {
             Some((_, list)) => list.push((index + 1, entry)),
             None => by_runner.push((key, vec![(index + 1, entry)])),
@@ -141,29 +96,25 @@ fn job(
     fields.push(("variables".to_owned(), Node::Map(node_ids)));
     let mut matrix = Vec::with_capacity(entries.len());
     for (index, entry) in entries {
-        let mut vars: Vec<(&str, String)> = vec![
-            ("FANOUT_JOB_NAME", entry.job_name.clone()),
-            ("FANOUT_TEST_FILE", entry.path_to_test_file.clone()),
-            (
-                "FANOUT_GROUP_ID",
-                entry.group_id.clone().unwrap_or_default(),
-            ),
-        ];
-        if let Some(labels) = &runner {
-            vars.push(("FANOUT_RUNNER", labels.join(" ")));
+        let mut vars = entry.job_variables();
+        if let Some((_, ids)) = vars.iter_mut().find(|(k, _)| *k == "FANOUT_NODE_IDS") {
+            *ids = format!("${}", node_ids_variable(*index));
         }
-        vars.push(("FANOUT_NODE_IDS", format!("${}", node_ids_variable(*index))));
         let values: Vec<&str> = vars.iter().map(|(_, v)| v.as_str()).collect();
         let shown = matrix_job_name(name, &values);
         let chars = shown.chars().count();
         if chars > MAX_JOB_NAME_CHARS {
-            return Err(BackendError::Unsupported(format!(
-                "the GitLab job for `{}` would be named `{shown}` ({chars} characters), over \
+            return Err(BackendError::Refused {
+                message: format!(
+                    "the GitLab job for `{}` would be named `{shown}` ({chars} characters), over \
                  GitLab's limit of {MAX_JOB_NAME_CHARS}; GitLab puts every parallel:matrix \
-                 value into the name\n  = hint: use a shorter `job-prefix`, shorter test paths \
-                 or group ids",
-                entry.job_name
-            )));
+                 value into the name",
+                    entry.job_name
+                ),
+                hint: "use a shorter `job-prefix`, shorter test paths \
+                 or group ids"
+                    .to_owned(),
+            });
         }
         matrix.push(Node::Map(
             vars.into_iter()

@@ -223,7 +223,11 @@ fn a_template_that_ends_the_document_is_caught() {
         Some(".fanout-integration:\n  script: [x]\n...\n"),
     )
     .expect_err("two documents");
-    assert!(matches!(err, BackendError::Unsupported(_)), "{err}");
+    assert!(matches!(err, BackendError::Refused { .. }), "{err}");
+    assert!(
+        err.hint().is_some_and(|h| h.contains("template file")),
+        "{err:?}"
+    );
 }
 
 #[test]
