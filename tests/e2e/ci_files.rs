@@ -49,6 +49,51 @@ fn assert_audited(what: &str, out: &Output, files: &[&PathBuf]) {
 enum Kind {
     GithubWorkflow,
     Gitlab,
+    Buildkite,
+    Circleci,
+    Azure,
+}
+
+fn scalars_as_strings(value: Value) -> Value {
+    match value {
+        Value::Bool(b) => Value::String(b.to_string()),
+        Value::Number(n) => Value::String(n.to_string()),
+        Value::Array(items) => Value::Array(items.into_iter().map(scalars_as_strings).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, scalars_as_strings(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// A block of docs/buildkite.md, docs/circleci.md or docs/azure-pipelines.md as a file the CI's
+/// schema can check: a whole file as it is, a template inside the smallest file that uses it.
+fn native_ci_file(stem: &str, top: &serde_json::Map<String, Value>) -> Option<(Kind, Value)> {
+    let doc = Value::Object(top.clone());
+    match stem {
+        "buildkite" if top.contains_key("steps") => Some((Kind::Buildkite, doc)),
+        "buildkite" if top.contains_key("command") => {
+            let mut step = top.clone();
+            step.insert("label".into(), "probe".into());
+            Some((Kind::Buildkite, serde_json::json!({ "steps": [step] })))
+        }
+        "circleci" if top.contains_key("version") => Some((Kind::Circleci, doc)),
+        "circleci" if top.contains_key("steps") => Some((
+            Kind::Circleci,
+            serde_json::json!({
+                "version": 2.1,
+                "jobs": { "probe": doc },
+                "workflows": { "probe": { "jobs": ["probe"] } },
+            }),
+        )),
+        // Azure Pipelines reads every YAML scalar as a string (its schema types them so).
+        "azure-pipelines" if top.contains_key("jobs") => {
+            Some((Kind::Azure, scalars_as_strings(doc)))
+        }
+        _ => None,
+    }
 }
 
 /// The YAML blocks of README.md and docs/*.md that are whole CI files, written to `dir` as
@@ -65,6 +110,12 @@ fn doc_ci_files(dir: &Path) -> Vec<(Kind, PathBuf)> {
             let Ok(Value::Object(top)) = fanout_gitlab::lint::parse(&block) else {
                 continue;
             };
+            if let Some((kind, doc)) = native_ci_file(&stem, &top) {
+                let path = dir.join(format!("{stem}-{line}.json"));
+                std::fs::write(&path, doc.to_string()).expect("writing a doc block");
+                out.push((kind, path));
+                continue;
+            }
             let job_like = |v: &Value| {
                 ["script", "trigger", "extends"]
                     .iter()
@@ -235,6 +286,35 @@ fn gitlab_files_pass_the_schema() {
         .args(["--builtin-schema", "vendor.gitlab-ci"])
         .args(&files);
     assert_clean("check-jsonschema (GitLab)", &run(schema));
+}
+
+/// The Buildkite, CircleCI and Azure Pipelines files of the docs (pipelines, templates inside
+/// the smallest file that uses them, the samples of what fanout writes) pass those CIs' schemas.
+#[test]
+fn buildkite_circleci_and_azure_files_in_the_docs_pass_their_schemas() {
+    let scratch = Project::new();
+    let files = doc_ci_files(&scratch.path());
+    for (kind, schema, at_least) in [
+        (Kind::Buildkite, "vendor.buildkite", 3),
+        (Kind::Circleci, "vendor.circle-ci", 4),
+        (Kind::Azure, "vendor.azure-pipelines", 1),
+    ] {
+        let wanted = std::mem::discriminant(&kind);
+        let paths: Vec<PathBuf> = files
+            .iter()
+            .filter(|(k, _)| std::mem::discriminant(k) == wanted)
+            .map(|(_, p)| p.clone())
+            .collect();
+        assert!(paths.len() >= at_least, "{schema}: {paths:?}");
+        let mut check = tool("check-jsonschema");
+        // The Azure schema has patterns in Python's regex syntax, which the default engine
+        // (regress) refuses.
+        if matches!(kind, Kind::Azure) {
+            check.args(["--regex-variant", "python"]);
+        }
+        check.args(["--builtin-schema", schema]).args(&paths);
+        assert_clean(&format!("check-jsonschema ({schema})"), &run(check));
+    }
 }
 
 /// The example suite's child pipeline, run by gitlab-ci-local with the shell executor: each job

@@ -3,23 +3,22 @@
 //! (`fanout_gitlab::lint`); docs/gitlab.md's YAML and docs/other-ci.md's scripts, run.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use fanout_gitlab::lint;
 use serde_json::Value;
 
 use crate::e2e::project::Project;
 
-fn repo(rel: &str) -> PathBuf {
+pub(crate) fn repo(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
 
-fn read(path: &Path) -> String {
+pub(crate) fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
 }
 
 /// The fenced blocks of a Markdown file in the given language, in order.
-fn blocks(markdown: &str, lang: &str) -> Vec<String> {
+pub(crate) fn blocks(markdown: &str, lang: &str) -> Vec<String> {
     let fence = format!("```{lang}");
     let mut out = Vec::new();
     let mut current: Option<String> = None;
@@ -357,98 +356,6 @@ fn backends_lists_gitlab() {
     let out = Project::new().run(&["backends"]);
     assert_eq!(out.code, 0, "{}", out.describe());
     assert!(out.stdout.contains("gitlab"), "{}", out.describe());
-}
-
-fn python(script: &str, args: &[&Path], env: &[(&str, &str)]) -> String {
-    let mut command = Command::new("python3");
-    command.arg("-c").arg(script).args(args);
-    for (k, v) in env {
-        command.env(k, v);
-    }
-    let out = command.output().expect("running python3");
-    assert!(
-        out.status.success(),
-        "python3 failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8")
-}
-
-/// docs/other-ci.md's scripts on the example suite's JSON.
-#[test]
-fn other_ci_scripts_on_the_example_suite() {
-    let docs = read(&repo("docs/other-ci.md"));
-    let scripts = blocks(&docs, "python");
-    assert_eq!(scripts.len(), 2, "Buildkite and CircleCI scripts");
-    let yaml = blocks(&docs, "yaml");
-    assert!(yaml[0].contains("fanout matrix --backend json --output matrix.json"));
-    assert!(yaml[1].contains("fanout matrix --backend json --output matrix.json"));
-    for block in &yaml {
-        lint::parse(block).expect("the CI file is YAML");
-    }
-
-    let p = examples();
-    let out = p.run(&["matrix", "--backend", "json", "--output", "matrix.json"]);
-    assert_eq!(out.code, 0, "{}", out.describe());
-    let matrix = p.join("matrix.json");
-    let groups = json_groups(&p, &[]);
-
-    let steps: Value =
-        serde_json::from_str(&python(&scripts[0], &[&matrix], &[])).expect("Buildkite JSON");
-    let steps = steps["steps"].as_array().expect("steps");
-    assert_eq!(steps.len(), groups.len());
-    for (step, group) in steps.iter().zip(&groups) {
-        assert_eq!(step["label"], group["job_name"]);
-        assert_eq!(step["key"], group["artifact_group_id"]);
-        assert_eq!(step["env"]["FANOUT_TEST_FILE"], group["path_to_test_file"]);
-        let ids: Vec<&str> = group["node_ids"]
-            .as_array()
-            .expect("ids")
-            .iter()
-            .filter_map(Value::as_str)
-            .collect();
-        assert_eq!(step["env"]["FANOUT_NODE_IDS"], ids.join(" "));
-    }
-
-    let mut all: Vec<String> = Vec::new();
-    for index in ["0", "1", "2"] {
-        let lines = python(
-            &scripts[1],
-            &[&matrix],
-            &[("CIRCLE_NODE_INDEX", index), ("CIRCLE_NODE_TOTAL", "3")],
-        );
-        all.extend(lines.lines().map(str::to_owned));
-    }
-    let mut expected: Vec<String> = groups
-        .iter()
-        .map(|g| {
-            g["node_ids"]
-                .as_array()
-                .expect("ids")
-                .iter()
-                .filter_map(Value::as_str)
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect();
-    all.sort();
-    expected.sort();
-    assert_eq!(all, expected, "every group on exactly one node");
-
-    // An empty selection still uploads a valid pipeline.
-    let out = p.run(&[
-        "matrix",
-        "--backend",
-        "json",
-        "-m",
-        "no_such_marker",
-        "--output",
-        "empty.json",
-    ]);
-    assert_eq!(out.code, 0, "{}", out.describe());
-    let steps: Value = serde_json::from_str(&python(&scripts[0], &[&p.join("empty.json")], &[]))
-        .expect("Buildkite JSON");
-    assert_eq!(steps["steps"].as_array().map(Vec::len), Some(1));
 }
 
 #[test]

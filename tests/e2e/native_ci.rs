@@ -662,3 +662,132 @@ fn new_backends_are_listed_and_refuse_unknown_settings() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// The docs
+
+fn doc_yaml(name: &str) -> Vec<(String, Value)> {
+    let text = crate::e2e::gitlab::read(&crate::e2e::gitlab::repo(&format!("docs/{name}")));
+    crate::e2e::gitlab::blocks(&text, "yaml")
+        .into_iter()
+        .map(|b| {
+            let v = serde_saphyr::from_str(&b).unwrap_or_else(|e| panic!("{name}: {e}\n{b}"));
+            (b, v)
+        })
+        .collect()
+}
+
+/// docs/buildkite.md: its step template is one fanout takes, and its pipeline uploads the file
+/// fanout writes, with the build's variables escaped from upload-time interpolation.
+#[test]
+fn buildkite_docs_template_and_pipeline_work() {
+    let blocks = doc_yaml("buildkite.md");
+    let p = examples();
+    p.file(".buildkite/fanout-step.yml", &blocks[0].0);
+    let text = fanout(&p, &["matrix", "--backend", "buildkite"]);
+    let doc = &yaml_documents(&text)[0];
+    let step = &doc["steps"][0];
+    assert_eq!(step["plugins"][0]["docker#v5.12.0"]["image"], "python:3.12");
+    assert_eq!(
+        step["agents"]["queue"], "large",
+        "the runner mark over the template's queue"
+    );
+    let pipeline = interpolate_all(blocks[1].1.clone(), &buildkite_interpolate);
+    let command = pipeline["steps"][0]["command"].as_str().expect("a command");
+    for needed in [
+        "fanout matrix --backend buildkite --output fanout.yml",
+        "--changed-since \"origin/$BUILDKITE_PULL_REQUEST_BASE_BRANCH\"",
+        "if [ \"$BUILDKITE_PULL_REQUEST\" != \"false\" ]",
+        "buildkite-agent pipeline upload fanout.yml",
+    ] {
+        assert!(command.contains(needed), "{needed}\n{command}");
+    }
+}
+
+/// docs/circleci.md: both template forms are ones fanout takes, and the setup configuration
+/// continues with the file fanout writes.
+#[test]
+fn circleci_docs_templates_and_setup_work() {
+    let blocks = doc_yaml("circleci.md");
+    let p = examples();
+    for (i, (template, _)) in blocks[..2].iter().enumerate() {
+        p.file(".circleci/fanout-job.yml", template);
+        let text = fanout(&p, &["matrix", "--backend", "circleci"]);
+        let doc: Value = serde_saphyr::from_str(&text).expect("YAML");
+        assert!(
+            doc["jobs"].as_object().expect("jobs").len() > 3,
+            "template {i}"
+        );
+    }
+    let setup = &blocks[2].1;
+    assert_eq!(setup["setup"], true);
+    let steps = setup["jobs"]["plan"]["steps"].as_array().expect("steps");
+    let command = steps
+        .iter()
+        .find_map(|s| s["run"]["command"].as_str())
+        .expect("the fanout step");
+    assert!(command.contains("--changed-since origin/main"), "{command}");
+    let continued = steps
+        .iter()
+        .find_map(|s| s["continuation/continue"]["configuration_path"].as_str())
+        .expect("the continue step");
+    assert!(
+        command.contains(&format!(
+            "fanout matrix --backend circleci --output {continued}"
+        )),
+        "{command}"
+    );
+}
+
+/// docs/azure-pipelines.md: the test job reads the matrix and count of the step that runs
+/// fanout, guards itself with the count, and its scripts read the variables from the
+/// environment, never as macros pasted into the script.
+#[test]
+fn azure_docs_pipeline_is_wired() {
+    let blocks = doc_yaml("azure-pipelines.md");
+    let pipeline = &blocks[0].1;
+    let jobs = pipeline["jobs"].as_array().expect("jobs");
+    let (plan, step) = jobs
+        .iter()
+        .find_map(|job| {
+            let step = job["steps"].as_array()?.iter().find(|s| {
+                s["script"]
+                    .as_str()
+                    .is_some_and(|c| c.contains("--backend azure"))
+            })?;
+            Some((job["job"].as_str()?, step))
+        })
+        .expect("a job with the fanout step");
+    let name = step["name"].as_str().expect("the step is named");
+    let test_job = jobs
+        .iter()
+        .find(|job| job.get("strategy").is_some())
+        .expect("the test job");
+    assert_eq!(test_job["dependsOn"], plan);
+    assert_eq!(
+        test_job["strategy"]["matrix"],
+        format!("$[ dependencies.{plan}.outputs['{name}.matrix'] ]")
+    );
+    let condition = test_job["condition"].as_str().expect("a condition");
+    assert!(
+        condition.contains(&format!(
+            "ne(dependencies.{plan}.outputs['{name}.count'], '0')"
+        )),
+        "{condition}"
+    );
+    for step in test_job["steps"].as_array().expect("steps") {
+        if let Some(script) = step["script"].as_str() {
+            assert!(
+                !script.contains("$(FANOUT"),
+                "a macro in a script: {script}"
+            );
+        }
+    }
+    let scripts: String = test_job["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .filter_map(|s| s["script"].as_str())
+        .collect();
+    assert!(scripts.contains("pytest $FANOUT_NODE_IDS"), "{scripts}");
+}
