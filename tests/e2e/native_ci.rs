@@ -326,9 +326,31 @@ fn buildkite_jobs_run_their_groups() {
             &["matrix", "--backend", "buildkite", "-o", "default.yml"],
         );
         assert!(text_default.is_empty());
+        fanout(
+            &p,
+            &[
+                "matrix",
+                "--backend",
+                "buildkite",
+                "-m",
+                "no_such_marker",
+                "-o",
+                "empty.yml",
+            ],
+        );
         schema_check(
             "vendor.buildkite",
-            &[p.join("pipeline.yml"), p.join("default.yml")],
+            &[
+                p.join("pipeline.yml"),
+                p.join("default.yml"),
+                p.join("empty.yml"),
+            ],
+        );
+        let empty = std::fs::read_to_string(p.join("empty.yml")).expect("written");
+        assert_eq!(
+            run_buildkite_pipeline(&p, &empty),
+            0,
+            "a skipped step runs nothing"
         );
         let steps = run_buildkite_pipeline(&p, &text);
         assert!(steps > 3, "{what}: {steps} steps");
