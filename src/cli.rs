@@ -56,16 +56,21 @@ pub enum Command {
 /// The measurements `report` and `plan` read (default: `--timings timings.json`).
 #[derive(Args, Clone)]
 pub struct TimingSources {
-    /// Timings files written by `fanout run --timings` (their jobs are put together;
-    /// default: timings.json when no --junit or --durations is given).
+    /// Timings files written by `fanout run --timings`, one run each (default: timings.json
+    /// when no other input is given).
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub timings: Vec<PathBuf>,
-    /// JUnit XML files (pytest --junitxml), one per CI job, e.g. downloaded artifacts.
-    #[arg(long, value_name = "FILE", num_args = 1..)]
+    /// JUnit XML (pytest --junitxml), one file per CI job: the files given are one run; each
+    /// folder given is one run (every *.xml below it: one CI run's downloaded artifacts).
+    #[arg(long, value_name = "FILE|DIR", num_args = 1..)]
     pub junit: Vec<PathBuf>,
-    /// pytest-split's `.test_durations`, read as one sequential run.
+    /// pytest-split's `.test_durations`, each read as one sequential run.
     #[arg(long, value_name = "FILE")]
     pub durations: Vec<PathBuf>,
+    /// How many of the newest runs count (default 10; `plan` also reads `history` in
+    /// [tool.fanout.plan]). A run given twice counts once.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub history: Option<u32>,
 }
 
 #[derive(Args)]

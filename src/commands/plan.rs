@@ -32,13 +32,13 @@ pub fn run(args: &PlanArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
     };
     let project = &selection.project;
     let rootdir = project.config.rootdir.clone();
-    let sources = super::report::sources(&args.sources);
-    let (timings, phases) = match crate::timings_input::load(&sources, &rootdir) {
+    let sources = super::report::sources(&args.sources, project.settings.plan.history);
+    let loaded = match crate::timings_input::load(&sources, &rootdir) {
         Ok(loaded) => loaded,
         Err(failure) => return cx.fail(&failure, paint),
     };
     let together = &project.settings.plan.together;
-    let prepared = planning::prepare(&timings, phases, &selection.selected.tests, together);
+    let prepared = planning::prepare(&loaded.runs, &selection.selected.tests, together);
     let limits = fanout_plan::Limits {
         slow_threshold: args.slow_threshold,
         max_jobs: args.max_jobs.or(project.settings.max_jobs),
@@ -47,12 +47,43 @@ pub fn run(args: &PlanArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
     let inputs: Vec<fanout_plan::FileInput> =
         prepared.files.iter().map(|f| f.input.clone()).collect();
     let plan = fanout_plan::plan(&inputs, &limits);
-    let mut notes = Vec::new();
+    let mut notes = loaded.notes.clone();
+    if loaded.runs.len() > 1 {
+        notes.push(format!(
+            "{} runs read, oldest {}: each test's cost is the median over the runs that measured it",
+            loaded.runs.len(),
+            loaded.runs[0].label
+        ));
+    }
     if !prepared.unmatched.is_empty() {
         notes.push(format!(
-            "{} in the timings not collected now (renamed, deleted or outside the paths), e.g. `{}`",
+            "{} in the timings not collected now (renamed, deleted or outside the paths), left out: \
+             e.g. `{}`, from {}",
             plural(prepared.unmatched.len(), "test"),
-            prepared.unmatched[0]
+            prepared.unmatched[0],
+            prepared.unmatched_runs.join(", ")
+        ));
+    }
+    for estimated in &prepared.estimated {
+        notes.push(format!(
+            "`{}` has no timing: estimated at {} ({})",
+            estimated.id,
+            crate::report::duration(estimated.seconds),
+            estimated.how
+        ));
+    }
+    if !prepared.unplanned.is_empty() {
+        notes.push(format!(
+            "{} without any timing, planned as they are (groups kept): {}",
+            plural(prepared.unplanned.len(), "file"),
+            prepared.unplanned.join(", ")
+        ));
+    }
+    for declared in &prepared.declared {
+        notes.push(format!(
+            "kept in one job ({}): {}",
+            declared.kind.describe(),
+            declared.ids.join(", ")
         ));
     }
     for id in &prepared.unknown_together {

@@ -11,15 +11,20 @@ use std::io::{self, Write};
 
 /// The timings file read when no input is named.
 pub const DEFAULT_TIMINGS: &str = "timings.json";
+/// How many of the newest runs count unless `--history` says otherwise.
+pub const DEFAULT_HISTORY: usize = 10;
 
 pub fn run(args: &ReportArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
     let paint = Paint::new(false);
     let root = crate::pipeline::invocation_dir();
-    let (timings, phases) = match timings_input::load(&sources(&args.sources), &root) {
+    let loaded = match timings_input::load(&sources(&args.sources, None), &root) {
         Ok(loaded) => loaded,
         Err(failure) => return cx.fail(&failure, paint),
     };
-    let report = report::build(&timings, phases, args.top);
+    let report = report::of_runs(&loaded.runs, args.top);
+    for note in &loaded.notes {
+        crate::render::human::line(&mut cx.streams.err, "note:", note, paint)?;
+    }
     let out = &mut cx.streams.out;
     match args.format {
         ReportFormat::Human => write!(out, "{}", human::render(&report, args.top))?,
@@ -49,7 +54,7 @@ pub fn run(args: &ReportArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
 
 /// The files given, or `timings.json` (what `fanout run --timings timings.json` wrote) when
 /// none is.
-pub fn sources(args: &TimingSources) -> Sources {
+pub fn sources(args: &TimingSources, history: Option<usize>) -> Sources {
     let none = args.timings.is_empty() && args.junit.is_empty() && args.durations.is_empty();
     Sources {
         timings: if none {
@@ -59,5 +64,10 @@ pub fn sources(args: &TimingSources) -> Sources {
         },
         junit: args.junit.clone(),
         durations: args.durations.clone(),
+        history: args
+            .history
+            .map(|n| n as usize)
+            .or(history)
+            .unwrap_or(DEFAULT_HISTORY),
     }
 }

@@ -69,7 +69,7 @@ pub fn render(prepared: &Prepared, plan: &Plan, slow_threshold: f64) -> String {
         if file.unmeasured > 0 {
             let _ = writeln!(
                 out,
-                "  ({} without timings, counted as 0s)",
+                "  ({} without timings, estimated: see the notes)",
                 crate::render::human::plural(file.unmeasured, "test")
             );
         }

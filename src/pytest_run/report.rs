@@ -143,7 +143,12 @@ fn mark_value(value: &Value) -> MarkValue {
         Value::Bool(b) => MarkValue::Bool(*b),
         Value::String(s) => MarkValue::Str(s.clone()),
         Value::Number(n) => n.as_i64().map_or(MarkValue::Other, MarkValue::Int),
-        Value::Array(_) | Value::Object(_) => MarkValue::Other,
+        Value::Array(items) => items
+            .iter()
+            .map(|v| v.as_str().map(str::to_owned))
+            .collect::<Option<Vec<_>>>()
+            .map_or(MarkValue::Other, MarkValue::Strs),
+        Value::Object(_) => MarkValue::Other,
     }
 }
 

@@ -71,6 +71,14 @@ pub fn render(report: &Report, top: usize) -> String {
         let _ = writeln!(out, "\nshared setup per job (estimated)");
         table(&mut out, &["file", "setup", "jobs"], &shared);
     }
+    if report.runs.len() > 1 {
+        let _ = writeln!(
+            out,
+            "\nruns, oldest first (the figures above are the newest run's)"
+        );
+        let trend = tables::trend(report);
+        table(&mut out, &trend.header, &rows(&trend));
+    }
     out
 }
 

@@ -23,6 +23,11 @@ pub fn render(report: &Report, top: usize) -> String {
     out.push('\n');
     table(&mut out, &tables::slowest_tests(report));
     out.push('\n');
+    if report.runs.len() > 1 {
+        out.push_str("Runs, oldest first (the figures above are the newest run's):\n\n");
+        table(&mut out, &tables::trend(report));
+        out.push('\n');
+    }
     out
 }
 

@@ -36,6 +36,76 @@ pub struct Report {
     pub slowest_tests: Vec<TestRow>,
     /// Each file's shared setup, as `fanout plan` estimates it.
     pub files: Vec<FileRow>,
+    /// Every run read, oldest first; the figures above are the newest run's.
+    pub runs: Vec<RunRow>,
+}
+
+/// One run of the trend.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunRow {
+    /// The file or folder it was read from.
+    pub source: String,
+    /// When its first job started (seconds since the Unix epoch).
+    pub start: f64,
+    pub jobs: usize,
+    /// Jobs that did not pass (failed, errors, interrupted).
+    pub failed_jobs: usize,
+    pub wall_seconds: f64,
+    pub machine_seconds: f64,
+}
+
+/// The report of the newest run, with the trend of every run.
+pub fn of_runs(runs: &[fanout_timings::runs::Run], top: usize) -> Report {
+    let mut timings = Timings::new(env!("CARGO_PKG_VERSION"));
+    let phases = match runs.last() {
+        Some(newest) => {
+            timings.jobs.clone_from(&newest.jobs);
+            newest.phases
+        }
+        None => Phases::Split,
+    };
+    let mut report = build(&timings, phases, top);
+    report.runs = runs
+        .iter()
+        .map(|run| RunRow {
+            source: run.label.clone(),
+            start: run.start(),
+            jobs: run.jobs.len(),
+            failed_jobs: run
+                .jobs
+                .iter()
+                .filter(|j| j.status != fanout_timings::JobStatus::Passed)
+                .count(),
+            wall_seconds: run.wall(),
+            machine_seconds: run.machine(),
+        })
+        .collect();
+    report
+}
+
+/// `2026-12-07 11:46` (UTC) of a Unix time.
+pub fn utc_minute(seconds: f64) -> String {
+    if !seconds.is_finite() || seconds < 0.0 {
+        return "-".to_owned();
+    }
+    #[allow(clippy::cast_possible_truncation)] // finite, under MAX_SECONDS
+    let minutes = (seconds / 60.0).floor() as i64;
+    let (days, minute_of_day) = (minutes.div_euclid(1440), minutes.rem_euclid(1440));
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}",
+        minute_of_day / 60,
+        minute_of_day % 60
+    )
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -113,6 +183,7 @@ pub fn build(timings: &Timings, phases: Phases, top: usize) -> Report {
         jobs,
         slowest_tests: tests,
         files,
+        runs: Vec::new(),
     }
 }
 
@@ -161,9 +232,9 @@ fn test_row(test: &TestTiming, job: &JobTiming, split: bool) -> TestRow {
 }
 
 /// Each file's runs (its tests per job, in run order) and the plan crate's setup estimate.
-pub fn runs_by_file(timings: &Timings) -> BTreeMap<String, Vec<Vec<&TestTiming>>> {
+pub fn runs_by_file(jobs: &[JobTiming]) -> BTreeMap<String, Vec<Vec<&TestTiming>>> {
     let mut files: BTreeMap<String, Vec<Vec<&TestTiming>>> = BTreeMap::new();
-    for job in &timings.jobs {
+    for job in jobs {
         let mut of_job: BTreeMap<&str, Vec<&TestTiming>> = BTreeMap::new();
         for test in &job.tests {
             of_job.entry(file_of(&test.node_id)).or_default().push(test);
@@ -176,7 +247,7 @@ pub fn runs_by_file(timings: &Timings) -> BTreeMap<String, Vec<Vec<&TestTiming>>
 }
 
 fn file_rows(timings: &Timings, phases: Phases) -> Vec<FileRow> {
-    runs_by_file(timings)
+    runs_by_file(&timings.jobs)
         .into_iter()
         .map(|(path, runs)| {
             let estimate = fanout_plan::estimate::estimate(&runs, phases);

@@ -58,3 +58,28 @@ pub fn slowest_tests(report: &Report) -> Table<'_> {
         rows: rows.collect(),
     }
 }
+
+/// The runs, oldest first: when, how many jobs (and failed ones), wall and machine time.
+pub fn trend(report: &Report) -> Table<'_> {
+    let rows = report
+        .runs
+        .iter()
+        .map(|r| Row {
+            name: &r.source,
+            figures: [
+                Some(super::utc_minute(r.start)),
+                Some(if r.failed_jobs == 0 {
+                    r.jobs.to_string()
+                } else {
+                    format!("{} ({} failed)", r.jobs, r.failed_jobs)
+                }),
+                Some(duration(r.wall_seconds)),
+                Some(duration(r.machine_seconds)),
+            ],
+        })
+        .collect();
+    Table {
+        header: ["run", "started (UTC)", "jobs", "wall", "machine"],
+        rows,
+    }
+}

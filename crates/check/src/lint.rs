@@ -20,6 +20,7 @@ pub fn grouping(input: &CheckInput<'_>, files: &[FileUses]) -> Vec<Diagnostic> {
         marks(&collected, file, &mut out);
     }
     ids(input.tests, files, &mut out);
+    dependencies(input.tests, files, &mut out);
     if let Some(d) = too_many_jobs(input) {
         out.push(d);
     }
@@ -55,6 +56,50 @@ fn marks(collected: &HashSet<(&str, u32)>, file: &FileUses, out: &mut Vec<Diagno
             MarkTarget::Other => continue,
         };
         out.push(d.at(u.line, u.column).with_source_line(&u.source_line));
+    }
+}
+
+/// Declared dependencies between tests that run in different jobs.
+fn dependencies(tests: &[TestItem], files: &[FileUses], out: &mut Vec<Diagnostic>) {
+    let mut seen = HashSet::new();
+    for link in fanout_core::dependency::links(tests) {
+        let (from, to) = (&tests[link.from], &tests[link.to]);
+        let (message, hint) = if from.path != to.path {
+            (
+                format!(
+                    "`{}` needs `{}` ({}), which is in another file: every job is its own pytest run, so no grouping runs them together",
+                    from.function_node_id(),
+                    to.function_node_id(),
+                    link.kind.describe()
+                ),
+                "move the tests into one file, or drop the dependency",
+            )
+        } else if from.group != to.group {
+            (
+                format!(
+                    "`{}` needs `{}` ({}), which is in another group: its job runs without it",
+                    from.function_node_id(),
+                    to.function_node_id(),
+                    link.kind.describe()
+                ),
+                "put both in one group (`fanout plan` keeps them together)",
+            )
+        } else {
+            continue;
+        };
+        if !seen.insert((
+            from.function_node_id().to_owned(),
+            to.function_node_id().to_owned(),
+        )) {
+            continue;
+        }
+        let d = Diagnostic::warning(Code::SplitDependency, from.path.as_str(), message)
+            .at(from.line, 1)
+            .with_hint(hint);
+        out.push(match line_text(files, &from.path, from.line) {
+            Some(text) => d.with_source_line(text),
+            None => d,
+        });
     }
 }
 

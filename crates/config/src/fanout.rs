@@ -75,6 +75,8 @@ pub struct PlanSettings {
     /// Sets of node ids (`tests/x.py::test_a`) that must run in one job: a test that uses
     /// state an earlier one left behind.
     pub together: Vec<Vec<String>>,
+    /// How many of the newest measured runs `fanout plan` reads (`--history`).
+    pub history: Option<usize>,
 }
 
 #[derive(Deserialize)]

@@ -214,6 +214,14 @@ codes! {
     /// A group id 0. The original `--collect-groups` conftest tested the id for truth, so group 0 counted as
     /// "no group" and its tests were skipped or rejected. Number groups from 1.
     GroupZero = "group-zero", findings;
+    /// A test declares that it needs another test to run first in the same pytest process
+    /// (pytest-dependency `depends=`, pytest-order `after=`/`before=`, an `incremental` class), but
+    /// the two are in different jobs: another file, or another group of the file. Each job is its
+    /// own pytest run, so the dependent test is skipped (pytest-dependency), runs without the
+    /// state it expects, or runs out of order. Put both in one group (`fanout plan` keeps them
+    /// together); across files, no grouping can satisfy it: move the tests into one file or drop
+    /// the dependency.
+    SplitDependency = "split-dependency", findings;
     /// The matrix would have more (test file, group) jobs than `max-jobs` in [tool.fanout];
     /// `fanout matrix` refuses to write it. Merge small groups or raise `max-jobs`.
     TooManyJobs = "too-many-jobs", findings;

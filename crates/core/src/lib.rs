@@ -5,6 +5,7 @@
 //! [`inventory`] write that matrix in a CI platform's format.
 
 pub mod backend;
+pub mod dependency;
 pub mod diagnostic;
 pub mod escape;
 pub mod files;

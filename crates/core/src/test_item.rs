@@ -25,8 +25,29 @@ pub enum MarkValue {
     Int(i64),
     Bool(bool),
     None,
+    /// A list or tuple of strings (`depends=["test_a", "test_b"]`): what dependency marks
+    /// name; never equal to a value in an expression.
+    Strs(Vec<String>),
     /// Anything that is not a literal: never equal to a value in an expression.
     Other,
+}
+
+impl MarkValue {
+    /// The strings of a string or a list of strings.
+    pub fn strings(&self) -> Vec<&str> {
+        match self {
+            MarkValue::Str(s) => vec![s.as_str()],
+            MarkValue::Strs(list) => list.iter().map(String::as_str).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl Mark {
+    /// The value of keyword argument `key`, if given.
+    pub fn kwarg(&self, key: &str) -> Option<&MarkValue> {
+        self.kwargs.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
 }
 
 /// A mark applied to a test at any level (function, class, module).

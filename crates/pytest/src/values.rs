@@ -149,6 +149,16 @@ pub fn mark_value_of_value(value: &Value) -> MarkValue {
         Value::None => MarkValue::None,
         Value::Int(i) => MarkValue::Int(*i),
         Value::Str(s) => MarkValue::Str(s.to_string()),
+        Value::List(items) | Value::Tuple(items) => {
+            let strings: Option<Vec<String>> = items
+                .iter()
+                .map(|v| match v {
+                    Value::Str(s) => Some(s.to_string()),
+                    _ => None,
+                })
+                .collect();
+            strings.map_or(MarkValue::Other, MarkValue::Strs)
+        }
         _ => MarkValue::Other,
     }
 }

@@ -19,6 +19,7 @@ use std::path::Path;
 
 pub mod durations;
 pub mod junit;
+pub mod runs;
 
 /// What a source knows of a test's phases. Not part of the file: the reader that produced a
 /// [`Timings`] says it, and `fanout plan` estimates the shared setup accordingly.

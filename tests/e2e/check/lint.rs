@@ -106,3 +106,114 @@ fn explain_and_usage_errors() {
     let out = p.run(&["check", "-c", "missing.ini"]);
     assert_eq!(out.code, 2, "{}", out.describe());
 }
+
+/// pytest-dependency, pytest-order and `incremental` classes: a dependency between two jobs is
+/// a warning, one inside a job is not; names follow each plugin's scopes.
+#[test]
+fn dependencies_between_jobs_are_flagged() {
+    let p = Project::new();
+    p.file(
+        "pytest.ini",
+        "[pytest]\nmarkers =\n    group\n    dependency\n    order\n    incremental\n",
+    )
+    .file(
+        "tests/test_a.py",
+        r#"import pytest
+
+@pytest.mark.group(1)
+@pytest.mark.dependency()
+def test_a():
+    pass
+
+@pytest.mark.group(1)
+@pytest.mark.dependency(depends=["test_a"])
+def test_same_job():
+    pass
+
+@pytest.mark.group(2)
+@pytest.mark.dependency(depends=["test_a"])
+def test_other_group():
+    pass
+
+@pytest.mark.group(2)
+@pytest.mark.dependency(depends=["tests/test_b.py::test_b"], scope="session")
+def test_other_file():
+    pass
+
+@pytest.mark.group(3)
+@pytest.mark.order(after="test_a")
+def test_ordered():
+    pass
+
+@pytest.mark.group(3)
+@pytest.mark.order(after=["TestInc::test_one", "test_missing"])
+def test_ordered_in_job():
+    pass
+
+@pytest.mark.incremental
+class TestInc:
+    @pytest.mark.group(3)
+    def test_one(self):
+        pass
+
+    @pytest.mark.group(4)
+    def test_two(self):
+        pass
+
+    @pytest.mark.group(4)
+    @pytest.mark.dependency(depends=["test_two"], scope="class")
+    def test_three(self):
+        pass
+"#,
+    )
+    .file(
+        "tests/test_b.py",
+        "import pytest\n\n@pytest.mark.group(1)\n@pytest.mark.dependency()\ndef test_b():\n    pass\n",
+    );
+    let (out, doc) = check_json(&p, &[]);
+    assert_eq!(out.code, 0, "warnings only: {}", out.describe());
+    let mut found: Vec<String> = doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "split-dependency")
+        .map(|d| d["message"].as_str().expect("a message").to_owned())
+        .collect();
+    found.sort();
+    let needs = |a: &str, b: &str, why: &str, where_: &str| {
+        format!("`tests/test_a.py::{a}` needs `{b}` ({why}), which is in another {where_}")
+    };
+    let expected = [
+        needs(
+            "TestInc::test_three",
+            "tests/test_a.py::TestInc::test_one",
+            "an `incremental` class",
+            "group: its job runs without it",
+        ),
+        needs(
+            "TestInc::test_two",
+            "tests/test_a.py::TestInc::test_one",
+            "an `incremental` class",
+            "group: its job runs without it",
+        ),
+        needs(
+            "test_ordered",
+            "tests/test_a.py::test_a",
+            "pytest-order `after`/`before`",
+            "group: its job runs without it",
+        ),
+        needs(
+            "test_other_file",
+            "tests/test_b.py::test_b",
+            "pytest-dependency `depends`",
+            "file: every job is its own pytest run, so no grouping runs them together",
+        ),
+        needs(
+            "test_other_group",
+            "tests/test_a.py::test_a",
+            "pytest-dependency `depends`",
+            "group: its job runs without it",
+        ),
+    ];
+    assert_eq!(found, expected, "{}", out.describe());
+}

@@ -2,6 +2,7 @@
 //! written by a real pytest.
 
 mod bad_timings;
+mod history;
 pub mod plan;
 mod plan_limits;
 mod report;
