@@ -481,17 +481,9 @@ fn junit_runs(p: &Project, into: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// Whether this fanout has `--history` (docs/planning.md uses it; it is being added). Without
-/// it, the docs' commands run with `--history "$RUNS"` left out, and read the same files.
-fn knows_history(p: &Project) -> bool {
-    let out = p.run(&["report", "--help"]);
-    assert_clean("fanout report --help", &out);
-    out.stdout.contains("--history")
-}
-
 /// A script line of the docs as this fanout can run it; every `fanout report` and `fanout plan`
 /// of the docs keeps the newest `$RUNS` runs.
-fn runnable(line: &str, history: bool) -> String {
+fn runnable(line: &str) -> String {
     for command in ["fanout report", "fanout plan"] {
         for (at, _) in line.match_indices(command) {
             let rest = &line[at..];
@@ -503,11 +495,7 @@ fn runnable(line: &str, history: bool) -> String {
             );
         }
     }
-    if history {
-        line.to_owned()
-    } else {
-        line.replace(r#" --history "$RUNS""#, "")
-    }
+    line.to_owned()
 }
 
 /// `fanout` (the binary under test) alone in a directory, for PATH.
@@ -542,7 +530,6 @@ fn timings_jobs_run_under_gitlab_ci_local() {
     let p = examples();
     let outside = Project::new();
     let files = junit_runs(&p, &outside.path());
-    let history = knows_history(&p);
     let jobs = pipeline.as_object_mut().expect("a mapping");
     assert_eq!(
         jobs.keys().collect::<Vec<_>>(),
@@ -553,7 +540,7 @@ fn timings_jobs_run_under_gitlab_ci_local() {
         assert!(job.remove("image").is_some() && job.remove("before_script").is_some());
         let script = job["script"].as_array_mut().expect("a script");
         for line in script.iter_mut() {
-            *line = Value::String(runnable(line.as_str().expect("a string"), history));
+            *line = Value::String(runnable(line.as_str().expect("a string")));
         }
     }
     let download = jobs["timings-download"]["script"].to_string();
@@ -599,7 +586,13 @@ fn timings_jobs_run_under_gitlab_ci_local() {
     );
     // The plan of the runs the report job received: what `fanout plan` makes of the files here.
     let mut direct = vec!["plan".to_owned(), "--diff".to_owned(), "--junit".to_owned()];
-    direct.extend(files.iter().map(|f| f.display().to_string()));
+    let mut folders: Vec<String> = files
+        .iter()
+        .filter_map(|f| Some(f.parent()?.display().to_string()))
+        .collect();
+    folders.dedup();
+    assert_eq!(folders.len(), 2, "two runs: {folders:?}");
+    direct.extend(folders);
     let expected = p.run(&direct);
     assert_eq!(expected.code, 1, "{}", expected.describe());
     assert!(expected.stdout.starts_with("--- a/"), "{}", expected.stdout);
@@ -631,13 +624,12 @@ fn github_timings_steps_run_on_downloaded_runs() {
 
     let p = examples();
     junit_runs(&p, &p.path());
-    let history = knows_history(&p);
     let summary = p.join("summary.md");
     let bash = |script: &str, bin: &Path| {
         let mut command = Command::new("bash");
         command
             .args(["--noprofile", "--norc", "-e", "-o", "pipefail", "-c"])
-            .arg(runnable(script, history))
+            .arg(runnable(script))
             .current_dir(p.path())
             .env_clear()
             .env("PATH", path_with(bin))
