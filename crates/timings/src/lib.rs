@@ -17,6 +17,7 @@
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
+pub mod allure;
 pub mod durations;
 pub mod junit;
 pub mod runs;
@@ -25,7 +26,7 @@ pub mod runs;
 /// [`Timings`] says it, and `fanout plan` estimates the shared setup accordingly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phases {
-    /// setup, call and teardown apart (a timings file written by `fanout run`).
+    /// setup, call and teardown apart (a timings file written by `fanout run`, allure results).
     Split,
     /// One number per test, read as `call` (JUnit XML, pytest-split's `.test_durations`).
     TotalOnly,

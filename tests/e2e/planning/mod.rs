@@ -1,6 +1,7 @@
 //! `fanout report` and `fanout plan` on hand-made timings with known answers, and on JUnit XML
-//! written by a real pytest.
+//! and allure results written by a real pytest.
 
+mod allure;
 mod bad_timings;
 mod history;
 pub mod plan;
