@@ -67,6 +67,10 @@ pub struct TimingSources {
     /// pytest-split's `.test_durations`, each read as one sequential run.
     #[arg(long, value_name = "FILE")]
     pub durations: Vec<PathBuf>,
+    /// allure-pytest results folders (pytest --alluredir), one run each: test times, and the
+    /// setup and teardown of their fixtures.
+    #[arg(long, value_name = "DIR", num_args = 1..)]
+    pub allure: Vec<PathBuf>,
     /// How many of the newest runs count (default 10; `plan` also reads `history` in
     /// [tool.fanout.plan]). A run given twice counts once.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]

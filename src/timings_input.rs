@@ -2,11 +2,11 @@
 //! ([`fanout_timings::runs`]): a timings file (`fanout run --timings`) is one run; the JUnit XML
 //! files given as files (one per CI job) are one run together, and each folder given to
 //! `--junit` is one run (every `*.xml` below it: one CI run's downloaded artifacts); a
-//! `.test_durations` file is one run.
+//! `.test_durations` file is one run; an allure-pytest results folder is one run.
 
 use crate::pipeline::Failure;
 use fanout_timings::runs::{self, Run};
-use fanout_timings::{durations, junit, JobTiming, Phases, Timings};
+use fanout_timings::{allure, durations, junit, JobTiming, Phases, Timings};
 use std::path::{Path, PathBuf};
 
 /// The files given on the command line.
@@ -16,6 +16,8 @@ pub struct Sources {
     /// Files (one run together) and folders (a run each).
     pub junit: Vec<PathBuf>,
     pub durations: Vec<PathBuf>,
+    /// allure-pytest results folders, a run each.
+    pub allure: Vec<PathBuf>,
     /// How many of the newest runs count.
     pub history: usize,
 }
@@ -93,6 +95,18 @@ pub fn load(sources: &Sources, root: &Path) -> Result<Loaded, Failure> {
             label: name,
             jobs: vec![job],
             phases: Phases::TotalOnly,
+        });
+    }
+    for dir in &sources.allure {
+        let jobs = allure::read_dir(dir, &is_file).map_err(|e| Failure::Input {
+            path: dir.clone(),
+            message: format!("cannot read allure results from {}: {e}", dir.display()),
+            hint: "pass the folder pytest wrote with --alluredir (allure-pytest)".to_owned(),
+        })?;
+        all.push(Run {
+            label: dir.display().to_string(),
+            jobs,
+            phases: Phases::Split,
         });
     }
     let (runs, notes) = runs::arrange(all, sources.history);

@@ -55,7 +55,10 @@ pub fn run(args: &ReportArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
 /// The files given, or `timings.json` (what `fanout run --timings timings.json` wrote) when
 /// none is.
 pub fn sources(args: &TimingSources, history: Option<usize>) -> Sources {
-    let none = args.timings.is_empty() && args.junit.is_empty() && args.durations.is_empty();
+    let none = args.timings.is_empty()
+        && args.junit.is_empty()
+        && args.durations.is_empty()
+        && args.allure.is_empty();
     Sources {
         timings: if none {
             vec![std::path::PathBuf::from(DEFAULT_TIMINGS)]
@@ -64,6 +67,7 @@ pub fn sources(args: &TimingSources, history: Option<usize>) -> Sources {
         },
         junit: args.junit.clone(),
         durations: args.durations.clone(),
+        allure: args.allure.clone(),
         history: args
             .history
             .map(|n| n as usize)

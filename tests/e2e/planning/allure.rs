@@ -171,3 +171,103 @@ fn allure_results_agree_with_fanout_runs_timings() {
         assert!(ping.setup >= 0.2 && ping.setup < 0.45, "{ping:?}");
     }
 }
+
+/// One module with a clear plan: a 0.5 s module setup, two 1.5 s tests and quick ones.
+const PLANNED: &str = r#"
+import time
+import pytest
+
+@pytest.fixture(scope="module", autouse=True)
+def deployment():
+    time.sleep(0.5)
+    yield
+
+@pytest.mark.group(1)
+def test_deploy():
+    pass
+
+@pytest.mark.group(1)
+def test_backup():
+    time.sleep(1.5)
+
+@pytest.mark.group(1)
+def test_status():
+    pass
+
+@pytest.mark.group(1)
+def test_upgrade():
+    time.sleep(1.5)
+"#;
+
+/// The same two runs, recorded by `fanout run --timings` and by allure-pytest in the same
+/// pytest processes: `fanout plan` proposes the same group marks from either, and `fanout
+/// report` reads the allure folders as runs.
+#[test]
+fn plan_from_allure_results_equals_plan_from_timings() {
+    let p = Project::new();
+    p.file(
+        "pyproject.toml",
+        "[tool.pytest.ini_options]\ntestpaths = [\"tests\"]\nmarkers = [\"group(id): the CI job\"]\n",
+    )
+    .file("tests/test_db.py", PLANNED);
+    let py = python();
+    for run in ["1", "2"] {
+        let timings = format!("timings-{run}.json");
+        let alluredir = p.join(&format!("allure-{run}"));
+        // The command form (`-- COMMAND`) takes no --python: the command is the pytest.
+        let out = p.run(&[
+            "run",
+            "--all",
+            "--timings",
+            &timings,
+            "--",
+            &py.to_string_lossy(),
+            "-m",
+            "pytest",
+            "--alluredir",
+            &alluredir.to_string_lossy(),
+        ]);
+        assert_eq!(out.code, 0, "{}", out.describe());
+    }
+    let from_timings = p.run(&[
+        "plan",
+        "--diff",
+        "--timings",
+        "timings-1.json",
+        "timings-2.json",
+    ]);
+    let from_allure = p.run(&["plan", "--diff", "--allure", "allure-1", "allure-2"]);
+    assert_eq!(from_timings.code, 1, "{}", from_timings.describe());
+    assert!(
+        from_timings.stdout.contains("+@pytest.mark.group(2)"),
+        "{}",
+        from_timings.describe()
+    );
+    assert_eq!(
+        from_allure.stdout,
+        from_timings.stdout,
+        "{}",
+        from_allure.describe()
+    );
+    assert!(
+        from_allure.stderr.contains("2 runs read"),
+        "{}",
+        from_allure.describe()
+    );
+    let report = p.run(&["report", "--allure", "allure-1", "allure-2"]);
+    assert_eq!(report.code, 0, "{}", report.describe());
+    assert!(
+        report.stdout.contains("runs, oldest first"),
+        "{}",
+        report.stdout
+    );
+    let missing = p.run(&["report", "--allure", "nothing-here"]);
+    assert_eq!(missing.code, 2, "{}", missing.describe());
+    assert!(
+        missing
+            .stderr
+            .contains("cannot read allure results from nothing-here"),
+        "{}",
+        missing.describe()
+    );
+}
