@@ -81,7 +81,8 @@ pub fn prepare(runs: &[Run], tests: &[TestItem], together: &[Vec<String>]) -> Pr
     let mut file_order: Vec<&str> = Vec::new();
     for test in tests {
         let function = function_of(&test.node_id);
-        *cases.entry(function).or_default() += 1;
+        // 0: only running code can tell (no case is estimated then).
+        *cases.entry(function).or_default() += test.cases as usize;
         if order.contains_key(function) {
             continue;
         }
@@ -182,7 +183,7 @@ pub fn prepare(runs: &[Run], tests: &[TestItem], together: &[Vec<String>]) -> Pr
                     )
                 }
                 None => (
-                    n as f64 * file_median,
+                    n.max(1) as f64 * file_median,
                     Some("the median of its file's tests"),
                 ),
             };

@@ -584,6 +584,7 @@ mod tests {
             runner: None,
             marks: vec![],
             param_marks: None,
+            cases: 1,
             param: None,
             test_root: "tests/integration".into(),
         }

@@ -162,6 +162,10 @@ pub struct TestItem {
     /// One parametrized case of the function, when fanout lists the cases one by one
     /// (their parameters carry marks); `node_id` then ends with `[id]`.
     pub param: Option<Box<ParamCase>>,
+    /// How many items pytest makes of this one: 1 for a test that is not parametrized or one
+    /// listed case, the number of `parametrize` cases for a function named as a whole, 0 when
+    /// only running code can tell. `fanout plan` estimates a case no run measured from it.
+    pub cases: u32,
     /// The path argument (or `testpaths` entry) under which the file was found,
     /// relative to the rootdir; job names are relative to it.
     pub test_root: SharedStr,

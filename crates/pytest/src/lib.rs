@@ -419,6 +419,7 @@ fn doctest_item(file: &walk::TestFile, text: &str) -> Option<TestItem> {
         runner: None,
         marks: Vec::new(),
         param_marks: None,
+        cases: 1,
         param: None,
         test_root: file.test_root.as_str().into(),
     })

@@ -208,6 +208,8 @@ impl<'a> ModuleCollector<'a> {
             // Their marks are unknown: `-m` keeps the file, and the run's `-m` picks.
             param_marks: Some(Box::new(fanout_core::ParamMarks::Unknown)),
             param: None,
+            // Made at run time: how many, only running it can tell.
+            cases: 0,
             test_root: self.shared_root.clone(),
         });
         for (_, message) in &mut self.unknowable {

@@ -64,6 +64,7 @@ pub fn test_items(
             runner: runner.map(Box::new),
             marks: item.marks.clone(),
             param_marks: None,
+            cases: 1,
             param: case(item, &cases),
             test_root: file.test_root.into(),
         });

@@ -196,3 +196,78 @@ fn plan_over_several_runs() {
     }
     assert!(trend[1].contains("(1 failed)"), "{}", report.stdout);
 }
+
+/// Hand-made runs with known answers: a case no run measured costs the median of its
+/// function's measured cases; a function no run measured, its file's median times its cases;
+/// a file no run measured keeps its groups and is named; the median over three runs is the
+/// middle one, whatever one outlier run says.
+#[test]
+fn estimates_and_medians_with_known_answers() {
+    use super::{job, timings, Job};
+    let p = Project::new();
+    p.file(
+        "pyproject.toml",
+        "[tool.pytest.ini_options]\nmarkers = [\"group(id): the CI job\"]\n",
+    )
+    .file(
+        "tests/test_a.py",
+        "import pytest\n\n\
+         @pytest.mark.group(1)\ndef test_first():\n    pass\n\n\
+         @pytest.mark.group(1)\n@pytest.mark.parametrize('n', [1, 2, 3])\ndef test_cases(n):\n    pass\n\n\
+         @pytest.mark.group(1)\n@pytest.mark.parametrize('n', [1, 2])\ndef test_new(n):\n    pass\n",
+    )
+    .file(
+        "tests/test_b.py",
+        "import pytest\n\n@pytest.mark.group(1)\ndef test_b():\n    pass\n",
+    );
+    // (node id, setup, call): the first test carries a 10 s setup in every run.
+    let run = |start: f64, scale: f64| {
+        let tests = [
+            ("tests/test_a.py::test_first", 10.0, 1.0 * scale),
+            ("tests/test_a.py::test_cases[1]", 0.0, 4.0 * scale),
+            ("tests/test_a.py::test_cases[2]", 0.0, 6.0 * scale),
+        ];
+        let tests: Vec<(&str, f64, f64)> = tests.to_vec();
+        let j = Job {
+            start,
+            ..job("tests/test_a.py | group 1", "tests/test_a.py", &[])
+        };
+        timings(&[Job {
+            tests: Box::leak(tests.into_boxed_slice()),
+            ..j
+        }])
+    };
+    p.file("r1.json", &run(1_000.0, 1.0))
+        .file("r2.json", &run(2_000.0, 1.0))
+        .file("r3.json", &run(3_000.0, 50.0));
+    let out = p.run(&["plan", "--timings", "r3.json", "r1.json", "r2.json"]);
+    assert!(out.code == 0, "{}", out.describe());
+    // test_cases: [1] 4 s and [2] 6 s (the medians: run 3 is an outlier), [3] the median of
+    // the two, 5 s: 15 s. test_new: no case measured: 2 x the file's median case (4 s).
+    assert!(
+        out.stderr.contains(
+            "`tests/test_a.py::test_cases` has no timing: estimated at 15.0s (the median of its measured cases)"
+        ),
+        "{}",
+        out.describe()
+    );
+    assert!(
+        out.stderr.contains(
+            "`tests/test_a.py::test_new` has no timing: estimated at 8.0s (the median of its file's tests)"
+        ),
+        "{}",
+        out.describe()
+    );
+    assert!(
+        out.stderr.contains(
+            "1 file without any timing, planned as they are (groups kept): tests/test_b.py"
+        ),
+        "{}",
+        out.describe()
+    );
+    assert!(
+        out.stdout.contains("shared setup 10.0s"),
+        "{}",
+        out.describe()
+    );
+}

@@ -46,7 +46,7 @@ impl<'a> ModuleCollector<'a> {
             what: "the module".into(),
             marks: self.module_marks.clone(),
         });
-        let base = TestItem {
+        let mut base = TestItem {
             node_id: node_id.into(),
             path: self.shared_path.clone(),
             class,
@@ -65,6 +65,7 @@ impl<'a> ModuleCollector<'a> {
             runner: None,
             marks: Vec::new(),
             param_marks: None,
+            cases: 1,
             param: None,
             test_root: self.shared_root.clone(),
         };
@@ -101,6 +102,11 @@ impl<'a> ModuleCollector<'a> {
             }
             other => other,
         };
+        base.cases = match &cases {
+            Cases::None => 1,
+            Cases::Known { cases, .. } => u32::try_from(cases.len()).unwrap_or(u32::MAX),
+            Cases::Unknown(_) => 0,
+        };
         match cases {
             Cases::Known {
                 cases,
@@ -111,6 +117,7 @@ impl<'a> ModuleCollector<'a> {
                     let mut item = base.clone();
                     item.node_id = format!("{}[{}]", base.node_id, case.id).into();
                     item.param = Some(Box::new(ParamCase { id: case.id, of }));
+                    item.cases = 1;
                     self.resolve(
                         &mut item,
                         &levels,
