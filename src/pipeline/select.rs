@@ -96,10 +96,25 @@ pub fn select(
     ))
 }
 
+/// How many tests each file has. The tests come sorted by file, so each file's are one run:
+/// one comparison per test (the paths are shared, so usually a pointer comparison), and one
+/// map entry per file rather than a hash per test.
 fn tests_per_file(tests: &[TestItem]) -> HashMap<&str, usize> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut run: Option<(&fanout_core::SharedStr, usize)> = None;
     for test in tests {
-        *counts.entry(test.path.as_str()).or_default() += 1;
+        match &mut run {
+            Some((path, count)) if *path == &test.path => *count += 1,
+            _ => {
+                if let Some((path, count)) = run.take() {
+                    *counts.entry(path.as_str()).or_default() += count;
+                }
+                run = Some((&test.path, 1));
+            }
+        }
+    }
+    if let Some((path, count)) = run {
+        *counts.entry(path.as_str()).or_default() += count;
     }
     counts
 }

@@ -355,7 +355,8 @@ const NODE_ID_EXTRA: &str = "_.-/+@,=:[]";
 /// Two jobs with one name (`group(1)` and `group("1")`, or one file name under two test
 /// paths) would be one row in CI and overwrite each other's artifacts: refuse, naming both.
 fn shared_job_name(entries: &[MatrixEntry], tests: &[TestItem]) -> Option<Diagnostic> {
-    let mut seen: std::collections::HashMap<&str, &MatrixEntry> = Default::default();
+    let mut seen: rustc_hash::FxHashMap<&str, &MatrixEntry> = Default::default();
+    seen.reserve(entries.len());
     for entry in entries {
         let Some(first) = seen.insert(&entry.job_name, entry) else {
             continue;
@@ -403,12 +404,18 @@ fn group_of<'t>(entry: &MatrixEntry, tests: &'t [TestItem]) -> Option<&'t GroupI
 /// `artifact_safe` folds `a b`, `a_b` and `a+b` into one id: jobs whose ids collide get a
 /// suffix from a hash of their own job name, so each keeps the same id whatever else changes.
 fn distinct_artifact_ids(entries: &mut [MatrixEntry]) {
-    let mut count: std::collections::HashMap<String, usize> = Default::default();
+    let mut count: rustc_hash::FxHashMap<&str, usize> = Default::default();
+    count.reserve(entries.len());
     for e in entries.iter() {
-        *count.entry(e.artifact_group_id.clone()).or_default() += 1;
+        *count.entry(e.artifact_group_id.as_str()).or_default() += 1;
     }
+    let clashing: rustc_hash::FxHashSet<String> = count
+        .into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|(id, _)| id.to_owned())
+        .collect();
     for e in entries.iter_mut() {
-        if count.get(&e.artifact_group_id).copied().unwrap_or(0) > 1 {
+        if clashing.contains(&e.artifact_group_id) {
             e.artifact_group_id = format!("{}-{:08x}", e.artifact_group_id, fnv1a(&e.job_name));
         }
     }
@@ -425,11 +432,12 @@ pub(crate) fn fnv1a(text: &str) -> u32 {
 /// inherits tests fanout cannot see (pytest then runs those too).
 fn node_ids(members: &[&TestItem]) -> Vec<SharedStr> {
     // A function whose cases are all in this job is named once, as the function.
-    let mut cases_here: std::collections::HashMap<&str, u32> = Default::default();
+    let mut cases_here: rustc_hash::FxHashMap<&str, u32> = Default::default();
     for t in members.iter().filter(|t| t.param.is_some()) {
         *cases_here.entry(t.function_node_id()).or_default() += 1;
     }
-    let mut seen = std::collections::HashSet::with_capacity(members.len());
+    let mut seen = rustc_hash::FxHashSet::default();
+    seen.reserve(members.len());
     let mut ids: Vec<SharedStr> = Vec::with_capacity(members.len());
     for t in members {
         let id = match (&t.unseen_in, &t.param) {
@@ -482,8 +490,12 @@ fn check_unseen_classes(path: &str, file_tests: &[&TestItem]) -> Option<Diagnost
 /// Tests grouped by file, files in path order, tests in file order.
 fn by_file(tests: &[TestItem]) -> BTreeMap<&str, Vec<&TestItem>> {
     let mut files: BTreeMap<&str, Vec<&TestItem>> = BTreeMap::new();
-    for test in tests {
-        files.entry(test.path.as_str()).or_default().push(test);
+    // Tests come sorted by file: each file's are one run, looked up in the map once.
+    for run in tests.chunk_by(|a, b| a.path == b.path) {
+        files
+            .entry(run[0].path.as_str())
+            .or_default()
+            .extend(run.iter());
     }
     for file_tests in files.values_mut() {
         file_tests.sort_by_key(|t| t.line);

@@ -39,9 +39,18 @@ pub const GROUP_ID_EXTRA: &str = "_.-+@,= ";
 
 /// The first character of `value` that is not allowed, if any.
 pub fn first_unsafe(value: &str, extra: &str) -> Option<char> {
-    value
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || extra.contains(*c)))
+    // A table of the allowed ASCII bytes: every node id of a suite is checked, so this is one
+    // lookup per byte rather than a search of `extra` per character.
+    let mut allowed = [false; 128];
+    for b in extra.bytes().filter(u8::is_ascii) {
+        allowed[usize::from(b)] = true;
+    }
+    let at = value
+        .bytes()
+        .position(|b| !(b.is_ascii_alphanumeric() || (b.is_ascii() && allowed[usize::from(b)])))?;
+    // The first byte not allowed starts a character (every ASCII byte does, and a non-ASCII
+    // character's first byte is the first of its bytes not allowed).
+    value[at..].chars().next()
 }
 
 /// Why a character is dangerous, for error messages.
@@ -81,6 +90,15 @@ mod tests {
             Some(' ')
         );
         assert_eq!(first_unsafe("tests/$(id).py", PATH_EXTRA), Some('$'));
+        assert_eq!(first_unsafe("tests/café.py", PATH_EXTRA), Some('é'));
+        assert_eq!(first_unsafe("t.py::test[a b]", "_.-/:[]"), Some(' '));
+        assert_eq!(first_unsafe("t.py::test[a-b]", "_.-/:[]"), None);
+        assert_eq!(first_unsafe("ok", "é"), None);
+        assert_eq!(
+            first_unsafe("é", "é"),
+            Some('é'),
+            "only ASCII is ever allowed"
+        );
         assert_eq!(first_unsafe("tests/é.py", PATH_EXTRA), Some('é'));
     }
 

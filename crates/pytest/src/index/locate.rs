@@ -21,18 +21,26 @@ pub struct Locator {
 impl Locator {
     pub fn new(search: SearchPath, test_files: &[PathBuf]) -> Self {
         let mut basedirs: Vec<PathBuf> = Vec::new();
+        // Once per folder (a file's basedir is its folder's): finding it stats every
+        // `__init__.py` upward, and a suite has many files per folder.
+        let mut of_folder: HashMap<PathBuf, PathBuf> = HashMap::default();
         for file in test_files {
+            let folder = file.parent().unwrap_or(Path::new(""));
+            if of_folder.contains_key(folder) {
+                continue;
+            }
             let dir = search_path::basedir(file);
             if !basedirs.contains(&dir) {
-                basedirs.push(dir);
+                basedirs.push(dir.clone());
             }
+            of_folder.insert(folder.to_path_buf(), dir);
         }
         Locator {
             search,
             basedirs,
             found: Mutex::default(),
             absolute: Mutex::default(),
-            basedirs_of: Mutex::default(),
+            basedirs_of: Mutex::new(of_folder),
         }
     }
 
