@@ -32,7 +32,14 @@ pub fn run(args: &PlanArgs, cx: &mut Context<'_>) -> io::Result<ExitStatus> {
     };
     let project = &selection.project;
     let rootdir = project.config.rootdir.clone();
-    let sources = super::report::sources(&args.sources, project.settings.plan.history);
+    let sources = super::report::sources(
+        &args.sources,
+        project
+            .settings
+            .plan
+            .history
+            .map(std::num::NonZeroUsize::get),
+    );
     let loaded = match crate::timings_input::load(&sources, &rootdir) {
         Ok(loaded) => loaded,
         Err(failure) => return cx.fail(&failure, paint),

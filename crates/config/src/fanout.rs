@@ -76,7 +76,7 @@ pub struct PlanSettings {
     /// state an earlier one left behind.
     pub together: Vec<Vec<String>>,
     /// How many of the newest measured runs `fanout plan` reads (`--history`).
-    pub history: Option<usize>,
+    pub history: Option<std::num::NonZeroUsize>,
 }
 
 #[derive(Deserialize)]

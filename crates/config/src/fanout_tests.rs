@@ -113,3 +113,12 @@ fn change_selection_keys() {
         .to_string()
         .contains("did you mean `ignore-changes`?"));
 }
+
+#[test]
+fn plan_history_is_read_and_checked() {
+    let (s, _) = settings("[tool.fanout.plan]\nhistory = 3\n").unwrap();
+    assert_eq!(s.plan.history.map(std::num::NonZeroUsize::get), Some(3));
+    assert!(settings("[tool.fanout.plan]\nhistory = 0\n").is_err());
+    assert!(settings("[tool.fanout.plan]\nhistory = -1\n").is_err());
+    assert!(settings("[tool.fanout.plan]\nhistroy = 3\n").is_err());
+}
