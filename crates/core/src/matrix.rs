@@ -227,91 +227,23 @@ fn no_groups(tests: &[TestItem]) -> Option<Diagnostic> {
 /// Builds the jobs. Returns the diagnostics that stop a matrix from being written
 /// (unsafe values, runner disagreements) alongside it; the caller decides.
 pub fn build(tests: &[TestItem], options: MatrixOptions<'_>) -> (Matrix, Vec<Diagnostic>) {
-    let mut entries = Vec::new();
+    use rayon::prelude::*;
+    // Each file's jobs apart, on every core: a suite of 20,000 files has 80,000 jobs to name.
+    let files: Vec<(&str, Vec<&TestItem>)> = by_file(tests).into_iter().collect();
+    let per_file: Vec<(Vec<MatrixEntry>, Vec<Diagnostic>)> = files
+        .into_par_iter()
+        .map(|(path, file_tests)| {
+            let mut entries = Vec::new();
+            let mut diagnostics = Vec::new();
+            file_jobs(path, &file_tests, &options, &mut entries, &mut diagnostics);
+            (entries, diagnostics)
+        })
+        .collect();
+    let mut entries = Vec::with_capacity(per_file.iter().map(|(e, _)| e.len()).sum());
     let mut diagnostics = Vec::new();
-    for (path, file_tests) in by_file(tests) {
-        if let Some(c) = shell_safety::first_unsafe(path, PATH_EXTRA) {
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::UnsafePath,
-                    path,
-                    format!(
-                        "this path is unsafe in a CI shell line: {}",
-                        shell_safety::describe(c)
-                    ),
-                )
-                .with_hint("rename the file or directory; see docs/matrix.md for the policy"),
-            );
-            continue;
-        }
-        if let Some(d) = check_unseen_classes(path, &file_tests) {
-            diagnostics.push(d);
-            continue;
-        }
-        let below = job_path(path, &file_tests[0].test_root);
-        let complete = options
-            .complete_files
-            .is_some_and(|files| files.contains(path));
-        let mut groups: BTreeMap<Option<&GroupId>, Vec<&TestItem>> = BTreeMap::new();
-        for test in &file_tests {
-            groups.entry(test.group.as_ref()).or_default().push(test);
-        }
-        if groups.contains_key(&None) && options.ungrouped == UngroupedPolicy::Error {
-            // check_grouping reports these.
-            groups.remove(&None);
-        }
-        let whole_file =
-            complete && groups.len() == 1 && groups.values().all(|m| m.len() == file_tests.len());
-        for (group, members) in groups {
-            if let Some(id) = group {
-                let shown = id.to_string();
-                if let Some(c) = shell_safety::first_unsafe(&shown, GROUP_ID_EXTRA) {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            Code::UnsafeGroupId,
-                            path,
-                            format!(
-                                "group id {shown:?} is unsafe in a CI shell line: {}",
-                                shell_safety::describe(c)
-                            ),
-                        )
-                        .at(members[0].line, 1)
-                        .with_source_line(&*members[0].def_line)
-                        .with_hint("use letters, digits, spaces and `_ . - + @ , =` in group ids"),
-                    );
-                    continue;
-                }
-            }
-            let runner = match agreed_runner(path, &members) {
-                Ok(runner) => runner,
-                Err(d) => {
-                    diagnostics.push(d);
-                    continue;
-                }
-            };
-            let job_name = match group {
-                Some(id) => format!("{below} | group {id}"),
-                None => below.clone(),
-            };
-            let ids = if whole_file {
-                vec![members[0].path.clone()]
-            } else {
-                node_ids(&members)
-            };
-            if let Some(d) = unsafe_node_id(path, &ids, &members) {
-                diagnostics.push(d);
-                continue;
-            }
-            entries.push(MatrixEntry {
-                path_to_test_file: path.to_owned(),
-                group_id: group.map(ToString::to_string),
-                group_number: group.and_then(GroupId::as_int),
-                artifact_group_id: artifact_safe(&job_name),
-                job_name,
-                node_ids: ids,
-                runner,
-            });
-        }
+    for (file_entries, file_diagnostics) in per_file {
+        entries.extend(file_entries);
+        diagnostics.extend(file_diagnostics);
     }
     if let Some(d) = shared_job_name(&entries, tests) {
         diagnostics.push(d);
@@ -319,6 +251,98 @@ pub fn build(tests: &[TestItem], options: MatrixOptions<'_>) -> (Matrix, Vec<Dia
     }
     distinct_artifact_ids(&mut entries);
     (Matrix { entries }, diagnostics)
+}
+
+/// The jobs of one file's tests (in file order), or the diagnostics that stop them.
+fn file_jobs(
+    path: &str,
+    file_tests: &[&TestItem],
+    options: &MatrixOptions<'_>,
+    entries: &mut Vec<MatrixEntry>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if let Some(c) = shell_safety::first_unsafe(path, PATH_EXTRA) {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::UnsafePath,
+                path,
+                format!(
+                    "this path is unsafe in a CI shell line: {}",
+                    shell_safety::describe(c)
+                ),
+            )
+            .with_hint("rename the file or directory; see docs/matrix.md for the policy"),
+        );
+        return;
+    }
+    if let Some(d) = check_unseen_classes(path, file_tests) {
+        diagnostics.push(d);
+        return;
+    }
+    let below = job_path(path, &file_tests[0].test_root);
+    let complete = options
+        .complete_files
+        .is_some_and(|files| files.contains(path));
+    let mut groups: BTreeMap<Option<&GroupId>, Vec<&TestItem>> = BTreeMap::new();
+    for test in file_tests {
+        groups.entry(test.group.as_ref()).or_default().push(test);
+    }
+    if groups.contains_key(&None) && options.ungrouped == UngroupedPolicy::Error {
+        // check_grouping reports these.
+        groups.remove(&None);
+    }
+    let whole_file =
+        complete && groups.len() == 1 && groups.values().all(|m| m.len() == file_tests.len());
+    for (group, members) in groups {
+        if let Some(id) = group {
+            let shown = id.to_string();
+            if let Some(c) = shell_safety::first_unsafe(&shown, GROUP_ID_EXTRA) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::UnsafeGroupId,
+                        path,
+                        format!(
+                            "group id {shown:?} is unsafe in a CI shell line: {}",
+                            shell_safety::describe(c)
+                        ),
+                    )
+                    .at(members[0].line, 1)
+                    .with_source_line(&*members[0].def_line)
+                    .with_hint("use letters, digits, spaces and `_ . - + @ , =` in group ids"),
+                );
+                continue;
+            }
+        }
+        let runner = match agreed_runner(path, &members) {
+            Ok(runner) => runner,
+            Err(d) => {
+                diagnostics.push(d);
+                continue;
+            }
+        };
+        let job_name = match group {
+            Some(id) => format!("{below} | group {id}"),
+            None => below.clone(),
+        };
+        let ids = if whole_file {
+            vec![members[0].path.clone()]
+        } else {
+            node_ids(&members)
+        };
+        if let Some(d) = unsafe_node_id(path, &ids, &members) {
+            diagnostics.push(d);
+            return;
+        }
+        entries.push(MatrixEntry {
+            path_to_test_file: path.to_owned(),
+            group_id: group.map(ToString::to_string),
+            group_number: group.and_then(GroupId::as_int),
+            artifact_group_id: artifact_safe(&job_name),
+            job_name,
+            node_ids: ids,
+            runner,
+        });
+    }
 }
 
 /// A node id of the job that a CI shell line would change (`pytest $NODE_IDS`: word splitting,
