@@ -228,22 +228,26 @@ fn no_groups(tests: &[TestItem]) -> Option<Diagnostic> {
 /// (unsafe values, runner disagreements) alongside it; the caller decides.
 pub fn build(tests: &[TestItem], options: MatrixOptions<'_>) -> (Matrix, Vec<Diagnostic>) {
     use rayon::prelude::*;
-    // Each file's jobs apart, on every core: a suite of 20,000 files has 80,000 jobs to name.
+    // Each file's jobs apart, on every core (a suite of 20,000 files has 80,000 jobs to name),
+    // a batch of files at a time: only a batch's jobs are ever held twice.
+    const BATCH: usize = 1024;
     let files: Vec<(&str, Vec<&TestItem>)> = by_file(tests).into_iter().collect();
-    let per_file: Vec<(Vec<MatrixEntry>, Vec<Diagnostic>)> = files
-        .into_par_iter()
-        .map(|(path, file_tests)| {
-            let mut entries = Vec::new();
-            let mut diagnostics = Vec::new();
-            file_jobs(path, &file_tests, &options, &mut entries, &mut diagnostics);
-            (entries, diagnostics)
-        })
-        .collect();
-    let mut entries = Vec::with_capacity(per_file.iter().map(|(e, _)| e.len()).sum());
+    let mut entries = Vec::new();
     let mut diagnostics = Vec::new();
-    for (file_entries, file_diagnostics) in per_file {
-        entries.extend(file_entries);
-        diagnostics.extend(file_diagnostics);
+    for batch in files.chunks(BATCH) {
+        let per_file: Vec<(Vec<MatrixEntry>, Vec<Diagnostic>)> = batch
+            .par_iter()
+            .map(|(path, file_tests)| {
+                let mut entries = Vec::new();
+                let mut diagnostics = Vec::new();
+                file_jobs(path, file_tests, &options, &mut entries, &mut diagnostics);
+                (entries, diagnostics)
+            })
+            .collect();
+        for (file_entries, file_diagnostics) in per_file {
+            entries.extend(file_entries);
+            diagnostics.extend(file_diagnostics);
+        }
     }
     if let Some(d) = shared_job_name(&entries, tests) {
         diagnostics.push(d);
