@@ -158,6 +158,15 @@ fn assert_jobs_ran_their_groups(p: &Project, out_dir: &Path, what: &str) {
     );
 }
 
+/// A mapping of strings (a job's variables) as pairs.
+fn strings(map: &Value) -> Vec<(String, String)> {
+    map.as_object()
+        .expect("a mapping of variables")
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().expect("a string").to_owned()))
+        .collect()
+}
+
 fn fresh_dir(p: &Project, name: &str) -> PathBuf {
     let dir = p.join(name);
     std::fs::create_dir_all(&dir).expect("creating the jobs' output folder");
@@ -282,12 +291,7 @@ fn run_buildkite_pipeline(p: &Project, text: &str) -> usize {
                     .join("\n"),
                 other => panic!("a step without a command: {other}"),
             };
-            let env: Vec<(String, String)> = step["env"]
-                .as_object()
-                .expect("env")
-                .iter()
-                .map(|(k, v)| (k.clone(), v.as_str().expect("a string").to_owned()))
-                .collect();
+            let env = strings(&step["env"]);
             run_job(p, &command, &env);
             steps += 1;
         }
@@ -464,12 +468,7 @@ fn run_circleci_config(p: &Project, text: &str) -> usize {
         if job["type"] == "no-op" {
             continue;
         }
-        let env: Vec<(String, String)> = job["environment"]
-            .as_object()
-            .expect("environment")
-            .iter()
-            .map(|(k, v)| (k.clone(), v.as_str().expect("a string").to_owned()))
-            .collect();
+        let env = strings(&job["environment"]);
         for step in job["steps"].as_array().expect("steps") {
             let command = match step {
                 Value::String(s) if s == "checkout" => continue,

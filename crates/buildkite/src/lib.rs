@@ -30,7 +30,7 @@
 
 use fanout_core::backend::option;
 use fanout_core::naming::{unique_names, NameRules};
-use fanout_core::yaml::Node;
+use fanout_core::yaml::{self, Node};
 use fanout_core::{
     Backend, BackendError, BackendOptions, BackendRegistration, Diagnostic, Matrix, OutputContext,
 };
@@ -178,14 +178,10 @@ impl BuildkiteOptions {
 
 /// The template step: a mapping of a command step's fields, checked.
 pub fn parse_template(text: &str) -> Result<Vec<(String, Node)>, String> {
-    let node: Node = serde_saphyr::from_str(text)
-        .map_err(|e| format!("not YAML: {}", first_line(&e.to_string())))?;
-    let Node::Map(fields) = node else {
-        return Err(format!(
-            "is {}; write one command step as a mapping (`command: ...`, `plugins: ...`)",
-            node.kind()
-        ));
-    };
+    let fields = yaml::parse_mapping(
+        text,
+        "one command step as a mapping (`command: ...`, `plugins: ...`)",
+    )?;
     if !fields
         .iter()
         .any(|(k, _)| k == "command" || k == "commands")
@@ -261,10 +257,6 @@ fn upload_time_fanout_variable(text: &str) -> Option<String> {
         }
     }
     None
-}
-
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or(text)
 }
 
 /// A value as the agent must see it after upload: `$` doubled, so it is not interpolated.
@@ -412,13 +404,7 @@ pub fn render(matrix: &Matrix, options: &BuildkiteOptions) -> Result<String, Bac
             text.push_str("---\n");
         }
         let document = Node::Map(vec![("steps".to_owned(), Node::Seq(part.to_vec()))]);
-        let yaml = serde_saphyr::to_string_with_options(
-            &document,
-            serde_saphyr::ser_options! { quote_all: true },
-        )
-        .map_err(|e| {
-            BackendError::Unsupported(format!("cannot write the pipeline as YAML: {e}"))
-        })?;
+        let yaml = yaml::to_quoted_yaml(&document, "the pipeline")?;
         text.push_str(&yaml);
     }
     Ok(text)

@@ -35,7 +35,7 @@
 
 use fanout_core::backend::option;
 use fanout_core::naming::{unique_names, NameRules};
-use fanout_core::yaml::Node;
+use fanout_core::yaml::{self, Node};
 use fanout_core::{
     Backend, BackendError, BackendOptions, BackendRegistration, Diagnostic, Matrix, OutputContext,
 };
@@ -179,14 +179,10 @@ impl CircleciOptions {
 
 /// The template: a job, or a configuration whose `jobs:` has the job named `name`.
 pub fn parse_template(text: &str, name: &str) -> Result<Template, String> {
-    let node: Node = serde_saphyr::from_str(text)
-        .map_err(|e| format!("not YAML: {}", first_line(&e.to_string())))?;
-    let Node::Map(fields) = node else {
-        return Err(format!(
-            "is {}; write a job (`docker:`, `steps:` ...) or a configuration with `jobs:`",
-            node.kind()
-        ));
-    };
+    let fields = yaml::parse_mapping(
+        text,
+        "a job (`docker:`, `steps:` ...) or a configuration with `jobs:`",
+    )?;
     let (top, other_jobs, job) = if fields.iter().any(|(k, _)| k == "jobs") {
         if let Some((k, _)) = fields
             .iter()
@@ -261,10 +257,6 @@ pub fn parse_template(text: &str, name: &str) -> Result<Template, String> {
         other_jobs,
         job,
     })
-}
-
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or(text)
 }
 
 /// A value CircleCI will not read as a parameter: `<<` written `\<<`.
@@ -359,13 +351,7 @@ pub fn document(matrix: &Matrix, options: &CircleciOptions) -> Result<Node, Back
 /// The whole configuration, or the limit it breaks.
 pub fn render(matrix: &Matrix, options: &CircleciOptions) -> Result<String, BackendError> {
     let document = document(matrix, options)?;
-    let yaml = serde_saphyr::to_string_with_options(
-        &document,
-        serde_saphyr::ser_options! { quote_all: true },
-    )
-    .map_err(|e| {
-        BackendError::Unsupported(format!("cannot write the configuration as YAML: {e}"))
-    })?;
+    let yaml = yaml::to_quoted_yaml(&document, "the configuration")?;
     let text = format!("{HEADER}{yaml}");
     if text.len() > MAX_CONFIG_BYTES {
         return Err(BackendError::TooLarge {

@@ -3,11 +3,33 @@
 //! file is deterministic and a template's fields stay where its author put them. Scalars keep
 //! their type (`timeout_in_minutes: 60` stays a number).
 //!
-//! Parsing is the caller's (every backend crate has the YAML parser); this type only needs serde.
+//! [`parse_mapping`] reads a user's template; [`to_quoted_yaml`] writes a generated file with
+//! every string quoted (GitLab, Buildkite and CircleCI read YAML 1.1, where `on`, `yes` or `012`
+//! are not strings).
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use std::fmt;
+
+/// A template file's text as a mapping of fields; `expected` says what the mapping should
+/// hold when the text is another kind of value. The error is one line, for a message that
+/// names the file.
+pub fn parse_mapping(text: &str, expected: &str) -> Result<Vec<(String, Node)>, String> {
+    let node: Node = serde_saphyr::from_str(text).map_err(|e| {
+        let message = e.to_string();
+        format!("not YAML: {}", message.lines().next().unwrap_or(&message))
+    })?;
+    match node {
+        Node::Map(fields) => Ok(fields),
+        other => Err(format!("is {}; write {expected}", other.kind())),
+    }
+}
+
+/// `node` as YAML with every string quoted; `what` names the document in an error.
+pub fn to_quoted_yaml(node: &Node, what: &str) -> Result<String, crate::BackendError> {
+    serde_saphyr::to_string_with_options(node, serde_saphyr::ser_options! { quote_all: true })
+        .map_err(|e| crate::BackendError::Unsupported(format!("cannot write {what} as YAML: {e}")))
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node {

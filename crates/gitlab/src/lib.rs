@@ -170,11 +170,7 @@ pub fn render(
         });
     }
     let document = pipeline::document(matrix, options)?;
-    let yaml = serde_saphyr::to_string_with_options(
-        &document,
-        serde_saphyr::ser_options! { quote_all: true },
-    )
-    .map_err(|e| BackendError::Unsupported(format!("cannot write the pipeline as YAML: {e}")))?;
+    let yaml = fanout_core::yaml::to_quoted_yaml(&document, "the pipeline")?;
     let mut text = HEADER.to_owned();
     if let (Some(template), false) = (template_text, matrix.entries.is_empty()) {
         text.push_str(template);

@@ -1,7 +1,7 @@
 //! The gitlab backend's settings: `[tool.fanout.gitlab]` and `--backend-option KEY=VALUE`.
 
+use fanout_core::backend::option::{self, invalid, string};
 use fanout_core::{BackendError, BackendOptions};
-use serde_json::Value;
 
 /// Every key the backend understands, in the order the docs list them.
 pub const KEYS: [&str; 5] = [
@@ -36,20 +36,6 @@ pub struct GitlabOptions {
     pub max_jobs: usize,
 }
 
-fn invalid(key: &str, message: impl Into<String>) -> BackendError {
-    BackendError::InvalidOption {
-        key: key.to_owned(),
-        message: message.into(),
-    }
-}
-
-fn string(key: &str, value: &Value) -> Result<String, BackendError> {
-    match value {
-        Value::String(s) if !s.trim().is_empty() => Ok(s.clone()),
-        Value::String(_) => Err(invalid(key, "is empty")),
-        other => Err(invalid(key, format!("expected a string, got {other}"))),
-    }
-}
 
 impl GitlabOptions {
     /// Checks the keys and the type of each value, as far as that can be known before the
@@ -77,29 +63,8 @@ impl GitlabOptions {
                 "include" => include = Some(string(key, value)?),
                 "template-file" => template_file = Some(string(key, value)?),
                 "job-prefix" => job_prefix = string(key, value)?,
-                "max-jobs" => {
-                    let n = match value {
-                        Value::Number(n) => n.as_u64(),
-                        Value::String(s) => s.trim().parse::<u64>().ok(),
-                        _ => None,
-                    };
-                    max_jobs = n
-                        .and_then(|n| usize::try_from(n).ok())
-                        .filter(|&n| n > 0)
-                        .ok_or_else(|| {
-                            invalid(key, format!("expected a positive integer, got {value}"))
-                        })?;
-                }
-                _ => {
-                    let expected: Vec<String> = KEYS.iter().map(|k| format!("`{k}`")).collect();
-                    return Err(invalid(
-                        key,
-                        format!(
-                            "unknown to the gitlab backend; expected one of {}",
-                            expected.join(", ")
-                        ),
-                    ));
-                }
+                "max-jobs" => max_jobs = option::positive(key, value)?,
+                _ => return Err(option::unknown(key, "gitlab", &KEYS)),
             }
         }
         Ok(Read {
