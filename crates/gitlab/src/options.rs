@@ -36,7 +36,6 @@ pub struct GitlabOptions {
     pub max_jobs: usize,
 }
 
-
 impl GitlabOptions {
     /// Checks the keys and the type of each value, as far as that can be known before the
     /// command line adds its options: for `[tool.fanout.gitlab]` when the settings are loaded.
