@@ -199,10 +199,9 @@ fn options_of(runners: Value) -> BackendOptions {
 /// The documents of a multi-document stream, as the agent splits them.
 fn documents(text: &str) -> Vec<Value> {
     let body = text.strip_prefix(HEADER).expect("the header");
-    let parts: Vec<&str> = if body.starts_with("---\n") {
-        body[4..].split("\n---\n").collect()
-    } else {
-        vec![body]
+    let parts: Vec<&str> = match body.strip_prefix("---\n") {
+        Some(documents) => documents.split("\n---\n").collect(),
+        None => vec![body],
     };
     parts.into_iter().map(parse).collect()
 }
