@@ -16,7 +16,8 @@ under bench/out/, then times, per size:
 
 with fanout's peak memory (the largest resident set of its process, from GNU time), and checks that
 fanout and pytest agree on the (file, group) jobs. `--tests-per-file N` writes N test functions
-per module instead of 3 to 8; `--one-file` adds bench/one_file.py's one-module series.
+per module instead of 3 to 8; `--shape packages` generates package-shaped trees instead
+(bench/packages.py); `--one-file` adds bench/one_file.py's one-module series.
 Python 3.11 stdlib only.
 """
 
@@ -36,6 +37,7 @@ import time
 from pathlib import Path
 
 import one_file
+import packages
 from timing import GNU_TIME, timed, timed_peak
 
 BENCH = Path(__file__).resolve().parent
@@ -56,10 +58,14 @@ def main() -> int:
     for size in args.sizes:
         per_file = args.tests_per_file
         name = f"suite-{size}" if per_file is None else f"suite-{size}x{per_file}"
-        suite = generate(args.out / name, size, args.seed, per_file)
+        if args.shape == "packages":
+            suite = packages.generate(args.out / f"packages-{name.removeprefix('suite-')}", size,
+                                      args.seed, per_file)
+        else:
+            suite = generate(args.out / name, size, args.seed, per_file)
         runs = args.runs if args.runs is not None else (1 if size >= 20_000 else 3)
         row = {"files": size, "tests": suite["tests"], "functions": suite["functions"], "runs": runs,
-               "tests_per_file": per_file}
+               "tests_per_file": per_file, "shape": args.shape}
         print(f"## {size} files: {suite['tests']} tests", file=sys.stderr)
         if args.skip_pytest:
             row["pytest_s"], pytest_jobs = None, None
@@ -115,6 +121,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--one-file", default="",
                         type=lambda s: [int(n) for n in s.split(",") if n.strip()],
                         help="also time one module with each of these numbers of tests (bench/one_file.py)")
+    parser.add_argument("--shape", choices=["flat", "packages"], default="flat",
+                        help="flat: self-contained modules, every group mark on its function (the default, "
+                             "as earlier figures); packages: packages with __init__.py, conftests and helpers "
+                             "the tests import, class and module pytestmark, `from pytest import mark` "
+                             "(bench/packages.py)")
     parser.add_argument("--out", type=Path, default=BENCH / "out", help="where suites are generated")
     parser.add_argument("--seed", type=int, default=1, help="generator seed")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
@@ -218,6 +229,8 @@ def print_table(rows: list[dict], args: argparse.Namespace) -> None:
           "|------------:|-------------:|----------------:|")
     for r in rows:
         files = f"{r['files']:,}" if r["tests_per_file"] is None else f"{r['files']:,} x {r['tests_per_file']}"
+        if r.get("shape") == "packages":
+            files += " packages"
         jobs = r["pytest_jobs"] if r["pytest_jobs"] is not None else r["fanout_jobs"]
         jobs = str(jobs) if r["agree"] is not False else f"{r['pytest_jobs']} != {r['fanout_jobs']} MISMATCH"
         print(f"| {files} | {r['tests']:,} | {jobs} | {num(r['pytest_s'])} | {num(r['fanout_s'])} "
