@@ -23,13 +23,13 @@ fn repo_root() -> &'static Path {
 }
 
 /// A tool of the CI tools' venv.
-fn tool(name: &str) -> Command {
+pub(crate) fn tool(name: &str) -> Command {
     let python = python_ci_tools();
     let bin = python.parent().expect("the venv's bin dir");
     Command::new(bin.join(name))
 }
 
-fn assert_clean(what: &str, out: &Output) {
+pub(crate) fn assert_clean(what: &str, out: &Output) {
     assert_eq!(out.code, 0, "{what}\n{}", out.describe());
 }
 

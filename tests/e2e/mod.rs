@@ -6,7 +6,7 @@
 pub(crate) mod action;
 pub mod affected;
 mod check;
-mod ci_files;
+pub(crate) mod ci_files;
 mod cli;
 pub(crate) mod docs;
 mod fidelity;

@@ -11,9 +11,10 @@ use std::process::Command;
 
 use serde_json::Value;
 
+use crate::e2e::ci_files::{assert_clean, tool};
 use crate::e2e::gitlab::examples;
 use crate::e2e::project::{run, Output, Project};
-use crate::support::pytest_oracle::{self, python_ci_tools};
+use crate::support::pytest_oracle;
 
 /// Runs `fanout ARGS` and insists on success.
 fn fanout(p: &Project, args: &[&str]) -> String {
@@ -23,12 +24,9 @@ fn fanout(p: &Project, args: &[&str]) -> String {
 }
 
 fn schema_check(schema: &str, files: &[PathBuf]) {
-    let python = python_ci_tools();
-    let bin = python.parent().expect("the venv's bin dir");
-    let mut check = Command::new(bin.join("check-jsonschema"));
+    let mut check = tool("check-jsonschema");
     check.args(["--builtin-schema", schema]).args(files);
-    let out = run(check);
-    assert_eq!(out.code, 0, "check-jsonschema {schema}\n{}", out.describe());
+    assert_clean(&format!("check-jsonschema {schema}"), &run(check));
 }
 
 /// The shell line every job runs, for a CI whose runtime `$` is written `dollar`: it writes

@@ -154,14 +154,7 @@ impl BuildkiteOptions {
         let read = read(options)?;
         let template = match &read.template_file {
             Some(path) => {
-                let text = fanout_core::files::read_to_string(path).map_err(|e| {
-                    option::invalid(
-                        "template-file",
-                        format!(
-                            "cannot read `{path}` (relative to the directory fanout runs in): {e}"
-                        ),
-                    )
-                })?;
+                let text = option::read_file("template-file", path)?;
                 parse_template(&text)
                     .map_err(|why| option::invalid("template-file", format!("`{path}`: {why}")))?
             }

@@ -161,12 +161,7 @@ impl CircleciOptions {
                  docs/circleci.md has one",
             ));
         };
-        let text = fanout_core::files::read_to_string(path).map_err(|e| {
-            option::invalid(
-                "template-file",
-                format!("cannot read `{path}` (relative to the directory fanout runs in): {e}"),
-            )
-        })?;
+        let text = option::read_file("template-file", path)?;
         let template = parse_template(&text, &read.template)
             .map_err(|why| option::invalid("template-file", format!("`{path}`: {why}")))?;
         Ok(CircleciOptions {

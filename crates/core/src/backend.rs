@@ -174,6 +174,17 @@ pub mod option {
         }
     }
 
+    /// The text of the file a `key` setting names (a template), relative to the directory
+    /// fanout runs in.
+    pub fn read_file(key: &str, path: &str) -> Result<String, BackendError> {
+        crate::files::read_to_string(path).map_err(|e| {
+            invalid(
+                key,
+                format!("cannot read `{path}` (relative to the directory fanout runs in): {e}"),
+            )
+        })
+    }
+
     /// A non-empty string.
     pub fn string(key: &str, value: &Value) -> Result<String, BackendError> {
         match value {

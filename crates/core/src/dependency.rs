@@ -110,7 +110,7 @@ pub fn links(tests: &[TestItem]) -> Vec<Link> {
                             continue;
                         };
                         for name in value.strings() {
-                            for to in order_targets(tests, &by_node_id, test, name) {
+                            for to in order_targets(&by_node_id, test, name) {
                                 if to != from {
                                     out.push(Link {
                                         from,
@@ -145,7 +145,6 @@ pub fn links(tests: &[TestItem]) -> Vec<Link> {
 /// The tests pytest-order's `after="NAME"` names: `test_a` or `Class::test_a` in the same
 /// module, or `module.py::test_a` relative to the test's folder (or to the rootdir).
 fn order_targets(
-    tests: &[TestItem],
     by_node_id: &HashMap<&str, Vec<usize>>,
     test: &TestItem,
     name: &str,
@@ -158,7 +157,6 @@ fn order_targets(
         }
         candidates.push(name.to_owned());
     }
-    let _ = tests;
     candidates
         .iter()
         .find_map(|id| by_node_id.get(id.as_str()))

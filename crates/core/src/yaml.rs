@@ -47,41 +47,11 @@ impl Node {
         Node::Str(s.into())
     }
 
-    /// The value of `key` in a mapping.
-    pub fn get(&self, key: &str) -> Option<&Node> {
-        match self {
-            Node::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(&self) -> Option<&str> {
-        match self {
-            Node::Str(s) => Some(s),
-            _ => None,
-        }
-    }
-
     /// Sets `key` in a mapping: replaced where it is, or appended.
     pub fn set(entries: &mut Vec<(String, Node)>, key: &str, value: Node) {
         match entries.iter_mut().find(|(k, _)| k == key) {
             Some((_, old)) => *old = value,
             None => entries.push((key.to_owned(), value)),
-        }
-    }
-
-    /// Every string in the tree, keys included, rewritten by `f` (a CI's escaping).
-    pub fn map_strings(self, f: &dyn Fn(String) -> String) -> Node {
-        match self {
-            Node::Str(s) => Node::Str(f(s)),
-            Node::Seq(items) => Node::Seq(items.into_iter().map(|n| n.map_strings(f)).collect()),
-            Node::Map(entries) => Node::Map(
-                entries
-                    .into_iter()
-                    .map(|(k, v)| (f(k), v.map_strings(f)))
-                    .collect(),
-            ),
-            other => other,
         }
     }
 

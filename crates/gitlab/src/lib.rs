@@ -66,11 +66,7 @@ fn read_template(path: &str, options: &GitlabOptions) -> Result<String, BackendE
         key: "template-file".to_owned(),
         message,
     };
-    let text = fanout_core::files::read_to_string(path).map_err(|e| {
-        invalid(format!(
-            "cannot read `{path}` (relative to the directory fanout runs in): {e}"
-        ))
-    })?;
+    let text = fanout_core::backend::option::read_file("template-file", path)?;
     let keys: BTreeMap<String, IgnoredAny> = serde_saphyr::from_str(&text).map_err(|e| {
         invalid(format!(
             "`{path}` is not a YAML mapping of jobs: {}",
