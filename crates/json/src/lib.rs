@@ -13,9 +13,9 @@
 //! (replacing it) or to standard output.
 
 use fanout_core::{
-    Backend, BackendError, BackendRegistration, Diagnostic, Matrix, MatrixEntry, OutputContext,
-    SCHEMA_VERSION,
+    Backend, BackendError, BackendRegistration, Diagnostic, Matrix, OutputContext, SCHEMA_VERSION,
 };
+use rayon::prelude::*;
 use serde::Serialize;
 
 pub struct JsonBackend;
@@ -30,15 +30,6 @@ inventory::submit! {
     }
 }
 
-/// The document, field order as written.
-#[derive(Serialize)]
-struct Document<'a> {
-    schema: u32,
-    groups: &'a [MatrixEntry],
-    count: usize,
-    diagnostics: &'a [Diagnostic],
-}
-
 /// The document's text: pretty-printed JSON and a trailing newline.
 pub fn render(matrix: &Matrix, diagnostics: &[Diagnostic]) -> String {
     let mut text = Vec::new();
@@ -46,22 +37,94 @@ pub fn render(matrix: &Matrix, diagnostics: &[Diagnostic]) -> String {
     String::from_utf8(text).expect("serde_json writes UTF-8")
 }
 
-/// Writes the document ([`render`]'s text) to `out` as it is serialized.
+/// Writes the document ([`render`]'s text) to `out`: byte for byte what serde_json's pretty
+/// printer writes for the document (schema, groups, count,
+/// diagnostics, in that order), with the jobs (most of it) serialized on every core, a
+/// batch at a time so that at most one batch's text is held.
 pub fn write_document(
     out: &mut dyn std::io::Write,
     matrix: &Matrix,
     diagnostics: &[Diagnostic],
 ) -> std::io::Result<()> {
-    let document = Document {
-        schema: SCHEMA_VERSION,
-        groups: &matrix.entries,
-        count: matrix.entries.len(),
-        diagnostics,
-    };
-    // Entries and diagnostics have string keys and no fallible serializers: an error is the
-    // writer's.
-    serde_json::to_writer_pretty(&mut *out, &document).map_err(std::io::Error::from)?;
-    out.write_all(b"\n")
+    let entries = &matrix.entries;
+    write!(out, "{{\n  \"schema\": {SCHEMA_VERSION},\n  \"groups\": [")?;
+    for (batch_number, batch) in entries.chunks(ENTRIES_PER_BATCH).enumerate() {
+        let texts: Vec<std::io::Result<Vec<u8>>> = batch
+            .par_chunks(ENTRIES_PER_CHUNK)
+            .enumerate()
+            .map(|(chunk_number, chunk)| {
+                let first = batch_number == 0 && chunk_number == 0;
+                let mut text = Vec::new();
+                for (i, entry) in chunk.iter().enumerate() {
+                    text.extend_from_slice(if first && i == 0 {
+                        b"\n    "
+                    } else {
+                        b",\n    "
+                    });
+                    pretty(&mut Indented::new(&mut text, ENTRY_INDENT), entry)?;
+                }
+                Ok(text)
+            })
+            .collect();
+        for text in texts {
+            out.write_all(&text?)?;
+        }
+    }
+    if !entries.is_empty() {
+        out.write_all(b"\n  ")?;
+    }
+    write!(
+        out,
+        "],\n  \"count\": {},\n  \"diagnostics\": ",
+        entries.len()
+    )?;
+    pretty(&mut Indented::new(out, FIELD_INDENT), &diagnostics)?;
+    out.write_all(b"\n}\n")
+}
+
+/// Jobs serialized on one thread at a time, and held at once before they are written.
+const ENTRIES_PER_CHUNK: usize = 256;
+const ENTRIES_PER_BATCH: usize = 16 * ENTRIES_PER_CHUNK;
+
+/// The indentation of a job's lines in the document (inside `groups`), and of a field's.
+const ENTRY_INDENT: &[u8] = b"    ";
+const FIELD_INDENT: &[u8] = b"  ";
+
+/// serde_json's pretty printing of one value; an error is the writer's (entries and
+/// diagnostics have string keys and no fallible serializers).
+fn pretty(out: &mut dyn std::io::Write, value: &impl Serialize) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(out, value).map_err(std::io::Error::from)
+}
+
+/// A writer that indents every line after the first: a value pretty-printed on its own,
+/// written through it at its depth, reads as the pretty printer writes it there (JSON strings
+/// hold no raw line break, so every `\n` is the printer's).
+struct Indented<'w> {
+    out: &'w mut dyn std::io::Write,
+    indent: &'static [u8],
+}
+
+impl<'w> Indented<'w> {
+    fn new(out: &'w mut dyn std::io::Write, indent: &'static [u8]) -> Self {
+        Indented { out, indent }
+    }
+}
+
+impl std::io::Write for Indented<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut rest = buf;
+        while let Some(at) = rest.iter().position(|&b| b == b'\n') {
+            self.out.write_all(&rest[..=at])?;
+            self.out.write_all(self.indent)?;
+            rest = &rest[at + 1..];
+        }
+        self.out.write_all(rest)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 impl Backend for JsonBackend {
@@ -78,7 +141,7 @@ impl Backend for JsonBackend {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use fanout_core::{Code, Runner};
+    use fanout_core::{Code, MatrixEntry, Runner};
     use serde_json::{json, Value};
     use std::path::Path;
 
@@ -164,6 +227,51 @@ mod tests {
                 "message": "skipped",
             }])
         );
+    }
+
+    /// The document as serde_json's pretty printer writes it in one piece: what
+    /// `write_document` writes batch by batch must match it byte for byte.
+    #[derive(Serialize)]
+    struct Document<'a> {
+        schema: u32,
+        groups: &'a [MatrixEntry],
+        count: usize,
+        diagnostics: &'a [Diagnostic],
+    }
+
+    #[test]
+    fn jobs_written_in_parallel_batches_match_the_pretty_printer_byte_for_byte() {
+        let warning =
+            Diagnostic::warning(Code::ClassNotCollected, "t/test_a.py", "line\nbreak").at(4, 1);
+        let error = Diagnostic::error(Code::SyntaxError, "t/x.py", "bad \"quote\"");
+        // Sizes around a chunk and a batch, so that every seam is crossed.
+        for jobs in [0, 1, 2, ENTRIES_PER_CHUNK + 1, ENTRIES_PER_BATCH + 3] {
+            let entries: Vec<MatrixEntry> = (0..jobs)
+                .map(|i| {
+                    let mut e = entry(&format!("t/test_{i}.py"), i as i64 % 5, i % 4);
+                    if i % 3 == 0 {
+                        e.runner = Some(Runner::Labels(vec!["linux".into(), "a\nb".into()]));
+                    }
+                    if i % 7 == 0 {
+                        e.group_id = None;
+                        e.group_number = None;
+                    }
+                    e
+                })
+                .collect();
+            let matrix = Matrix { entries };
+            for diagnostics in [&[][..], &[warning.clone(), error.clone()][..]] {
+                let expected = serde_json::to_string_pretty(&Document {
+                    schema: SCHEMA_VERSION,
+                    groups: &matrix.entries,
+                    count: matrix.entries.len(),
+                    diagnostics,
+                })
+                .expect("serializes")
+                    + "\n";
+                assert_eq!(render(&matrix, diagnostics), expected, "{jobs} jobs");
+            }
+        }
     }
 
     #[test]

@@ -33,6 +33,9 @@ pub struct Problem {
 pub enum Cases {
     /// Not parametrized.
     None,
+    /// Every parameter set is known and none carries a mark: how many cases there are. Their
+    /// ids are not made: wherever the function runs, pytest runs them all.
+    Plain(usize),
     /// Every parameter set is known; `ids_unknown` says why the ids are not, if they are not.
     Known {
         cases: Vec<Case>,
@@ -52,22 +55,34 @@ pub fn cases<'a>(
     if parametrize.is_empty() {
         return Cases::None;
     }
-    // Each case's ids, one per parametrize (an id may be empty), joined at the end.
-    let mut all: Vec<(Vec<String>, Vec<Value>)> = vec![(Vec::new(), Vec::new())];
-    let mut ids_unknown = None;
+    let mut ones = Vec::with_capacity(parametrize.len());
+    let mut count: usize = 1;
     for mark in parametrize {
-        let one = match one_parametrize(mark, evaluator, rules) {
+        let one = match one_parametrize(mark, evaluator) {
             Ok(one) => one,
             Err(problem) => return Cases::Unknown(problem),
         };
-        if all.len().saturating_mul(one.sets.len()) > MAX_CASES {
+        if count.saturating_mul(one.sets.len()) > MAX_CASES {
             return Cases::Unknown(Problem {
                 why: format!("more than {MAX_CASES} parameter combinations"),
                 range: mark.range,
                 hint: None,
             });
         }
-        let ids = match one.ids {
+        count *= one.sets.len();
+        ones.push(one);
+    }
+    if ones
+        .iter()
+        .all(|one| one.sets.iter().all(|set| set.marks.is_empty()))
+    {
+        return Cases::Plain(count);
+    }
+    // Each case's ids, one per parametrize (an id may be empty), joined at the end.
+    let mut all: Vec<(Vec<String>, Vec<Value>)> = vec![(Vec::new(), Vec::new())];
+    let mut ids_unknown = None;
+    for one in ones {
+        let ids = match one.ids(evaluator, rules) {
             Ok(ids) => ids,
             Err(problem) => {
                 ids_unknown.get_or_insert(problem);
@@ -98,16 +113,36 @@ pub fn cases<'a>(
     }
 }
 
-struct OneParametrize {
+/// One `parametrize` mark's parameter sets, with what its ids are made of (made only when
+/// the cases are listed one by one).
+struct OneParametrize<'a> {
     sets: Vec<ids::ParamSet>,
-    ids: Result<Vec<String>, Problem>,
+    names: Vec<String>,
+    ids: Option<&'a Expr>,
+    values: TextRange,
+}
+
+impl<'a> OneParametrize<'a> {
+    fn ids(
+        &self,
+        evaluator: &mut Evaluator<'_, 'a>,
+        rules: IdRules,
+    ) -> Result<Vec<String>, Problem> {
+        let ids_value = self.ids.map(|e| evaluator.eval(e));
+        ids::make_ids(&self.names, &self.sets, ids_value.as_ref(), rules).map_err(|why| Problem {
+            why: why.reason,
+            range: why
+                .range
+                .unwrap_or_else(|| self.ids.map_or(self.values, Ranged::range)),
+            hint: None,
+        })
+    }
 }
 
 fn one_parametrize<'a>(
     mark: &MarkRef<'a>,
     evaluator: &mut Evaluator<'_, 'a>,
-    rules: IdRules,
-) -> Result<OneParametrize, Problem> {
+) -> Result<OneParametrize<'a>, Problem> {
     let problem = |why: String, range: TextRange| Problem {
         why,
         range,
@@ -155,9 +190,10 @@ fn one_parametrize<'a>(
     let values = evaluator.eval(values_expr);
     let sets = ids::parameter_sets(&values, names.len(), force_tuple)
         .map_err(|why| located(why, values_expr.range()))?;
-    let ids_expr = keyword("ids");
-    let ids_value = ids_expr.map(|e| evaluator.eval(e));
-    let ids = ids::make_ids(&names, &sets, ids_value.as_ref(), rules)
-        .map_err(|why| located(why, ids_expr.map_or(values_expr.range(), Ranged::range)));
-    Ok(OneParametrize { sets, ids })
+    Ok(OneParametrize {
+        sets,
+        names,
+        ids: keyword("ids"),
+        values: values_expr.range(),
+    })
 }

@@ -38,7 +38,7 @@ pub struct ModuleCollector<'a> {
     /// whether the file's jobs are by group.
     unknowable: Vec<(TextRange, String)>,
     /// The module's `pytestmark`, read once for all its tests.
-    module_marks: Vec<MarkRef<'a>>,
+    module_marks: std::rc::Rc<[MarkRef<'a>]>,
     /// One evaluator per module: its work budget bounds the whole file.
     evaluator: Evaluator<'a, 'a>,
     mark_names: MarkNames,
@@ -50,6 +50,8 @@ pub struct ModuleCollector<'a> {
     /// The module's fixtures, then its conftests' (closest first): read when a test's cases
     /// are first listed one by one.
     fixture_scopes: Option<Vec<crate::fixtures::Scope>>,
+    /// Where each test's node id is written before it is shared (one allocation a test).
+    node_id: String,
 }
 
 /// What pytest calls as a test: a `def`, or a lambda bound to a test name.
@@ -86,7 +88,7 @@ impl<'a> Callable<'a> {
 /// A class node on the way from a test to its module.
 struct ClassNode<'a> {
     name: &'a str,
-    marks: Vec<MarkRef<'a>>,
+    marks: std::rc::Rc<[MarkRef<'a>]>,
     /// The class's body and its bases', subclass first: where its fixtures are.
     bodies: Vec<&'a [ruff_python_ast::Stmt]>,
     /// Inherits from a class defined elsewhere.
@@ -113,7 +115,7 @@ impl<'a> ModuleCollector<'a> {
             project,
             module_id,
             unknowable: Vec::new(),
-            module_marks: pytestmark(module, bindings),
+            module_marks: pytestmark(module, bindings).into(),
             evaluator: Evaluator::new(bindings).with_imports(project),
             mark_names: MarkNames::default(),
             tests: Vec::new(),
@@ -121,6 +123,7 @@ impl<'a> ModuleCollector<'a> {
             shared_path: rel_path.into(),
             shared_root: test_root.into(),
             fixture_scopes: None,
+            node_id: String::new(),
         })
     }
 
@@ -570,7 +573,7 @@ impl<'a> ModuleCollector<'a> {
         }
         chain.push(ClassNode {
             name,
-            marks,
+            marks: marks.into(),
             bodies: mro.classes.iter().map(|c| &c.def.body[..]).collect(),
             opaque,
         });

@@ -76,7 +76,12 @@ impl<'a> Namespace<'a> {
     }
 
     pub fn of_body(body: &'a [Stmt]) -> Self {
-        let mut ns = Namespace::default();
+        // Most statements bind a name: sized once rather than grown by rehashing.
+        let mut ns = Namespace {
+            index: HashMap::with_capacity_and_hasher(body.len(), Default::default()),
+            counts: HashMap::with_capacity_and_hasher(body.len(), Default::default()),
+            ..Namespace::default()
+        };
         ns.add_body(body);
         ns
     }

@@ -11,8 +11,27 @@ use ruff_text_size::TextRange;
 /// The marks of one node on the way from a test up to its module, closest first.
 pub struct Level<'a> {
     pub source: GroupSource,
-    pub what: String,
-    pub marks: Vec<MarkRef<'a>>,
+    pub what: Subject<'a>,
+    /// Shared: a class's and the module's marks are every one of their tests' levels.
+    pub marks: std::rc::Rc<[MarkRef<'a>]>,
+}
+
+/// What a level's marks sit on, as diagnostics name it (written only when one is reported).
+#[derive(Debug, Clone, Copy)]
+pub enum Subject<'a> {
+    Function(&'a str),
+    Class(&'a str),
+    Module,
+}
+
+impl std::fmt::Display for Subject<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Subject::Function(name) => write!(f, "function `{name}`"),
+            Subject::Class(name) => write!(f, "class `{name}`"),
+            Subject::Module => f.write_str("the module"),
+        }
+    }
 }
 
 /// What resolving reads and reports to: the module's mark bindings and its diagnostics.
@@ -181,7 +200,9 @@ pub fn group_of_unlisted_cases<'a>(
                     problem.range,
                     format!(
                         "the parameters of {} are in different groups ({}), but fanout cannot name their cases: {}",
-                        levels.first().map_or("this test", |l| l.what.as_str()),
+                        levels
+                            .first()
+                            .map_or_else(|| "this test".to_owned(), |l| l.what.to_string()),
                         shown.join(", "),
                         problem.why
                     ),

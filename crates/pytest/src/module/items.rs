@@ -7,18 +7,20 @@ use crate::eval::{Evaluator, Value};
 use crate::fixtures;
 use crate::marks::MarkRef;
 use crate::params;
-use crate::resolve::{self, Level, MarkNames, Resolver};
+use crate::resolve::{self, Level, MarkNames, Resolver, Subject};
 use fanout_core::{GroupSource, Mark, ParamCase, ParamMarks, TestItem};
 use ruff_text_size::Ranged;
 
 impl<'a> ModuleCollector<'a> {
-    pub(super) fn item(&mut self, name: &str, callable: Callable<'a>, chain: &[ClassNode<'a>]) {
+    pub(super) fn item(&mut self, name: &'a str, callable: Callable<'a>, chain: &[ClassNode<'a>]) {
         let class = (!chain.is_empty())
             .then(|| chain.iter().map(|c| c.name).collect::<Vec<_>>().join("::"));
-        let node_id = match &class {
-            Some(class) => format!("{}::{class}::{name}", self.rel_path),
-            None => format!("{}::{name}", self.rel_path),
-        };
+        self.node_id.clear();
+        self.node_id.push_str(self.rel_path);
+        for part in class.as_deref().into_iter().chain([name]) {
+            self.node_id.push_str("::");
+            self.node_id.push_str(part);
+        }
         let (decorators, position) = match callable {
             Callable::Def(def) => (&def.decorator_list[..], def.name.range().start()),
             Callable::Lambda(range) => (&[][..], range.start()),
@@ -26,28 +28,29 @@ impl<'a> ModuleCollector<'a> {
         };
         let (line, _) = self.index.position(position);
         // Decorators apply bottom-up, so pytest lists the lowest one first.
-        let function_marks: Vec<MarkRef<'a>> = decorators
+        let function_marks: std::rc::Rc<[MarkRef<'a>]> = decorators
             .iter()
             .rev()
             .filter_map(|d| self.bindings.mark(&d.expression))
             .collect();
-        let mut levels = vec![Level {
+        let mut levels = Vec::with_capacity(chain.len() + 2);
+        levels.push(Level {
             source: GroupSource::Function,
-            what: format!("function `{name}`"),
+            what: Subject::Function(name),
             marks: function_marks,
-        }];
+        });
         levels.extend(chain.iter().rev().map(|c| Level {
             source: GroupSource::Class,
-            what: format!("class `{}`", c.name),
+            what: Subject::Class(c.name),
             marks: c.marks.clone(),
         }));
         levels.push(Level {
             source: GroupSource::Module,
-            what: "the module".into(),
+            what: Subject::Module,
             marks: self.module_marks.clone(),
         });
         let mut base = TestItem {
-            node_id: node_id.into(),
+            node_id: self.node_id.as_str().into(),
             path: self.shared_path.clone(),
             class,
             function: name.to_owned(),
@@ -71,7 +74,7 @@ impl<'a> ModuleCollector<'a> {
         };
         let parametrize: Vec<MarkRef<'a>> = levels
             .iter()
-            .flat_map(|l| &l.marks)
+            .flat_map(|l| l.marks.iter())
             .filter(|m| m.name == "parametrize")
             .copied()
             .collect();
@@ -104,6 +107,7 @@ impl<'a> ModuleCollector<'a> {
         };
         base.cases = match &cases {
             Cases::None => 1,
+            Cases::Plain(count) => u32::try_from(*count).unwrap_or(u32::MAX),
             Cases::Known { cases, .. } => u32::try_from(cases.len()).unwrap_or(u32::MAX),
             Cases::Unknown(_) => 0,
         };
@@ -184,7 +188,7 @@ impl<'a> ModuleCollector<'a> {
             .collect();
         let mut usefixtures = Vec::new();
         // pytest reads usefixtures marks closest first (function, class, module).
-        for mark in levels.iter().flat_map(|l| &l.marks) {
+        for mark in levels.iter().flat_map(|l| l.marks.iter()) {
             if mark.name == "usefixtures" {
                 usefixtures.extend(
                     mark.arguments
@@ -347,7 +351,7 @@ impl LevelMarks {
         let mut read = |levels: &[Level<'a>]| -> Vec<Mark> {
             levels
                 .iter()
-                .flat_map(|l| &l.marks)
+                .flat_map(|l| l.marks.iter())
                 .map(|m| resolve::mark_for_selection(m, evaluator, names))
                 .collect()
         };
