@@ -40,6 +40,24 @@ pub fn select(
         partial_files,
     } = collected;
     let before = tests.len();
+    if markexpr.is_none() && args.changes.is_none() {
+        // Nothing is left out: every file with tests is complete, unless its node-id
+        // argument or `--deselect` narrowed it.
+        let complete_files = file_runs(&tests)
+            .filter(|path| !partial_files.contains(*path))
+            .map(str::to_owned)
+            .collect();
+        return Ok((
+            Selected {
+                complete_files,
+                tests,
+                files: files.len(),
+                deselected: 0,
+                changes: None,
+            },
+            diagnostics,
+        ));
+    }
     let collected_per_file: HashMap<String, usize> = tests_per_file(&tests)
         .into_iter()
         .map(|(path, count)| (path.to_owned(), count))
@@ -94,6 +112,14 @@ pub fn select(
         },
         diagnostics,
     ))
+}
+
+/// Each test file's path, once a run of its tests (the tests come sorted by file; shared
+/// paths make each comparison a pointer comparison).
+fn file_runs(tests: &[TestItem]) -> impl Iterator<Item = &str> {
+    tests
+        .chunk_by(|a, b| a.path == b.path)
+        .map(|run| run[0].path.as_str())
 }
 
 /// How many tests each file has. The tests come sorted by file, so each file's are one run:

@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod escape;
 pub mod files;
 pub mod group;
+pub mod grow;
 pub mod matrix;
 pub mod naming;
 pub mod pyrepr;

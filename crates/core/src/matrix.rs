@@ -115,6 +115,11 @@ pub struct Matrix {
 
 /// File-level grouping rules that hold for `collect` and `matrix` alike.
 pub fn check_grouping(tests: &[TestItem], policy: UngroupedPolicy) -> Vec<Diagnostic> {
+    // The usual case, without a look at each file: every test has a group (or a mark already
+    // reported).
+    if tests.iter().all(|t| t.group.is_some() || t.group_error) {
+        return Vec::new();
+    }
     if policy == UngroupedPolicy::Error {
         if let Some(d) = no_groups(tests) {
             return vec![d];
@@ -234,7 +239,7 @@ pub fn build(tests: &[TestItem], options: MatrixOptions<'_>) -> (Matrix, Vec<Dia
     let files: Vec<(&str, Vec<&TestItem>)> = by_file(tests).into_iter().collect();
     let mut entries = Vec::new();
     let mut diagnostics = Vec::new();
-    for batch in files.chunks(BATCH) {
+    for (batch_number, batch) in files.chunks(BATCH).enumerate() {
         let per_file: Vec<(Vec<MatrixEntry>, Vec<Diagnostic>)> = batch
             .par_iter()
             .map(|(path, file_tests)| {
@@ -244,6 +249,12 @@ pub fn build(tests: &[TestItem], options: MatrixOptions<'_>) -> (Matrix, Vec<Dia
                 (entries, diagnostics)
             })
             .collect();
+        crate::grow::reserve_projected(
+            &mut entries,
+            per_file.iter().map(|(e, _)| e.len()).sum(),
+            batch_number * BATCH + batch.len(),
+            files.len(),
+        );
         for (file_entries, file_diagnostics) in per_file {
             entries.extend(file_entries);
             diagnostics.extend(file_diagnostics);

@@ -78,21 +78,3 @@ fn files_beyond_one_batch_are_all_collected_in_order() {
     let broken = format!("test_{:05}.py", READ_BATCH + 1);
     assert_eq!(errors, [("syntax-error", broken.as_str())]);
 }
-
-#[test]
-fn the_list_of_tests_is_sized_from_the_files_read_so_far() {
-    let mut tests: Vec<TestItem> = Vec::new();
-    // A quarter of the files gave 100 tests: room for about 400, once.
-    reserve_projected(&mut tests, 100, 25, 100);
-    assert!(
-        (400..=450).contains(&tests.capacity()),
-        "{}",
-        tests.capacity()
-    );
-    let before = tests.capacity();
-    reserve_projected(&mut tests, 50, 50, 100);
-    assert_eq!(tests.capacity(), before, "still fits: no new allocation");
-    // Past the projection, the list grows to what is needed at least.
-    reserve_projected(&mut tests, 1000, 60, 100);
-    assert!(tests.capacity() >= 1000);
-}

@@ -113,19 +113,6 @@ enum ReadFile {
 /// busy, few enough that their per-file lists are a small part of the whole.
 const READ_BATCH: usize = 1024;
 
-/// Makes room for `adding` more tests, sized once for the whole suite as projected from the
-/// `done` files of `total` read so far: growing a list of every test by doubling copies it
-/// again and again and can leave half of it unused.
-fn reserve_projected(tests: &mut Vec<TestItem>, adding: usize, done: usize, total: usize) {
-    let needed = tests.len() + adding;
-    if needed <= tests.capacity() {
-        return;
-    }
-    let projected = needed.saturating_mul(total) / done.max(1);
-    let wanted = needed.max(projected.saturating_add(projected / 16));
-    tests.reserve_exact(wanted - tests.len());
-}
-
 impl ReadFile {
     /// How many tests collecting this file alone found.
     fn tests(&self) -> usize {
@@ -181,7 +168,7 @@ fn collect_files(
     for (batch_number, batch) in files.chunks(READ_BATCH).enumerate() {
         let read: Vec<ReadFile> = batch.par_iter().map(read_file).collect();
         let done = batch_number * READ_BATCH + batch.len();
-        reserve_projected(
+        fanout_core::grow::reserve_projected(
             &mut tests,
             read.iter().map(ReadFile::tests).sum(),
             done,
