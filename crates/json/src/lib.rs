@@ -13,8 +13,10 @@
 //! (replacing it) or to standard output.
 
 use fanout_core::{
-    Backend, BackendError, BackendRegistration, Diagnostic, Matrix, OutputContext, SCHEMA_VERSION,
+    Backend, BackendError, BackendRegistration, Diagnostic, Matrix, MatrixEntry, OutputContext,
+    Runner, SCHEMA_VERSION,
 };
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -49,7 +51,7 @@ pub fn write_document(
     let entries = &matrix.entries;
     write!(out, "{{\n  \"schema\": {SCHEMA_VERSION},\n  \"groups\": [")?;
     for (batch_number, batch) in entries.chunks(ENTRIES_PER_BATCH).enumerate() {
-        let texts: Vec<std::io::Result<Vec<u8>>> = batch
+        let texts: Vec<Vec<u8>> = batch
             .par_chunks(ENTRIES_PER_CHUNK)
             .enumerate()
             .map(|(chunk_number, chunk)| {
@@ -61,13 +63,13 @@ pub fn write_document(
                     } else {
                         b",\n    "
                     });
-                    pretty(&mut Indented::new(&mut text, ENTRY_INDENT), entry)?;
+                    write_entry(&mut text, entry);
                 }
-                Ok(text)
+                text
             })
             .collect();
         for text in texts {
-            out.write_all(&text?)?;
+            out.write_all(&text)?;
         }
     }
     if !entries.is_empty() {
@@ -86,9 +88,92 @@ pub fn write_document(
 const ENTRIES_PER_CHUNK: usize = 256;
 const ENTRIES_PER_BATCH: usize = 16 * ENTRIES_PER_CHUNK;
 
-/// The indentation of a job's lines in the document (inside `groups`), and of a field's.
-const ENTRY_INDENT: &[u8] = b"    ";
+/// The indentation of a field's lines in the document.
 const FIELD_INDENT: &[u8] = b"  ";
+
+/// One job, as serde_json's pretty printer writes [`MatrixEntry`] at its depth in `groups`
+/// (a test holds the two to the same bytes): the same fields in the same order, written by
+/// hand because this is most of a large document and its strings rarely need an escape.
+fn write_entry(out: &mut Vec<u8>, entry: &MatrixEntry) {
+    /// Before a field's key, and before an item of a list field.
+    const FIELD: &[u8] = b"\n      \"";
+    const ITEM: &[u8] = b"\n        ";
+    let key = |out: &mut Vec<u8>, key: &str, first: bool| {
+        if !first {
+            out.push(b',');
+        }
+        out.extend_from_slice(FIELD);
+        out.extend_from_slice(key.as_bytes());
+        out.extend_from_slice(b"\": ");
+    };
+    let list = |out: &mut Vec<u8>, items: &mut dyn Iterator<Item = &str>| {
+        out.push(b'[');
+        let mut empty = true;
+        for (i, item) in items.enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(ITEM);
+            json_string(out, item);
+            empty = false;
+        }
+        if !empty {
+            out.extend_from_slice(b"\n      ");
+        }
+        out.push(b']');
+    };
+    out.push(b'{');
+    key(out, "path_to_test_file", true);
+    json_string(out, &entry.path_to_test_file);
+    key(out, "group_id", false);
+    match &entry.group_id {
+        Some(id) => json_string(out, id),
+        None => out.extend_from_slice(b"null"),
+    }
+    if let Some(number) = entry.group_number {
+        key(out, "group_number", false);
+        out.extend_from_slice(number.to_string().as_bytes());
+    }
+    key(out, "job_name", false);
+    json_string(out, &entry.job_name);
+    key(out, "artifact_group_id", false);
+    json_string(out, &entry.artifact_group_id);
+    key(out, "node_ids", false);
+    list(
+        out,
+        &mut entry.arguments().collect::<Vec<_>>().iter().map(|a| &**a),
+    );
+    match &entry.runner {
+        None => {}
+        Some(Runner::Label(label)) => {
+            key(out, "runner", false);
+            json_string(out, label);
+        }
+        Some(Runner::Labels(labels)) => {
+            key(out, "runner", false);
+            list(out, &mut labels.iter().map(String::as_str));
+        }
+    }
+    out.extend_from_slice(b"\n    }");
+}
+
+/// A JSON string as serde_json writes it: copied whole when nothing in it needs an escape
+/// (checked a block at a time, without a branch per byte), else by serde_json itself.
+fn json_string(out: &mut Vec<u8>, text: &str) {
+    let needs_escape = |block: &[u8]| {
+        block.iter().fold(false, |any, &b| {
+            any | (b < 0x20) | (b == b'"') | (b == b'\\')
+        })
+    };
+    if text.as_bytes().chunks(64).any(needs_escape) {
+        // Writing a string to memory cannot fail.
+        let _ = serde_json::to_writer(&mut *out, text);
+    } else {
+        out.push(b'"');
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'"');
+    }
+}
 
 /// serde_json's pretty printing of one value; an error is the writer's (entries and
 /// diagnostics have string keys and no fallible serializers).
@@ -141,7 +226,7 @@ impl Backend for JsonBackend {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use fanout_core::{Code, MatrixEntry, Runner};
+    use fanout_core::Code;
     use serde_json::{json, Value};
     use std::path::Path;
 
@@ -251,6 +336,21 @@ mod tests {
                     let mut e = entry(&format!("t/test_{i}.py"), i as i64 % 5, i % 4);
                     if i % 3 == 0 {
                         e.runner = Some(Runner::Labels(vec!["linux".into(), "a\nb".into()]));
+                    }
+                    if i % 5 == 1 {
+                        e.runner = Some(Runner::Label(format!("large-{i}")));
+                    }
+                    if i % 11 == 2 {
+                        // Every kind of escape, and what needs none.
+                        e.path_to_test_file =
+                            "t/\"q\"\\b\u{1}\u{8}\t\n\u{c}\r\u{1f}\u{7f}/é€😀.py".into();
+                        e.job_name = format!("{} | group {i}", e.path_to_test_file);
+                        e.group_id = Some("-1\"".into());
+                        e.node_ids.push("-kx/test_a.py::test[\"x\"]".into());
+                        e.runner = Some(Runner::Labels(Vec::new()));
+                    }
+                    if i % 13 == 3 {
+                        e.group_number = Some(i64::MIN);
                     }
                     if i % 7 == 0 {
                         e.group_id = None;

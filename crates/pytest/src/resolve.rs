@@ -12,8 +12,25 @@ use ruff_text_size::TextRange;
 pub struct Level<'a> {
     pub source: GroupSource,
     pub what: Subject<'a>,
-    /// Shared: a class's and the module's marks are every one of their tests' levels.
-    pub marks: std::rc::Rc<[MarkRef<'a>]>,
+    pub marks: LevelMarkRefs<'a>,
+}
+
+/// A level's marks: the function's own, or a class's or the module's, shared by every one of
+/// their tests.
+pub enum LevelMarkRefs<'a> {
+    Own(Vec<MarkRef<'a>>),
+    Shared(std::rc::Rc<[MarkRef<'a>]>),
+}
+
+impl<'a> std::ops::Deref for LevelMarkRefs<'a> {
+    type Target = [MarkRef<'a>];
+
+    fn deref(&self) -> &[MarkRef<'a>] {
+        match self {
+            LevelMarkRefs::Own(marks) => marks,
+            LevelMarkRefs::Shared(marks) => marks,
+        }
+    }
 }
 
 /// What a level's marks sit on, as diagnostics name it (written only when one is reported).

@@ -7,7 +7,7 @@ use crate::eval::{Evaluator, Value};
 use crate::fixtures;
 use crate::marks::MarkRef;
 use crate::params;
-use crate::resolve::{self, Level, MarkNames, Resolver, Subject};
+use crate::resolve::{self, Level, LevelMarkRefs, MarkNames, Resolver, Subject};
 use fanout_core::{GroupSource, Mark, ParamCase, ParamMarks, TestItem};
 use ruff_text_size::Ranged;
 
@@ -28,7 +28,7 @@ impl<'a> ModuleCollector<'a> {
         };
         let (line, _) = self.index.position(position);
         // Decorators apply bottom-up, so pytest lists the lowest one first.
-        let function_marks: std::rc::Rc<[MarkRef<'a>]> = decorators
+        let function_marks: Vec<MarkRef<'a>> = decorators
             .iter()
             .rev()
             .filter_map(|d| self.bindings.mark(&d.expression))
@@ -37,17 +37,17 @@ impl<'a> ModuleCollector<'a> {
         levels.push(Level {
             source: GroupSource::Function,
             what: Subject::Function(name),
-            marks: function_marks,
+            marks: LevelMarkRefs::Own(function_marks),
         });
         levels.extend(chain.iter().rev().map(|c| Level {
             source: GroupSource::Class,
             what: Subject::Class(c.name),
-            marks: c.marks.clone(),
+            marks: LevelMarkRefs::Shared(c.marks.clone()),
         }));
         levels.push(Level {
             source: GroupSource::Module,
             what: Subject::Module,
-            marks: self.module_marks.clone(),
+            marks: LevelMarkRefs::Shared(self.module_marks.clone()),
         });
         let mut base = TestItem {
             node_id: self.node_id.as_str().into(),

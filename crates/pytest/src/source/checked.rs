@@ -89,7 +89,10 @@ fn parse_here(text: &str) -> Result<Parsed<ModModule>, ParseFailure> {
         .flatten();
     let may_be_deep = indentation_error.is_some()
         || scan.max_fields >= NESTED_FIELDS
-        || longest_logical_line(parsed.tokens()) >= SHALLOW_LINE_TOKENS;
+        || scan
+            .longest_line
+            .unwrap_or_else(|| longest_logical_line(parsed.tokens()))
+            >= SHALLOW_LINE_TOKENS;
     if may_be_deep {
         if let Some(failure) = depth::check(parsed.syntax()) {
             // Dropping the tree recurses once per level and could overflow even this stack.
@@ -117,7 +120,7 @@ fn parse_here(text: &str) -> Result<Parsed<ModModule>, ParseFailure> {
 mod tests;
 
 /// The most tokens in one logical line (brackets and backslashes join physical lines).
-fn longest_logical_line(tokens: &[ruff_python_ast::token::Token]) -> usize {
+pub(super) fn longest_logical_line(tokens: &[ruff_python_ast::token::Token]) -> usize {
     use ruff_python_ast::token::TokenKind;
     let mut longest = 0;
     let mut current = 0;

@@ -26,6 +26,8 @@ pub struct Scan {
     pub tabs: bool,
     /// The most spaces a line starts with (outside strings): at least one per indentation level.
     pub max_indent: usize,
+    /// The most tokens in one logical line, when the scan read the tokens.
+    pub longest_line: Option<usize>,
 }
 
 pub fn check(text: &str) -> Result<Scan, ParseFailure> {

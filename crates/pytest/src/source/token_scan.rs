@@ -62,7 +62,14 @@ pub fn scan(text: &str, tokens: &[Token]) -> Option<Scan> {
     // Open f-strings and t-strings, and the braces open inside them.
     let mut strings = 0usize;
     let mut fields = 0usize;
+    let (mut longest, mut line) = (0usize, 0usize);
     for token in tokens {
+        if token.kind() == TokenKind::Newline {
+            longest = longest.max(line);
+            line = 0;
+        } else {
+            line += 1;
+        }
         match token.kind() {
             TokenKind::Indent => scan.max_indent = scan.max_indent.max(token.range().len().into()),
             TokenKind::FStringStart | TokenKind::TStringStart => strings += 1,
@@ -89,6 +96,7 @@ pub fn scan(text: &str, tokens: &[Token]) -> Option<Scan> {
             _ => {}
         }
     }
+    scan.longest_line = Some(longest.max(line));
     (scan.max_fields < NEAR_LIMIT).then_some(scan)
 }
 
@@ -180,6 +188,13 @@ mod tests {
                 panic!("{text:?}: the exact scan rejects it, the token scan let it through");
             };
             assert!(quick.tabs || !exact.tabs, "{text:?}: a tab missed");
+            assert_eq!(
+                quick.longest_line,
+                Some(crate::source::checked::longest_logical_line(
+                    parsed.tokens()
+                )),
+                "{text:?}: the longest logical line"
+            );
             assert_eq!(
                 quick.max_fields >= 3,
                 exact.max_fields >= 3,
