@@ -140,15 +140,20 @@ impl Project {
             },
         });
         let mut tests = collection.tests;
-        tests.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        // Usually collected in this order already: one look instead of a sort.
+        if !tests.is_sorted_by(TestItem::in_file_order) {
+            tests.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        }
         let mut partial_files = HashSet::new();
-        tests.retain(|t| {
-            let keep = self.keeps(t);
-            if !keep && !partial_files.contains(t.path.as_str()) {
-                partial_files.insert(t.path.to_string());
-            }
-            keep
-        });
+        if !self.config.ini.deselect.is_empty() || !self.node_filters.is_empty() {
+            tests.retain(|t| {
+                let keep = self.keeps(t);
+                if !keep && !partial_files.contains(t.path.as_str()) {
+                    partial_files.insert(t.path.to_string());
+                }
+                keep
+            });
+        }
         let mut diagnostics = collection.diagnostics;
         if self.config.ini.doctest_modules {
             diagnostics.push(self.doctest_modules_warning());

@@ -4,9 +4,10 @@ use super::changes::{self, ChangeSelection};
 use super::{Collected, Failure, Project};
 use crate::environment::Environment;
 use crate::settings::SelectArgs;
+use fanout_core::matrix::FileSet;
 use fanout_core::TestItem;
 use fanout_pytest::markexpr::MarkExpression;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// The tests that stay, and how many each step left out.
 pub struct Selected {
@@ -16,7 +17,7 @@ pub struct Selected {
     /// Left out by `-m`.
     pub deselected: usize,
     /// Files none of whose collected tests `-m` or `--changed-since` left out.
-    pub complete_files: HashSet<String>,
+    pub complete_files: FileSet,
     /// What `--changed-since` decided, when asked.
     pub changes: Option<ChangeSelection>,
 }
@@ -44,8 +45,8 @@ pub fn select(
         // Nothing is left out: every file with tests is complete, unless its node-id
         // argument or `--deselect` narrowed it.
         let complete_files = file_runs(&tests)
-            .filter(|path| !partial_files.contains(*path))
-            .map(str::to_owned)
+            .filter(|path| !partial_files.contains(path.as_str()))
+            .cloned()
             .collect();
         return Ok((
             Selected {
@@ -100,7 +101,7 @@ pub fn select(
                 || (may_skip.contains(*path) && selected_per_file.get(*path) == Some(count));
             whole && !partial_files.contains(*path)
         })
-        .map(|(path, _)| path.to_owned())
+        .map(|(path, _)| fanout_core::SharedStr::from(path))
         .collect();
     Ok((
         Selected {
@@ -116,10 +117,10 @@ pub fn select(
 
 /// Each test file's path, once a run of its tests (the tests come sorted by file; shared
 /// paths make each comparison a pointer comparison).
-fn file_runs(tests: &[TestItem]) -> impl Iterator<Item = &str> {
+fn file_runs(tests: &[TestItem]) -> impl Iterator<Item = &fanout_core::SharedStr> {
     tests
         .chunk_by(|a, b| a.path == b.path)
-        .map(|run| run[0].path.as_str())
+        .map(|run| &run[0].path)
 }
 
 /// How many tests each file has. The tests come sorted by file, so each file's are one run:

@@ -180,8 +180,8 @@ pub fn plan_tasks(input: &CheckInput<'_>) -> Result<Option<TaskPlan>, String> {
             .map(|t| t.suite.clone())
             .unwrap_or_else(|| "tests/spread/".to_owned()),
     };
-    let all_files: std::collections::HashSet<String> =
-        input.tests.iter().map(|t| t.path.to_string()).collect();
+    let all_files: fanout_core::matrix::FileSet =
+        input.tests.iter().map(|t| t.path.clone()).collect();
     let (matrix, _) = fanout_core::matrix::build(
         input.tests,
         fanout_core::matrix::MatrixOptions {

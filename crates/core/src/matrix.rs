@@ -26,8 +26,11 @@ pub struct MatrixOptions<'a> {
     /// that holds all of such a file's tests names the file, not its tests: pytest then runs
     /// exactly what it collects there, also where a test fanout lists is not defined (a module
     /// skipped or a test defined only on some Pythons) or one fanout cannot see.
-    pub complete_files: Option<&'a std::collections::HashSet<String>>,
+    pub complete_files: Option<&'a FileSet>,
 }
+
+/// A set of test files' paths (shared with their tests: making one copies no path).
+pub type FileSet = rustc_hash::FxHashSet<crate::SharedStr>;
 
 /// One CI job. Field names are those of the original `--collect-groups` output, so existing
 /// workflows keep working; fields are only ever added.
@@ -236,7 +239,7 @@ pub fn build(tests: &[TestItem], options: MatrixOptions<'_>) -> (Matrix, Vec<Dia
     // Each file's jobs apart, on every core (a suite of 20,000 files has 80,000 jobs to name),
     // a batch of files at a time: only a batch's jobs are ever held twice.
     const BATCH: usize = 1024;
-    let files: Vec<(&str, Vec<&TestItem>)> = by_file(tests).into_iter().collect();
+    let files = by_file(tests);
     let mut entries = Vec::new();
     let mut diagnostics = Vec::new();
     for (batch_number, batch) in files.chunks(BATCH).enumerate() {
@@ -527,7 +530,14 @@ fn check_unseen_classes(path: &str, file_tests: &[&TestItem]) -> Option<Diagnost
 }
 
 /// Tests grouped by file, files in path order, tests in file order.
-fn by_file(tests: &[TestItem]) -> BTreeMap<&str, Vec<&TestItem>> {
+fn by_file(tests: &[TestItem]) -> Vec<(&str, Vec<&TestItem>)> {
+    // Usually sorted by file and line already (the pipeline sorts them): each run is a file.
+    if tests.is_sorted_by(TestItem::in_file_order) {
+        return tests
+            .chunk_by(|a, b| a.path == b.path)
+            .map(|run| (run[0].path.as_str(), run.iter().collect()))
+            .collect();
+    }
     let mut files: BTreeMap<&str, Vec<&TestItem>> = BTreeMap::new();
     // Tests come sorted by file: each file's are one run, looked up in the map once.
     for run in tests.chunk_by(|a, b| a.path == b.path) {
@@ -539,7 +549,7 @@ fn by_file(tests: &[TestItem]) -> BTreeMap<&str, Vec<&TestItem>> {
     for file_tests in files.values_mut() {
         file_tests.sort_by_key(|t| t.line);
     }
-    files
+    files.into_iter().collect()
 }
 
 /// The file's path below the test path it was found under, as the job name shows it.
@@ -639,6 +649,30 @@ mod tests {
             param: None,
             test_root: "tests/integration".into(),
         }
+    }
+
+    #[test]
+    fn jobs_are_the_same_for_tests_in_file_order_and_in_any_other() {
+        let group = |n: i64| Some(GroupId::Int(n));
+        // Paths equal in text but not shared, lines repeated: both comparisons are exercised.
+        let sorted = vec![
+            item("tests/integration/test_a.py", "test_1", 3, group(1)),
+            item("tests/integration/test_a.py", "test_2", 3, group(2)),
+            item("tests/integration/test_a.py", "test_3", 9, group(1)),
+            item("tests/integration/test_b.py", "test_1", 1, group(1)),
+            item("tests/integration/test_c.py", "test_1", 5, group(3)),
+            item("tests/integration/test_c.py", "test_2", 7, group(3)),
+        ];
+        assert!(sorted.is_sorted_by(TestItem::in_file_order));
+        let mut shuffled = sorted.clone();
+        shuffled.swap(0, 5);
+        shuffled.swap(1, 3);
+        assert!(!shuffled.is_sorted_by(TestItem::in_file_order));
+        let options = MatrixOptions::default();
+        let (in_order, _) = build(&sorted, options);
+        let (out_of_order, _) = build(&shuffled, options);
+        assert_eq!(in_order.entries.len(), 4);
+        assert_eq!(in_order.entries, out_of_order.entries);
     }
 
     #[test]

@@ -86,6 +86,16 @@ pub struct ParamCase {
 }
 
 impl TestItem {
+    /// Whether `a` comes no later than `b` in file order (path, then line). Tests of one file
+    /// share their path, so within a file this compares no text.
+    pub fn in_file_order(a: &TestItem, b: &TestItem) -> bool {
+        if a.path == b.path {
+            a.line <= b.line
+        } else {
+            a.path < b.path
+        }
+    }
+
     /// The node id of the function itself, without a case's `[id]`.
     pub fn function_node_id(&self) -> &str {
         match &self.param {

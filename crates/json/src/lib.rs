@@ -42,7 +42,7 @@ pub fn render(matrix: &Matrix, diagnostics: &[Diagnostic]) -> String {
 /// Writes the document ([`render`]'s text) to `out`: byte for byte what serde_json's pretty
 /// printer writes for the document (schema, groups, count,
 /// diagnostics, in that order), with the jobs (most of it) serialized on every core, a
-/// batch at a time so that at most one batch's text is held.
+/// batch at a time so that at most two batches' text is held.
 pub fn write_document(
     out: &mut dyn std::io::Write,
     matrix: &Matrix,
@@ -50,8 +50,9 @@ pub fn write_document(
 ) -> std::io::Result<()> {
     let entries = &matrix.entries;
     write!(out, "{{\n  \"schema\": {SCHEMA_VERSION},\n  \"groups\": [")?;
-    for (batch_number, batch) in entries.chunks(ENTRIES_PER_BATCH).enumerate() {
-        let texts: Vec<Vec<u8>> = batch
+    // Each batch is rendered on the pool while this thread writes the one before it.
+    let render = |batch_number: usize, batch: &[MatrixEntry]| -> Vec<Vec<u8>> {
+        batch
             .par_chunks(ENTRIES_PER_CHUNK)
             .enumerate()
             .map(|(chunk_number, chunk)| {
@@ -67,10 +68,22 @@ pub fn write_document(
                 }
                 text
             })
-            .collect();
-        for text in texts {
-            out.write_all(&text)?;
-        }
+            .collect()
+    };
+    let mut written: Vec<Vec<u8>> = Vec::new();
+    for (batch_number, batch) in entries.chunks(ENTRIES_PER_BATCH).enumerate() {
+        let rendered = std::thread::scope(|scope| -> std::io::Result<Vec<Vec<u8>>> {
+            let next = scope.spawn(|| render(batch_number, batch));
+            for text in written.drain(..) {
+                out.write_all(&text)?;
+            }
+            next.join()
+                .map_err(|_| std::io::Error::other("rendering the jobs failed"))
+        });
+        written = rendered?;
+    }
+    for text in written {
+        out.write_all(&text)?;
     }
     if !entries.is_empty() {
         out.write_all(b"\n  ")?;

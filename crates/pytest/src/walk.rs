@@ -38,7 +38,7 @@ pub fn find_test_files(
 ) -> (Vec<TestFile>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
-    let mut seen = HashSet::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     for path in paths {
         let test_root = relative_to(path, rules.rootdir);
         let shown = if test_root.is_empty() {
@@ -310,6 +310,13 @@ fn is_virtualenv(dir: &Path) -> bool {
 
 /// `path` relative to `base`, `/`-separated, lexically (with `..` when outside).
 pub fn relative_to(path: &Path, base: &Path) -> String {
+    // The usual case, without taking both paths apart: `path` is below `base`, and the rest
+    // is plain names (no `.`, `..` or doubled `/` for the components to drop or keep).
+    if let Some(rest) = path.strip_prefix(base).ok().and_then(Path::to_str) {
+        if !rest.split('/').any(|part| matches!(part, "" | "." | "..")) {
+            return rest.to_owned();
+        }
+    }
     let path: Vec<Component<'_>> = path.components().collect();
     let base: Vec<Component<'_>> = base.components().collect();
     let common = path.iter().zip(&base).take_while(|(a, b)| a == b).count();
@@ -338,5 +345,21 @@ mod tests {
             relative_to(Path::new("/x/a.py"), Path::new("/r")),
             "../x/a.py"
         );
+        // What components drop (doubled `/`, `.`, a trailing `/`) and keep (`..`).
+        for (path, base, expected) in [
+            ("/r/tests//a.py", "/r", "tests/a.py"),
+            ("/r/tests/./a.py", "/r/", "tests/a.py"),
+            ("/r/./tests/a.py", "/r", "tests/a.py"),
+            ("/r/tests/", "/r", "tests"),
+            ("/r/a/../b.py", "/r", "a/../b.py"),
+            ("/r/tests/a.py", "/r/tests/a.py", ""),
+            ("/rx/a.py", "/r", "../rx/a.py"),
+        ] {
+            assert_eq!(
+                relative_to(Path::new(path), Path::new(base)),
+                expected,
+                "{path} from {base}"
+            );
+        }
     }
 }
