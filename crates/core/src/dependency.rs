@@ -77,7 +77,7 @@ pub fn links(tests: &[TestItem]) -> Vec<Link> {
     let mut out = Vec::new();
     let mut first_of_class: HashMap<&str, usize> = HashMap::new();
     for (from, test) in tests.iter().enumerate() {
-        for mark in &test.marks {
+        for mark in test.marks.iter() {
             match &*mark.name {
                 "dependency" => {
                     let scope = mark

@@ -643,7 +643,7 @@ mod tests {
             doctest: false,
             module_may_skip: false,
             runner: None,
-            marks: vec![],
+            marks: Default::default(),
             param_marks: None,
             cases: 1,
             param: None,

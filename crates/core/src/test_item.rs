@@ -19,7 +19,7 @@ pub enum GroupSource {
 }
 
 /// A literal mark argument, enough to evaluate `-m 'name(kw=value)'` as pytest 8 does.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MarkValue {
     Str(String),
     Int(i64),
@@ -51,7 +51,7 @@ impl Mark {
 }
 
 /// A mark applied to a test at any level (function, class, module).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Mark {
     /// Shared: every test of a module names the same few marks.
     pub name: SharedStr,
@@ -165,7 +165,8 @@ pub struct TestItem {
     /// Boxed: few tests have one, and every test carries the field.
     pub runner: Option<Box<Runner>>,
     /// Every mark that applies, closest first, for `-m` selection.
-    pub marks: Vec<Mark>,
+    /// Shared: the tests of a module mostly carry one of a few lists.
+    pub marks: std::sync::Arc<[Mark]>,
     /// Marks given to single parameters (`pytest.param(..., marks=...)`), `None` when no
     /// parameter carries one (boxed: few tests have them, and every test carries the field).
     pub param_marks: Option<Box<ParamMarks>>,

@@ -404,7 +404,7 @@ fn doctest_item(file: &walk::TestFile, text: &str) -> Option<TestItem> {
         doctest: true,
         module_may_skip: false,
         runner: None,
-        marks: Vec::new(),
+        marks: Default::default(),
         param_marks: None,
         cases: 1,
         param: None,

@@ -395,7 +395,7 @@ impl MarkExpression {
             None => self.matches(&test.marks),
             Some(fanout_core::ParamMarks::Unknown) => true,
             Some(fanout_core::ParamMarks::Combinations(all)) => all.iter().any(|extra| {
-                let marks: Vec<Mark> = extra.iter().chain(&test.marks).cloned().collect();
+                let marks: Vec<Mark> = extra.iter().chain(test.marks.iter()).cloned().collect();
                 self.matches(&marks)
             }),
         }

@@ -52,6 +52,23 @@ pub struct ModuleCollector<'a> {
     fixture_scopes: Option<Vec<crate::fixtures::Scope>>,
     /// Where each test's node id is written before it is shared (one allocation a test).
     node_id: String,
+    mark_lists: MarkLists,
+}
+
+/// The mark lists of a module's tests, each kept once: most tests of a module carry one of a
+/// few (their group's and their class's and module's marks).
+#[derive(Default)]
+struct MarkLists(rustc_hash::FxHashSet<std::sync::Arc<[fanout_core::Mark]>>);
+
+impl MarkLists {
+    fn share(&mut self, marks: Vec<fanout_core::Mark>) -> std::sync::Arc<[fanout_core::Mark]> {
+        if let Some(shared) = self.0.get(marks.as_slice()) {
+            return shared.clone();
+        }
+        let shared: std::sync::Arc<[fanout_core::Mark]> = marks.into();
+        self.0.insert(shared.clone());
+        shared
+    }
 }
 
 /// What pytest calls as a test: a `def`, or a lambda bound to a test name.
@@ -124,6 +141,7 @@ impl<'a> ModuleCollector<'a> {
             shared_root: test_root.into(),
             fixture_scopes: None,
             node_id: String::new(),
+            mark_lists: MarkLists::default(),
         })
     }
 
@@ -207,7 +225,7 @@ impl<'a> ModuleCollector<'a> {
             // The file is the collector whose tests fanout cannot see.
             unseen_in: Some(path.to_string()),
             runner: None,
-            marks: Vec::new(),
+            marks: Default::default(),
             // Their marks are unknown: `-m` keeps the file, and the run's `-m` picks.
             param_marks: Some(Box::new(fanout_core::ParamMarks::Unknown)),
             param: None,

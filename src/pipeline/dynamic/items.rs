@@ -62,7 +62,7 @@ pub fn test_items(
             doctest: false,
             module_may_skip: false,
             runner: runner.map(Box::new),
-            marks: item.marks.clone(),
+            marks: item.marks.as_slice().into(),
             param_marks: None,
             cases: 1,
             param: case(item, &cases),

@@ -66,7 +66,7 @@ impl<'a> ModuleCollector<'a> {
                 format!("{}::{}", self.rel_path, classes.join("::"))
             }),
             runner: None,
-            marks: Vec::new(),
+            marks: Default::default(),
             param_marks: None,
             cases: 1,
             param: None,
@@ -310,7 +310,7 @@ impl<'a> ModuleCollector<'a> {
         marks.extend(level_marks.function.iter().cloned());
         marks.extend(case_marks);
         marks.extend(level_marks.outer.iter().cloned());
-        item.marks = marks;
+        item.marks = self.mark_lists.share(marks);
         item.param_marks = match case {
             CaseMarks::IdsUnknown(all, _) => Some(Box::new(ParamMarks::Combinations(
                 all.iter()
