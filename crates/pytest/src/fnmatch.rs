@@ -4,6 +4,11 @@
 /// `fnmatch.fnmatch` on POSIX: `*`, `?`, `[seq]`, `[!seq]`, case-sensitive, and `*`
 /// crosses `/` (Python's fnmatch knows nothing of path separators).
 pub fn fnmatch(name: &str, pattern: &str) -> bool {
+    // ASCII (the usual case, checked for every file the walk meets) is matched byte by byte
+    // without copying; other text as characters.
+    if name.is_ascii() && pattern.is_ascii() {
+        return matches_from(name.as_bytes(), pattern.as_bytes());
+    }
     let name: Vec<char> = name.chars().collect();
     let pattern: Vec<char> = pattern.chars().collect();
     matches_from(&name, &pattern)
@@ -29,13 +34,19 @@ pub fn is_glob(pattern: &str) -> bool {
     pattern.contains(['*', '?', '['])
 }
 
-fn matches_from(name: &[char], pattern: &[char]) -> bool {
+/// Characters of a name or pattern: bytes of ASCII text, or `char`s.
+trait Unit: Copy + Into<char> {}
+impl Unit for u8 {}
+impl Unit for char {}
+
+fn matches_from<T: Unit>(name: &[T], pattern: &[T]) -> bool {
     // Iterative matcher with single-star backtracking: linear for the patterns pytest uses.
     let (mut n, mut p) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while n < name.len() {
         if p < pattern.len() {
-            match pattern[p] {
+            let here: char = name[n].into();
+            match pattern[p].into() {
                 '*' => {
                     star = Some((p, n));
                     p += 1;
@@ -47,20 +58,20 @@ fn matches_from(name: &[char], pattern: &[char]) -> bool {
                     continue;
                 }
                 '[' => {
-                    if let Some((matched, next)) = class_matches(&pattern[p..], name[n]) {
+                    if let Some((matched, next)) = class_matches(&pattern[p..], here) {
                         if matched {
                             n += 1;
                             p += next;
                             continue;
                         }
-                    } else if name[n] == '[' {
+                    } else if here == '[' {
                         // An unclosed `[` is a literal, as in Python.
                         n += 1;
                         p += 1;
                         continue;
                     }
                 }
-                c if c == name[n] => {
+                c if c == here => {
                     n += 1;
                     p += 1;
                     continue;
@@ -77,33 +88,37 @@ fn matches_from(name: &[char], pattern: &[char]) -> bool {
             None => return false,
         }
     }
-    pattern[p..].iter().all(|&c| c == '*')
+    pattern[p..].iter().all(|&c| c.into() == '*')
 }
 
 /// Matches a `[...]` class at the start of `pattern`; returns (matched, length of the class),
 /// or None when the class is not closed.
-fn class_matches(pattern: &[char], c: char) -> Option<(bool, usize)> {
+fn class_matches<T: Unit>(pattern: &[T], c: char) -> Option<(bool, usize)> {
+    let at = |i: usize| -> Option<char> { pattern.get(i).map(|&u| u.into()) };
     let mut i = 1;
-    let negate = matches!(pattern.get(i), Some('!'));
+    let negate = at(i) == Some('!');
     if negate {
         i += 1;
     }
     let start = i;
     let mut matched = false;
-    while i < pattern.len() {
-        if pattern[i] == ']' && i > start {
+    while let Some(first) = at(i) {
+        if first == ']' && i > start {
             return Some((matched != negate, i + 1));
         }
-        if i + 2 < pattern.len() && pattern[i + 1] == '-' && pattern[i + 2] != ']' {
-            if pattern[i] <= c && c <= pattern[i + 2] {
-                matched = true;
+        match (at(i + 1), at(i + 2)) {
+            (Some('-'), Some(last)) if last != ']' => {
+                if first <= c && c <= last {
+                    matched = true;
+                }
+                i += 3;
             }
-            i += 3;
-        } else {
-            if pattern[i] == c {
-                matched = true;
+            _ => {
+                if first == c {
+                    matched = true;
+                }
+                i += 1;
             }
-            i += 1;
         }
     }
     None
@@ -112,6 +127,46 @@ fn class_matches(pattern: &[char], c: char) -> Option<(bool, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_and_characters_match_alike() {
+        let names = [
+            "test_a.py",
+            "a_test.py",
+            "conftest.py",
+            "[x].py",
+            "t-1.py",
+            "",
+            "aaa",
+        ];
+        let patterns = [
+            "test_*.py",
+            "*_test.py",
+            "*",
+            "?est*",
+            "[ct]*",
+            "[!t]*",
+            "[a-c]*",
+            "[x",
+            "*[]]*",
+            "t[-]1*",
+            "a*a*a",
+            "",
+            "**.py",
+        ];
+        for name in names {
+            for pattern in patterns {
+                let chars = |t: &str| t.chars().collect::<Vec<char>>();
+                assert_eq!(
+                    matches_from(name.as_bytes(), pattern.as_bytes()),
+                    matches_from(&chars(name), &chars(pattern)),
+                    "{name:?} against {pattern:?}"
+                );
+            }
+        }
+        assert!(fnmatch("tést_é.py", "t?st_*.py"));
+        assert!(fnmatch("é", "[à-ê]"));
+    }
 
     #[test]
     fn python_fnmatch_cases() {

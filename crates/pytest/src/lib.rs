@@ -161,12 +161,13 @@ fn collect_files(
     };
     let mut modules: Vec<&walk::TestFile> = Vec::new();
     let mut sources: Vec<index::ModuleSource> = Vec::new();
-    let mut importers = Vec::new();
-    // In batches, each moved into the one list of tests before the next is read: the per-file
-    // lists of a batch are freed, and their memory reused, instead of every test being held
-    // twice when the last file is done.
-    for (batch_number, batch) in files.chunks(READ_BATCH).enumerate() {
-        let read: Vec<ReadFile> = batch.par_iter().map(read_file).collect();
+    // In batches, each moved into the one list of tests while the next is read (on the other
+    // threads): the per-file lists of a batch are freed, and their memory reused, instead of
+    // every test being held twice when the last file is done.
+    let mut merge = |batch_number: usize, read: Vec<ReadFile>| {
+        let start = batch_number * READ_BATCH;
+        let batch = &files[start..files.len().min(start + READ_BATCH)];
+        let mut importers = Vec::new();
         let done = batch_number * READ_BATCH + batch.len();
         fanout_core::grow::reserve_projected(
             &mut tests,
@@ -220,6 +221,21 @@ fn collect_files(
                 }
             }
         }
+    };
+    let mut pending: Option<(usize, Vec<ReadFile>)> = None;
+    for (batch_number, batch) in files.chunks(READ_BATCH).enumerate() {
+        let ((), read) = rayon::join(
+            || {
+                if let Some((number, read)) = pending.take() {
+                    merge(number, read);
+                }
+            },
+            || batch.par_iter().map(read_file).collect::<Vec<ReadFile>>(),
+        );
+        pending = Some((batch_number, read));
+    }
+    if let Some((number, read)) = pending {
+        merge(number, read);
     }
     if load_imports && !sources.is_empty() {
         let needy: Vec<usize> = (0..sources.len()).collect();

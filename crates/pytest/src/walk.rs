@@ -100,7 +100,6 @@ pub fn find_test_files(
             .follow_links(true)
             .sort_by_file_name(|a, b| a.cmp(b))
             .filter_entry({
-                let root = path.clone();
                 let norecurse = rules.norecursedirs.to_vec();
                 let ignore: Vec<PathBuf> = rules.ignore.to_vec();
                 let ignore_glob = rules.ignore_glob.to_vec();
@@ -109,7 +108,7 @@ pub fn find_test_files(
                 let respect_gitignore = rules.respect_gitignore;
                 move |entry| {
                     let p = entry.path();
-                    if p == root {
+                    if entry.depth() == 0 {
                         return true;
                     }
                     let text = p.to_string_lossy();
@@ -312,7 +311,16 @@ fn is_virtualenv(dir: &Path) -> bool {
 pub fn relative_to(path: &Path, base: &Path) -> String {
     // The usual case, without taking both paths apart: `path` is below `base`, and the rest
     // is plain names (no `.`, `..` or doubled `/` for the components to drop or keep).
-    if let Some(rest) = path.strip_prefix(base).ok().and_then(Path::to_str) {
+    use std::os::unix::ffi::OsStrExt as _;
+    let (path_bytes, base_bytes) = (path.as_os_str().as_bytes(), base.as_os_str().as_bytes());
+    let rest = path_bytes.strip_prefix(base_bytes).and_then(|rest| {
+        if base_bytes.ends_with(b"/") {
+            Some(rest)
+        } else {
+            rest.strip_prefix(b"/")
+        }
+    });
+    if let Some(rest) = rest.and_then(|rest| std::str::from_utf8(rest).ok()) {
         if !rest.split('/').any(|part| matches!(part, "" | "." | "..")) {
             return rest.to_owned();
         }
@@ -354,6 +362,9 @@ mod tests {
             ("/r/a/../b.py", "/r", "a/../b.py"),
             ("/r/tests/a.py", "/r/tests/a.py", ""),
             ("/rx/a.py", "/r", "../rx/a.py"),
+            ("/a/b.py", "/", "a/b.py"),
+            ("/r/x/t.py", "/r/x/.", "t.py"),
+            ("/r/./x/t.py", "/r/./x", "t.py"),
         ] {
             assert_eq!(
                 relative_to(Path::new(path), Path::new(base)),
