@@ -53,8 +53,8 @@ pub fn find_test_files(
             );
             continue;
         };
-        let mut push = |abs: PathBuf, doctest: bool| {
-            let rel = relative_to(&abs, rules.rootdir);
+        // A file found, with its path relative to the rootdir.
+        let mut push = |abs: PathBuf, rel: String, doctest: bool| {
             if seen.insert(rel.clone()) {
                 files.push(TestFile {
                     abs,
@@ -69,9 +69,9 @@ pub fn find_test_files(
             // .txt or .rst file given explicitly as doctests.
             let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
             if extension == "py" {
-                push(path.clone(), false);
+                push(path.clone(), relative_to(path, rules.rootdir), false);
             } else if matches!(extension, "txt" | "rst") && !rules.doctest_glob.is_empty() {
-                push(path.clone(), true);
+                push(path.clone(), relative_to(path, rules.rootdir), true);
             }
             continue;
         }
@@ -98,7 +98,6 @@ pub fn find_test_files(
             .git_ignore(rules.respect_gitignore)
             .git_exclude(rules.respect_gitignore)
             .follow_links(true)
-            .sort_by_file_name(|a, b| a.cmp(b))
             .filter_entry({
                 let norecurse = rules.norecursedirs.to_vec();
                 let ignore: Vec<PathBuf> = rules.ignore.to_vec();
@@ -124,10 +123,7 @@ pub fn find_test_files(
                             && (in_venv_ok || !is_virtualenv(p));
                         let ignore_file = p.join(".gitignore");
                         if visited && respect_gitignore && is_unreadable_ignore_file(&ignore_file) {
-                            blocked_below
-                                .lock()
-                                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                                .push(ignore_file);
+                            lock(&blocked_below).push(ignore_file);
                             return false;
                         }
                         return visited;
@@ -135,27 +131,42 @@ pub fn find_test_files(
                     true
                 }
             })
-            .build();
-        for entry in walker {
-            match entry {
-                Ok(entry) => {
-                    if entry.file_type().is_some_and(|t| t.is_file()) {
-                        if let Some(doctest) = test_file_kind(entry.path(), rules) {
-                            push(entry.path().to_path_buf(), doctest);
+            .build_parallel();
+        // On every core: what each thread finds is gathered, then put in the order of a walk
+        // that visits each folder's entries sorted by name (paths compare component by
+        // component), so the files and their diagnostics come out the same every time.
+        let found: std::sync::Mutex<Vec<(PathBuf, String, bool)>> = Default::default();
+        let errors: std::sync::Mutex<Vec<Diagnostic>> = Default::default();
+        walker.run(|| {
+            let (found, errors) = (&found, &errors);
+            Box::new(move |entry| {
+                match entry {
+                    Ok(entry) => {
+                        if entry.file_type().is_some_and(|t| t.is_file()) {
+                            if let Some(doctest) = test_file_kind(entry.path(), rules) {
+                                let rel = relative_to(entry.path(), rules.rootdir);
+                                lock(found).push((entry.into_path(), rel, doctest));
+                            }
                         }
                     }
+                    Err(err) if is_dangling_link(&err) => {
+                        // pytest skips a symlink to nothing (`is_file()` and `is_dir()` are false).
+                    }
+                    Err(err) => lock(errors).push(walk_error(&err, rules.rootdir)),
                 }
-                Err(err) if is_dangling_link(&err) => {
-                    // pytest skips a symlink to nothing (`is_file()` and `is_dir()` are false).
-                }
-                Err(err) => diagnostics.push(walk_error(&err, rules.rootdir)),
-            }
+                ignore::WalkState::Continue
+            })
+        });
+        let mut found = std::mem::take(&mut *lock(&found));
+        found.sort_by_cached_key(|(path, _, _)| walk_order(path));
+        for (abs, rel, doctest) in found {
+            push(abs, rel, doctest);
         }
-        let blocked = std::mem::take(
-            &mut *blocked_below
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-        );
+        let mut errors = std::mem::take(&mut *lock(&errors));
+        errors.sort_by(|a, b| (a.sort_key(), &a.message).cmp(&(b.sort_key(), &b.message)));
+        diagnostics.extend(errors);
+        let mut blocked = std::mem::take(&mut *lock(&blocked_below));
+        blocked.sort();
         diagnostics.extend(
             blocked
                 .iter()
@@ -163,11 +174,30 @@ pub fn find_test_files(
         );
         if let (true, Some(tracked)) = (rules.respect_gitignore, rules.tracked) {
             for (abs, doctest) in tracked_but_ignored(path, tracked, rules) {
-                push(abs, doctest);
+                let rel = relative_to(&abs, rules.rootdir);
+                push(abs, rel, doctest);
             }
         }
     }
     (files, diagnostics)
+}
+
+/// A path's key in the order of a walk that visits each folder's entries sorted by name:
+/// its bytes with each `/` made the lowest byte, so that a name sorts before every longer name
+/// it begins (as comparing the paths component by component does, at a fraction of the cost).
+fn walk_order(path: &Path) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt as _;
+    path.as_os_str()
+        .as_bytes()
+        .iter()
+        .map(|&b| if b == b'/' { 0 } else { b })
+        .collect()
+}
+
+/// A list the walk's threads add to (one that panicked left it whole: it only pushes).
+fn lock<T>(list: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    list.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Whether pytest imports `file` as a test module (`Some(false)`) or reads it as doctests
@@ -341,6 +371,25 @@ pub fn relative_to(path: &Path, base: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_walk_order_key_orders_paths_as_their_components_do() {
+        let names = [
+            "a", "a.b", "a-b", "a_b", "A", "ab", "a b", "é", "0", "10", "9",
+        ];
+        let mut paths: Vec<PathBuf> = Vec::new();
+        for first in names {
+            for second in names {
+                paths.push(Path::new("/r").join(first).join(format!("{second}.py")));
+                paths.push(Path::new("/r").join(first).join(second).join("t.py"));
+            }
+        }
+        let mut by_components = paths.clone();
+        by_components.sort();
+        let mut by_key = paths;
+        by_key.sort_by_cached_key(|p| walk_order(p));
+        assert_eq!(by_key, by_components);
+    }
 
     #[test]
     fn relative_paths() {
