@@ -28,16 +28,14 @@ import json
 import os
 import random
 import re
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import one_file
 import packages
+import suite_cache
 from timing import GNU_TIME, timed, timed_peak
 
 BENCH = Path(__file__).resolve().parent
@@ -244,19 +242,12 @@ def print_table(rows: list[dict], args: argparse.Namespace) -> None:
 def generate(suite: Path, size: int, seed: int, tests_per_file: int | None = None) -> dict:
     """Writes the suite unless an identical one is there; returns its manifest. `tests_per_file`
     fixes the number of test functions per module (default: 3 to 8 at random)."""
-    manifest_path = suite / "manifest.json"
     key = {"generator": GENERATOR_VERSION, "size": size, "seed": seed}
     if tests_per_file is not None:
         key["tests_per_file"] = tests_per_file
-    if manifest_path.exists():
-        manifest = json.loads(manifest_path.read_text())
-        if manifest.get("key") == key:
-            return {**manifest, "dir": suite}
-    start = time.perf_counter()
-    if suite.exists():
-        shutil.rmtree(suite)
-    integration = suite / "tests" / "integration"
-    integration.mkdir(parents=True)
+    if (kept := suite_cache.reuse(suite, key)) is not None:
+        return kept
+    integration, start = suite_cache.fresh(suite)
     (suite / "pyproject.toml").write_text(PYPROJECT)
     (integration / "conftest.py").write_text(CONFTEST)
     (integration / "helpers.py").write_text(HELPERS)
@@ -270,10 +261,7 @@ def generate(suite: Path, size: int, seed: int, tests_per_file: int | None = Non
         (folder / f"test_{topic}_{i:05d}.py").write_text(source)
         functions += n_functions
         tests += n_tests
-    manifest = {"key": key, "files": size, "functions": functions, "tests": tests}
-    manifest_path.write_text(json.dumps(manifest) + "\n")
-    print(f"generated {size} files in {suite} ({time.perf_counter() - start:.1f}s)", file=sys.stderr)
-    return {**manifest, "dir": suite}
+    return suite_cache.save(suite, key, start, size, functions, tests)
 
 
 def test_module(rng: random.Random, topic: str, index: int,

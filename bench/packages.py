@@ -16,12 +16,10 @@ Python 3.11 stdlib only; the output is a function of (files, tests per file, see
 
 from __future__ import annotations
 
-import json
 import random
-import shutil
-import sys
-import time
 from pathlib import Path
+
+import suite_cache
 
 GENERATOR_VERSION = 1
 AREAS = ["database", "relations", "tls", "backups", "upgrade", "scaling", "ha", "charm",
@@ -162,18 +160,11 @@ def module(rng: random.Random, area: str, index: int, tests: int) -> tuple[str, 
 
 def generate(suite: Path, size: int, seed: int, tests_per_file: int | None) -> dict:
     """Writes the tree unless an identical one is there; returns its manifest."""
-    manifest_path = suite / "manifest.json"
     key = {"shape": "packages", "generator": GENERATOR_VERSION, "size": size, "seed": seed,
            "tests_per_file": tests_per_file}
-    if manifest_path.exists():
-        manifest = json.loads(manifest_path.read_text())
-        if manifest.get("key") == key:
-            return {**manifest, "dir": suite}
-    start = time.perf_counter()
-    if suite.exists():
-        shutil.rmtree(suite)
-    integration = suite / "tests" / "integration"
-    integration.mkdir(parents=True)
+    if (kept := suite_cache.reuse(suite, key)) is not None:
+        return kept
+    integration, start = suite_cache.fresh(suite)
     (suite / "pyproject.toml").write_text(PYPROJECT)
     (integration / "__init__.py").write_text("")
     (integration / "conftest.py").write_text(ROOT_CONFTEST)
@@ -196,7 +187,4 @@ def generate(suite: Path, size: int, seed: int, tests_per_file: int | None) -> d
         source, collected = module(rng, area, i, n)
         (suite_dir / f"test_{area}_{i:05d}.py").write_text(source)
         tests += collected
-    manifest = {"key": key, "files": size, "functions": None, "tests": tests}
-    manifest_path.write_text(json.dumps(manifest) + "\n")
-    print(f"generated {size} files in {suite} ({time.perf_counter() - start:.1f}s)", file=sys.stderr)
-    return {**manifest, "dir": suite}
+    return suite_cache.save(suite, key, start, size, None, tests)

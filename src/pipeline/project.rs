@@ -141,8 +141,8 @@ impl Project {
         });
         let mut tests = collection.tests;
         // Usually collected in this order already: one look instead of a sort.
-        if !tests.is_sorted_by(TestItem::in_file_order) {
-            tests.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        if !tests.is_sorted_by(|a, b| TestItem::file_order(a, b).is_le()) {
+            tests.sort_by(TestItem::file_order);
         }
         let mut partial_files = HashSet::new();
         if !self.config.ini.deselect.is_empty() || !self.node_filters.is_empty() {

@@ -128,20 +128,8 @@ fn file_runs(tests: &[TestItem]) -> impl Iterator<Item = &fanout_core::SharedStr
 /// map entry per file rather than a hash per test.
 fn tests_per_file(tests: &[TestItem]) -> HashMap<&str, usize> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
-    let mut run: Option<(&fanout_core::SharedStr, usize)> = None;
-    for test in tests {
-        match &mut run {
-            Some((path, count)) if *path == &test.path => *count += 1,
-            _ => {
-                if let Some((path, count)) = run.take() {
-                    *counts.entry(path.as_str()).or_default() += count;
-                }
-                run = Some((&test.path, 1));
-            }
-        }
-    }
-    if let Some((path, count)) = run {
-        *counts.entry(path.as_str()).or_default() += count;
+    for run in tests.chunk_by(|a, b| a.path == b.path) {
+        *counts.entry(run[0].path.as_str()).or_default() += run.len();
     }
     counts
 }

@@ -349,7 +349,7 @@ fn file_jobs(
         };
         if let Some(d) = unsafe_node_id(path, &ids, &members) {
             diagnostics.push(d);
-            return;
+            continue;
         }
         entries.push(MatrixEntry {
             path_to_test_file: path.to_owned(),
@@ -532,14 +532,14 @@ fn check_unseen_classes(path: &str, file_tests: &[&TestItem]) -> Option<Diagnost
 /// Tests grouped by file, files in path order, tests in file order.
 fn by_file(tests: &[TestItem]) -> Vec<(&str, Vec<&TestItem>)> {
     // Usually sorted by file and line already (the pipeline sorts them): each run is a file.
-    if tests.is_sorted_by(TestItem::in_file_order) {
+    if tests.is_sorted_by(|a, b| TestItem::file_order(a, b).is_le()) {
         return tests
             .chunk_by(|a, b| a.path == b.path)
             .map(|run| (run[0].path.as_str(), run.iter().collect()))
             .collect();
     }
     let mut files: BTreeMap<&str, Vec<&TestItem>> = BTreeMap::new();
-    // Tests come sorted by file: each file's are one run, looked up in the map once.
+    // Out of order, a file's tests still mostly come in runs: each run is looked up once.
     for run in tests.chunk_by(|a, b| a.path == b.path) {
         files
             .entry(run[0].path.as_str())
@@ -663,16 +663,38 @@ mod tests {
             item("tests/integration/test_c.py", "test_1", 5, group(3)),
             item("tests/integration/test_c.py", "test_2", 7, group(3)),
         ];
-        assert!(sorted.is_sorted_by(TestItem::in_file_order));
+        assert!(sorted.is_sorted_by(|a, b| TestItem::file_order(a, b).is_le()));
         let mut shuffled = sorted.clone();
         shuffled.swap(0, 5);
         shuffled.swap(1, 3);
-        assert!(!shuffled.is_sorted_by(TestItem::in_file_order));
+        assert!(!shuffled.is_sorted_by(|a, b| TestItem::file_order(a, b).is_le()));
         let options = MatrixOptions::default();
         let (in_order, _) = build(&sorted, options);
         let (out_of_order, _) = build(&shuffled, options);
         assert_eq!(in_order.entries.len(), 4);
         assert_eq!(in_order.entries, out_of_order.entries);
+    }
+
+    #[test]
+    fn every_job_with_an_unsafe_case_id_is_reported_not_only_the_first() {
+        let path = "tests/integration/test_b.py";
+        let case = |id: &str, group: i64| {
+            let mut t = item(path, &format!("test_b[{id}]"), 3, Some(GroupId::Int(group)));
+            t.function = "test_b".into();
+            t.param = Some(Box::new(crate::ParamCase {
+                id: id.into(),
+                of: 2,
+            }));
+            t
+        };
+        let tests = vec![case("a b", 1), case("c d", 2)];
+        let (matrix, diagnostics) = build(&tests, MatrixOptions::default());
+        assert!(matrix.entries.is_empty());
+        let named: Vec<bool> = ["[a b]", "[c d]"]
+            .iter()
+            .map(|id| diagnostics.iter().any(|d| d.message.contains(id)))
+            .collect();
+        assert_eq!(named, [true, true], "{diagnostics:?}");
     }
 
     #[test]

@@ -86,13 +86,13 @@ pub struct ParamCase {
 }
 
 impl TestItem {
-    /// Whether `a` comes no later than `b` in file order (path, then line). Tests of one file
-    /// share their path, so within a file this compares no text.
-    pub fn in_file_order(a: &TestItem, b: &TestItem) -> bool {
+    /// File order: by path, then line. Tests of one file share their path, so within a file
+    /// this compares no text.
+    pub fn file_order(a: &TestItem, b: &TestItem) -> std::cmp::Ordering {
         if a.path == b.path {
-            a.line <= b.line
+            a.line.cmp(&b.line)
         } else {
-            a.path < b.path
+            a.path.cmp(&b.path)
         }
     }
 

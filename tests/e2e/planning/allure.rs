@@ -2,6 +2,7 @@
 //! read by `fanout_timings::allure::read_dir`: the node ids and per-test times agree with what
 //! `fanout run --timings` measures of the same suite.
 
+use super::round_trip::one_group_suite;
 use crate::e2e::project::Project;
 use crate::e2e::run::run_with;
 use crate::support::pytest_oracle::{describe, python};
@@ -172,33 +173,6 @@ fn allure_results_agree_with_fanout_runs_timings() {
     }
 }
 
-/// One module with a clear plan: a 0.5 s module setup, two 1.5 s tests and quick ones.
-const PLANNED: &str = r#"
-import time
-import pytest
-
-@pytest.fixture(scope="module", autouse=True)
-def deployment():
-    time.sleep(0.5)
-    yield
-
-@pytest.mark.group(1)
-def test_deploy():
-    pass
-
-@pytest.mark.group(1)
-def test_backup():
-    time.sleep(1.5)
-
-@pytest.mark.group(1)
-def test_status():
-    pass
-
-@pytest.mark.group(1)
-def test_upgrade():
-    time.sleep(1.5)
-"#;
-
 /// The same two runs, recorded by `fanout run --timings` and by allure-pytest in the same
 /// pytest processes: `fanout plan` proposes the same group marks from either, and `fanout
 /// report` reads the allure folders as runs.
@@ -209,7 +183,8 @@ fn plan_from_allure_results_equals_plan_from_timings() {
         "pyproject.toml",
         "[tool.pytest.ini_options]\ntestpaths = [\"tests\"]\nmarkers = [\"group(id): the CI job\"]\n",
     )
-    .file("tests/test_db.py", PLANNED);
+    // A clear plan: two 1.5 s tests split from the quick ones.
+    .file("tests/test_db.py", &one_group_suite(1.5));
     let py = python();
     for run in ["1", "2"] {
         let timings = format!("timings-{run}.json");

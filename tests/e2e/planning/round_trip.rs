@@ -6,11 +6,11 @@ use crate::e2e::run::{ran, run_with, RECORDING_CONFTEST};
 use crate::support::pytest_oracle::python;
 use fanout_timings::Timings;
 
-/// One module: a 0.5 s module-scoped setup every test pays once per job, two 4 s tests, two
-/// quick ones, all in one group. A slow test must cost more than a new job repeats (the setup
-/// and pytest's start-up, over a second on a busy machine), and the gain must show through the
-/// noise.
-const SLOW_SUITE: &str = r#"
+/// One module: a 0.5 s module-scoped setup every test pays once per job, two tests of
+/// `slow_seconds` and two quick ones, all in one group: what a plan splits in two.
+pub(crate) fn one_group_suite(slow_seconds: f64) -> String {
+    format!(
+        r#"
     import time
     import pytest
 
@@ -25,7 +25,7 @@ const SLOW_SUITE: &str = r#"
 
     @pytest.mark.group(1)
     def test_backup():
-        time.sleep(4.0)
+        time.sleep({slow_seconds:.1})
 
     @pytest.mark.group(1)
     def test_status():
@@ -33,8 +33,10 @@ const SLOW_SUITE: &str = r#"
 
     @pytest.mark.group(1)
     def test_upgrade():
-        time.sleep(4.0)
-    "#;
+        time.sleep({slow_seconds:.1})
+    "#
+    )
+}
 
 /// From the first job start to the last job end.
 fn wall(timings: &Timings) -> f64 {
@@ -52,7 +54,9 @@ fn measure_plan_write_and_run_again_in_parallel() {
     let p = crate::e2e::project::Project::new();
     p.file("pyproject.toml", crate::e2e::run::CONFIG)
         .file("tests/conftest.py", RECORDING_CONFTEST)
-        .file("tests/test_db.py", SLOW_SUITE);
+        // A slow test must cost more than a new job repeats (the setup and pytest's start-up,
+        // over a second on a busy machine), and the gain must show through the noise: 4 s.
+        .file("tests/test_db.py", &one_group_suite(4.0));
     let py = python();
 
     let first = run_with(&p, &py, &["--all", "--timings", "timings.json"]);
