@@ -39,6 +39,12 @@ impl<'a> FileDiagnostics<'a> {
         self.found.push(d);
     }
 
+    /// How many have been reported so far: a caller that compares it before and after knows
+    /// whether some work reported anything.
+    pub fn reported(&self) -> usize {
+        self.found.len()
+    }
+
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.found
     }

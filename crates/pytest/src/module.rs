@@ -53,6 +53,8 @@ pub struct ModuleCollector<'a> {
     /// Where each test's node id is written before it is shared (one allocation a test).
     node_id: String,
     mark_lists: MarkLists,
+    /// What the marks of tests without `parametrize` resolved to, by their decorators' text.
+    resolved: items::ResolvedMarks<'a>,
 }
 
 /// The mark lists of a module's tests, each kept once: most tests of a module carry one of a
@@ -142,6 +144,7 @@ impl<'a> ModuleCollector<'a> {
             fixture_scopes: None,
             node_id: String::new(),
             mark_lists: MarkLists::default(),
+            resolved: items::ResolvedMarks::default(),
         })
     }
 

@@ -112,6 +112,13 @@ impl<'src> LineIndex<'src> {
         (to_u32(line + 1), to_u32(column + 1))
     }
 
+    /// The source text in `range` (empty where it is not in the text).
+    pub fn slice(&self, range: ruff_text_size::TextRange) -> &'src str {
+        self.source
+            .get(usize::from(range.start())..usize::from(range.end()))
+            .unwrap_or_default()
+    }
+
     /// The text of a 1-based line, without its line ending.
     pub fn line_text(&self, line: u32) -> &'src str {
         let wanted = (line as usize).wrapping_sub(1);

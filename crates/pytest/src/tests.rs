@@ -208,6 +208,67 @@ fn parameter_groups() {
     assert_eq!(codes(unnamed), [("parameter-groups", 2)]);
 }
 
+/// Tests whose decorators read alike share what they resolve to (`ResolvedMarks`), but only
+/// under the same classes, and never where resolving reports something.
+#[test]
+fn alike_decorators_resolve_by_their_own_classes_and_report_at_each_test() {
+    let shared = "    @pytest.mark.runner('big')\n    @pytest.mark.slow\n";
+    let text = format!(
+        "import pytest\npytestmark = pytest.mark.mod\n\
+         class TestA:\n    pytestmark = pytest.mark.group(1)\n{shared}    def test_a1(self): pass\n{shared}    def test_a2(self): pass\n\
+         class TestB:\n    pytestmark = [pytest.mark.group(2), pytest.mark.b]\n{shared}    def test_b(self): pass\n\
+         class TestC(TestA):\n    pytestmark = pytest.mark.c\n{shared}    def test_c(self): pass\n\
+         @pytest.mark.slow\ndef test_f(): pass\n\
+         @pytest.mark.slow\ndef test_g(): pass\n\
+         @pytest.mark.group(UNKNOWN)\ndef test_x(): pass\n\
+         @pytest.mark.group(UNKNOWN)\ndef test_y(): pass\n"
+    );
+    let (tests, diagnostics) = collect_text(&text);
+    let got: Vec<(&str, Option<String>, Option<&Runner>, Vec<&str>)> = tests
+        .iter()
+        .map(|t| {
+            (
+                t.node_id.trim_start_matches("t/test_a.py::"),
+                t.group.as_ref().map(ToString::to_string),
+                t.runner.as_deref(),
+                t.marks.iter().map(|m| &*m.name).collect(),
+            )
+        })
+        .collect();
+    let big = Runner::Label("big".into());
+    // Decorators apply bottom-up: `slow` first.
+    let one = |id: &'static str, group: &'static str, class_marks: &[&'static str]| {
+        let mut marks = vec!["slow", "runner"];
+        marks.extend(class_marks);
+        marks.push("mod");
+        (id, Some(group.to_owned()), Some(&big), marks)
+    };
+    assert_eq!(
+        got,
+        [
+            one("TestA::test_a1", "1", &["group"]),
+            one("TestA::test_a2", "1", &["group"]),
+            one("TestB::test_b", "2", &["group", "b"]),
+            // The group TestC inherits from TestA (base classes' marks first), then its own.
+            one("TestC::test_a1", "1", &["group", "c"]),
+            one("TestC::test_a2", "1", &["group", "c"]),
+            one("TestC::test_c", "1", &["group", "c"]),
+            ("test_f", None, None, vec!["slow", "mod"]),
+            ("test_g", None, None, vec!["slow", "mod"]),
+            ("test_x", None, None, vec!["group", "mod"]),
+            ("test_y", None, None, vec!["group", "mod"]),
+        ]
+    );
+    assert!(tests[8].group_error && tests[9].group_error);
+    let lines: Vec<(&str, u32)> = diagnostics
+        .iter()
+        .map(|d| (d.code.as_str(), d.line))
+        .collect();
+    assert_eq!(lines.len(), 2, "one report at each test: {diagnostics:#?}");
+    assert_eq!(lines[0].0, lines[1].0);
+    assert!(lines[0].1 < lines[1].1, "{lines:?}");
+}
+
 #[test]
 fn runner_labels() {
     let (tests, d) = collect_text(

@@ -5,11 +5,13 @@ use super::{Callable, ClassNode, ModuleCollector};
 use crate::cases::{self, Cases, Problem};
 use crate::eval::{Evaluator, Value};
 use crate::fixtures;
-use crate::marks::MarkRef;
+use crate::marks::{Bindings, MarkRef};
 use crate::params;
 use crate::resolve::{self, Level, LevelMarkRefs, MarkNames, Resolver, Subject};
-use fanout_core::{GroupSource, Mark, ParamCase, ParamMarks, TestItem};
+use fanout_core::{GroupId, GroupSource, Mark, ParamCase, ParamMarks, Runner, TestItem};
 use ruff_text_size::Ranged;
+use std::rc::Rc;
+use std::sync::Arc;
 
 impl<'a> ModuleCollector<'a> {
     pub(super) fn item(&mut self, name: &'a str, callable: Callable<'a>, chain: &[ClassNode<'a>]) {
@@ -27,28 +29,6 @@ impl<'a> ModuleCollector<'a> {
             Callable::Elsewhere { decorators, at } => (decorators, at.start()),
         };
         let (line, _) = self.index.position(position);
-        // Decorators apply bottom-up, so pytest lists the lowest one first.
-        let function_marks: Vec<MarkRef<'a>> = decorators
-            .iter()
-            .rev()
-            .filter_map(|d| self.bindings.mark(&d.expression))
-            .collect();
-        let mut levels = Vec::with_capacity(chain.len() + 2);
-        levels.push(Level {
-            source: GroupSource::Function,
-            what: Subject::Function(name),
-            marks: LevelMarkRefs::Own(function_marks),
-        });
-        levels.extend(chain.iter().rev().map(|c| Level {
-            source: GroupSource::Class,
-            what: Subject::Class(c.name),
-            marks: LevelMarkRefs::Shared(c.marks.clone()),
-        }));
-        levels.push(Level {
-            source: GroupSource::Module,
-            what: Subject::Module,
-            marks: LevelMarkRefs::Shared(self.module_marks.clone()),
-        });
         let mut base = TestItem {
             node_id: self.node_id.as_str().into(),
             path: self.shared_path.clone(),
@@ -72,6 +52,55 @@ impl<'a> ModuleCollector<'a> {
             param: None,
             test_root: self.shared_root.clone(),
         };
+        // Decorators defined here: their text, with the classes and bindings, decides
+        // what they resolve to.
+        let decorators_text = match callable {
+            Callable::Def(def) => Some(
+                match (def.decorator_list.first(), def.decorator_list.last()) {
+                    (Some(first), Some(last)) => self
+                        .index
+                        .slice(ruff_text_size::TextRange::new(first.start(), last.end())),
+                    _ => "",
+                },
+            ),
+            Callable::Lambda(_) => Some(""),
+            Callable::Elsewhere { .. } => None,
+        };
+        if let Some(known) =
+            decorators_text.and_then(|text| self.resolved.get(text, self.bindings, chain))
+        {
+            if let Some((id, source)) = &known.group {
+                base.group = Some(id.clone());
+                base.group_source = Some(*source);
+            }
+            base.runner = known.runner.clone();
+            base.marks = known.marks.clone();
+            self.tests.push(base);
+            return;
+        }
+        let reported_before = self.diagnostics.reported();
+        // Decorators apply bottom-up, so pytest lists the lowest one first.
+        let function_marks: Vec<MarkRef<'a>> = decorators
+            .iter()
+            .rev()
+            .filter_map(|d| self.bindings.mark(&d.expression))
+            .collect();
+        let mut levels = Vec::with_capacity(chain.len() + 2);
+        levels.push(Level {
+            source: GroupSource::Function,
+            what: Subject::Function(name),
+            marks: LevelMarkRefs::Own(function_marks),
+        });
+        levels.extend(chain.iter().rev().map(|c| Level {
+            source: GroupSource::Class,
+            what: Subject::Class(c.name),
+            marks: LevelMarkRefs::Shared(c.marks.clone()),
+        }));
+        levels.push(Level {
+            source: GroupSource::Module,
+            what: Subject::Module,
+            marks: LevelMarkRefs::Shared(self.module_marks.clone()),
+        });
         let parametrize: Vec<MarkRef<'a>> = levels
             .iter()
             .flat_map(|l| l.marks.iter())
@@ -158,6 +187,19 @@ impl<'a> ModuleCollector<'a> {
             _ => {
                 let mut item = base;
                 self.resolve(&mut item, &levels, &level_marks, CaseMarks::None);
+                let quiet = self.diagnostics.reported() == reported_before && !item.group_error;
+                if let (Some(text), true, true) = (decorators_text, parametrize.is_empty(), quiet) {
+                    self.resolved.keep(
+                        text,
+                        Resolved {
+                            bindings: self.bindings,
+                            chain: chain.iter().map(|c| c.marks.clone()).collect(),
+                            group: item.group.clone().zip(item.group_source),
+                            runner: item.runner.clone(),
+                            marks: item.marks.clone(),
+                        },
+                    );
+                }
                 self.tests.push(item);
             }
         }
@@ -331,6 +373,47 @@ impl<'a> ModuleCollector<'a> {
             }
             _ => None,
         };
+    }
+}
+
+/// What the marks of tests without `parametrize` resolved to, by the text of their
+/// decorators: a module's tests mostly repeat a few decorator lists (`@pytest.mark.group(2)`
+/// over `@pytest.mark.abort_on_fail`), and one text under the same classes (their marks, the
+/// same shared lists) and the same module bindings resolves alike. Kept only where resolving
+/// reported nothing, so that each diagnostic is still reported at every test it concerns.
+#[derive(Default)]
+pub(super) struct ResolvedMarks<'a>(rustc_hash::FxHashMap<&'a str, Vec<Resolved<'a>>>);
+
+pub(super) struct Resolved<'a> {
+    bindings: &'a Bindings<'a>,
+    /// The marks of the enclosing classes, outermost first; held, so that no other class's
+    /// list can take their place in memory while this is kept.
+    chain: Vec<Rc<[MarkRef<'a>]>>,
+    group: Option<(GroupId, GroupSource)>,
+    runner: Option<Box<Runner>>,
+    marks: Arc<[Mark]>,
+}
+
+impl<'a> ResolvedMarks<'a> {
+    fn get(
+        &self,
+        text: &str,
+        bindings: &Bindings<'a>,
+        chain: &[ClassNode<'a>],
+    ) -> Option<&Resolved<'a>> {
+        self.0.get(text)?.iter().find(|known| {
+            std::ptr::eq(known.bindings, bindings)
+                && known.chain.len() == chain.len()
+                && known
+                    .chain
+                    .iter()
+                    .zip(chain)
+                    .all(|(kept, class)| Rc::ptr_eq(kept, &class.marks))
+        })
+    }
+
+    fn keep(&mut self, text: &'a str, resolved: Resolved<'a>) {
+        self.0.entry(text).or_default().push(resolved);
     }
 }
 
