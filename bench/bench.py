@@ -13,6 +13,11 @@ under bench/out/, then times, per size:
   parse   reading and parsing them with ruff's parser on all cores, as fanout does, and nothing
           else (crates/pytest/examples/parse_floor.rs; timed when built:
           `cargo build --release -p fanout-pytest --example parse_floor`)
+  none    fanout on the same files under a config in which no name is a test
+          (`-c no-tests.ini --rootdir .`, `python_functions = nomatch_*`): the walk, read and
+          parse, CPython's checks, namespaces and imports, everything fanout does before it
+          lists a test; it ends in a `no-tests` error, and its time is the yardstick for what
+          listing the tests, grouping them and writing the jobs cost
 
 with fanout's peak memory (the largest resident set of its process, from GNU time), and checks that
 fanout and pytest agree on the (file, group) jobs. `--tests-per-file N` writes N test functions
@@ -43,6 +48,8 @@ ROOT = BENCH.parent
 GENERATOR_VERSION = 2
 FLOOR_COMMAND = "find tests -name '*.py' -print0 | xargs -0 cat > /dev/null"
 FILES_PER_DIR = 200
+# A config under which fanout reads and parses every test file and finds no test in any.
+NO_TESTS_INI = "[pytest]\npython_functions = nomatch_*\npython_classes = Nomatch\n"
 
 TOPICS = ["charm", "upgrade", "scaling", "backup", "tls", "relations", "ha", "config",
           "actions", "cos", "storage", "network", "secrets", "s3", "ldap", "replication"]
@@ -74,10 +81,10 @@ def main() -> int:
         if args.skip_fanout:
             row["floor_s"] = time_floor(suite["dir"], runs)
             row["fanout_s"], row["fanout_peak_mib"], fanout_jobs = None, None, None
-            row["parse_s"] = None
+            row["parse_s"] = row["none_s"] = None
         else:
-            row["fanout_s"], row["floor_s"], row["parse_s"], row["fanout_peak_mib"], fanout_jobs = time_fanout(
-                args.fanout, args.parse_floor, suite["dir"], runs)
+            (row["fanout_s"], row["floor_s"], row["parse_s"], row["none_s"], row["fanout_peak_mib"],
+             fanout_jobs) = time_fanout(args.fanout, args.parse_floor, suite["dir"], runs)
         row["pytest_jobs"] = None if pytest_jobs is None else len(pytest_jobs)
         row["fanout_jobs"] = None if fanout_jobs is None else len(fanout_jobs)
         row["agree"] = (None if fanout_jobs is None or pytest_jobs is None
@@ -163,24 +170,34 @@ def time_pytest(python: Path, suite: Path, runs: int) -> tuple[float, set[tuple[
 
 
 def time_fanout(fanout: Path, parse_floor: Path | None, suite: Path,
-                runs: int) -> tuple[float, float, float | None, float, set[tuple[str, str]]]:
-    """Median seconds of fanout, of the read floor and of the parse floor (run in turn, so all
-    see the same machine), fanout's median peak MiB, and its (file, group) jobs."""
+                runs: int) -> tuple[float, float, float | None, float, float, set[tuple[str, str]]]:
+    """Median seconds of fanout, of the read floor, of the parse floor and of fanout listing no
+    test (run in turn, so all see the same machine), fanout's median peak MiB, and its (file,
+    group) jobs."""
     cmd = [str(fanout), "matrix", "tests/integration", "--backend", "json"]
     timed(FLOOR_COMMAND, suite, shell=True)  # warms the page cache
-    times, floor, parse, peaks, out = [], [], [], [], ""
-    for _ in range(runs):
-        elapsed, proc, peak = timed_peak(cmd, suite)
-        times.append(elapsed)
-        peaks.append(peak)
-        out = proc.stdout
-        floor.append(timed(FLOOR_COMMAND, suite, shell=True)[0])
-        if parse_floor is not None:
-            parse.append(timed([str(parse_floor), "tests"], suite)[0])
+    times, floor, parse, none, peaks, out = [], [], [], [], [], ""
+    with tempfile.TemporaryDirectory() as tmp:
+        no_tests = Path(tmp) / "no-tests.ini"
+        no_tests.write_text(NO_TESTS_INI)
+        none_cmd = cmd + ["-c", str(no_tests), "--rootdir", "."]
+        for _ in range(runs):
+            elapsed, proc, peak = timed_peak(cmd, suite)
+            times.append(elapsed)
+            peaks.append(peak)
+            out = proc.stdout
+            floor.append(timed(FLOOR_COMMAND, suite, shell=True)[0])
+            if parse_floor is not None:
+                parse.append(timed([str(parse_floor), "tests"], suite)[0])
+            elapsed, proc = timed(none_cmd, suite, expect=1)
+            if "error[no-tests]" not in proc.stderr:
+                raise SystemExit(f"fanout listed tests under {NO_TESTS_INI!r}:\n{proc.stderr[-2000:]}")
+            none.append(elapsed)
     doc = json.loads(out)
     jobs = {(normalize(g["path_to_test_file"], suite), str(g["group_id"])) for g in doc["groups"]}
     return (statistics.median(times), statistics.median(floor),
-            statistics.median(parse) if parse else None, statistics.median(peaks), jobs)
+            statistics.median(parse) if parse else None, statistics.median(none),
+            statistics.median(peaks), jobs)
 
 
 def time_floor(suite: Path, runs: int) -> float:
@@ -220,11 +237,13 @@ def print_table(rows: list[dict], args: argparse.Namespace) -> None:
     print(f"fanout: `{args.fanout} matrix tests/integration --backend json`")
     print(f"floor: `{FLOOR_COMMAND}` (a process that only reads the files)")
     print(f"parse: `{args.parse_floor or 'parse_floor (not built)'} tests` (reads and parses the files on all cores)")
+    print("none: fanout with `-c no-tests.ini --rootdir .`, a config under which no name is a test "
+          "(all it does before listing tests)")
     print("times: median wall-clock seconds\n")
-    print("| files | tests | jobs | pytest s | fanout s | floor s | parse s | pytest/fanout | fanout/floor "
-          "| parse/floor | fanout/parse | fanout peak MiB |")
-    print("|------:|------:|-----:|---------:|---------:|--------:|--------:|--------------:|-------------:"
-          "|------------:|-------------:|----------------:|")
+    print("| files | tests | jobs | pytest s | fanout s | floor s | parse s | none s | pytest/fanout | fanout/floor "
+          "| parse/floor | fanout/parse | none/parse | fanout/none | fanout peak MiB |")
+    print("|------:|------:|-----:|---------:|---------:|--------:|--------:|-------:|--------------:|-------------:"
+          "|------------:|-------------:|-----------:|------------:|----------------:|")
     for r in rows:
         files = f"{r['files']:,}" if r["tests_per_file"] is None else f"{r['files']:,} x {r['tests_per_file']}"
         if r.get("shape") == "packages":
@@ -232,9 +251,11 @@ def print_table(rows: list[dict], args: argparse.Namespace) -> None:
         jobs = r["pytest_jobs"] if r["pytest_jobs"] is not None else r["fanout_jobs"]
         jobs = str(jobs) if r["agree"] is not False else f"{r['pytest_jobs']} != {r['fanout_jobs']} MISMATCH"
         print(f"| {files} | {r['tests']:,} | {jobs} | {num(r['pytest_s'])} | {num(r['fanout_s'])} "
-              f"| {num(r['floor_s'])} | {num(r['parse_s'])} | {ratio(r['pytest_s'], r['fanout_s'])} "
+              f"| {num(r['floor_s'])} | {num(r['parse_s'])} | {num(r.get('none_s'))} "
+              f"| {ratio(r['pytest_s'], r['fanout_s'])} "
               f"| {ratio(r['fanout_s'], r['floor_s'])} | {ratio(r['parse_s'], r['floor_s'])} "
-              f"| {ratio(r['fanout_s'], r['parse_s'])} | {num(r['fanout_peak_mib'], '.0f')} |")
+              f"| {ratio(r['fanout_s'], r['parse_s'])} | {ratio(r.get('none_s'), r['parse_s'])} "
+              f"| {ratio(r['fanout_s'], r.get('none_s'))} | {num(r['fanout_peak_mib'], '.0f')} |")
 
 
 # --- generation ---------------------------------------------------------------------------------

@@ -12,11 +12,12 @@ GNU_TIME = "/usr/bin/time"
 
 
 def timed(cmd: list[str] | str, cwd: Path, env: dict[str, str] | None = None,
-          shell: bool = False) -> tuple[float, subprocess.CompletedProcess]:
+          shell: bool = False, expect: int = 0) -> tuple[float, subprocess.CompletedProcess]:
+    """Wall seconds and the finished process, which must exit with `expect`."""
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, env=env, shell=shell, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
+    if proc.returncode != expect:
         sys.exit(f"failed ({proc.returncode}): {cmd}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
     return elapsed, proc
 

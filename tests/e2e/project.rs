@@ -10,6 +10,9 @@ use serde_json::Value;
 
 pub struct Project {
     dir: tempfile::TempDir,
+    /// The binary's `TMPDIR`, outside the project: what it leaves there on purpose (`fanout
+    /// run`'s logs outlive the run) goes with the test instead of piling up in `/tmp`.
+    scratch: tempfile::TempDir,
 }
 
 /// What the binary may see of the test runner's environment: enough to find programs and a
@@ -40,7 +43,11 @@ impl Project {
             .prefix("fanout-e2e-")
             .tempdir()
             .expect("creating a temp dir");
-        Project { dir }
+        let scratch = tempfile::Builder::new()
+            .prefix("fanout-e2e-tmp-")
+            .tempdir()
+            .expect("creating a temp dir");
+        Project { dir, scratch }
     }
 
     /// The project's root, with symlinks resolved (pytest and fanout both print real paths).
@@ -78,8 +85,9 @@ impl Project {
 
     /// The binary, ready to run in `rel_cwd` (relative to the project root) with a cleared
     /// environment plus [`ALLOWED_ENV`]: the tests behave the same on a developer's machine,
-    /// on a GitHub runner (`GITHUB_ACTIONS=true`, `CI=true`) and as root. A test that wants a
-    /// variable sets it on the returned command.
+    /// on a GitHub runner (`GITHUB_ACTIONS=true`, `CI=true`) and as root. `TMPDIR` is the
+    /// project's own scratch folder. A test that wants a variable sets it on the returned
+    /// command.
     pub fn command_in<S: AsRef<OsStr>>(&self, rel_cwd: &str, args: &[S]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_fanout"));
         command
@@ -91,7 +99,8 @@ impl Project {
                     .iter()
                     .filter_map(|k| Some((k, std::env::var_os(k)?))),
             )
-            .env("NO_COLOR", "1");
+            .env("NO_COLOR", "1")
+            .env("TMPDIR", self.scratch.path());
         command
     }
 
