@@ -14,7 +14,7 @@ under bench/out/, then times, per size:
           else (crates/pytest/examples/parse_floor.rs; timed when built:
           `cargo build --release -p fanout-pytest --example parse_floor`)
   none    fanout on the same files under a config in which no name is a test
-          (`-c no-tests.ini --rootdir .`, `python_functions = nomatch_*`): the walk, read and
+          (`-c no-tests.ini --rootdir .`, `python_functions = nomatch`): the walk, read and
           parse, CPython's checks, namespaces and imports, everything fanout does before it
           lists a test; it ends in a `no-tests` error, and its time is the yardstick for what
           listing the tests, grouping them and writing the jobs cost
@@ -49,7 +49,7 @@ GENERATOR_VERSION = 2
 FLOOR_COMMAND = "find tests -name '*.py' -print0 | xargs -0 cat > /dev/null"
 FILES_PER_DIR = 200
 # A config under which fanout reads and parses every test file and finds no test in any.
-NO_TESTS_INI = "[pytest]\npython_functions = nomatch_*\npython_classes = Nomatch\n"
+NO_TESTS_INI = "[pytest]\npython_functions = nomatch\npython_classes = Nomatch\n"
 
 TOPICS = ["charm", "upgrade", "scaling", "backup", "tls", "relations", "ha", "config",
           "actions", "cos", "storage", "network", "secrets", "s3", "ldap", "replication"]

@@ -54,24 +54,35 @@ pub fn find_test_files(
             continue;
         };
         // A file found, with its path relative to the rootdir.
-        let mut push = |abs: PathBuf, rel: String, doctest: bool| {
-            if seen.insert(rel.clone()) {
-                files.push(TestFile {
-                    abs,
-                    rel,
-                    test_root: test_root.clone(),
-                    doctest,
-                });
-            }
-        };
+        let mut push =
+            |seen: &mut rustc_hash::FxHashSet<String>, abs: PathBuf, rel: String, doctest: bool| {
+                if seen.insert(rel.clone()) {
+                    files.push(TestFile {
+                        abs,
+                        rel,
+                        test_root: test_root.clone(),
+                        doctest,
+                    });
+                }
+            };
         if meta.is_file() {
             // pytest imports a .py file given explicitly whatever its name, and reads a
             // .txt or .rst file given explicitly as doctests.
             let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
             if extension == "py" {
-                push(path.clone(), relative_to(path, rules.rootdir), false);
+                push(
+                    &mut seen,
+                    path.clone(),
+                    relative_to(path, rules.rootdir),
+                    false,
+                );
             } else if matches!(extension, "txt" | "rst") && !rules.doctest_glob.is_empty() {
-                push(path.clone(), relative_to(path, rules.rootdir), true);
+                push(
+                    &mut seen,
+                    path.clone(),
+                    relative_to(path, rules.rootdir),
+                    true,
+                );
             }
             continue;
         }
@@ -160,7 +171,7 @@ pub fn find_test_files(
         let mut found = std::mem::take(&mut *lock(&found));
         found.sort_by_cached_key(|(path, _, _)| walk_order(path));
         for (abs, rel, doctest) in found {
-            push(abs, rel, doctest);
+            push(&mut seen, abs, rel, doctest);
         }
         let mut errors = std::mem::take(&mut *lock(&errors));
         errors.sort_by(|a, b| (a.sort_key(), &a.message).cmp(&(b.sort_key(), &b.message)));
@@ -173,9 +184,10 @@ pub fn find_test_files(
                 .map(|f| unreadable_ignore_file(f, rules.rootdir)),
         );
         if let (true, Some(tracked)) = (rules.respect_gitignore, rules.tracked) {
-            for (abs, doctest) in tracked_but_ignored(path, tracked, rules) {
+            let walked = |abs: &Path| seen.contains(relative_to(abs, rules.rootdir).as_str());
+            for (abs, doctest) in tracked_but_ignored(path, tracked, rules, &walked) {
                 let rel = relative_to(&abs, rules.rootdir);
-                push(abs, rel, doctest);
+                push(&mut seen, abs, rel, doctest);
             }
         }
     }
@@ -220,11 +232,14 @@ fn test_file_kind(file: &Path, rules: &WalkRules<'_>) -> Option<bool> {
 }
 
 /// Tracked test files below `root` that the `.gitignore`-respecting walk skipped, checked
-/// against the same rules the walk applies to each directory on the way.
+/// against the same rules the walk applies to each directory on the way. Files the walk found
+/// (`walked`), which in a checkout are nearly all of them, are passed over first: the rules'
+/// checks stat every folder on a file's way, and would again for each of them.
 fn tracked_but_ignored(
     root: &Path,
     tracked: &HashSet<PathBuf>,
     rules: &WalkRules<'_>,
+    walked: &dyn Fn(&Path) -> bool,
 ) -> Vec<(PathBuf, bool)> {
     let canonical = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let mut found: Vec<(PathBuf, bool)> = tracked
@@ -232,6 +247,9 @@ fn tracked_but_ignored(
         .filter_map(|file| {
             let below = file.strip_prefix(&canonical).ok()?;
             let abs = root.join(below);
+            if walked(&abs) {
+                return None;
+            }
             let doctest = test_file_kind(&abs, rules)?;
             let mut dir = root.to_path_buf();
             let components: Vec<_> = below.components().collect();
@@ -389,6 +407,64 @@ mod tests {
         let mut by_key = paths;
         by_key.sort_by_cached_key(|p| walk_order(p));
         assert_eq!(by_key, by_components);
+    }
+
+    /// The tracked files the walk found are passed over before any of the rules' checks (each
+    /// stats folders): only the ones it skipped come back, still held to those rules.
+    #[test]
+    fn tracked_files_the_walk_found_are_not_checked_again() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let root = std::fs::canonicalize(dir.path()).expect("the temp dir exists");
+        for rel in [
+            "tests/test_walked.py",
+            "tests/test_skipped.py",
+            "tests/venv/test_v.py",
+        ] {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().expect("a parent")).expect("folders");
+            std::fs::write(&path, "def test_x(): pass\n").expect("a test file");
+        }
+        std::fs::write(root.join("tests/venv/pyvenv.cfg"), "").expect("a virtualenv marker");
+        let tracked: HashSet<PathBuf> = [
+            "tests/test_walked.py",
+            "tests/test_skipped.py",
+            "tests/venv/test_v.py",
+        ]
+        .iter()
+        .map(|rel| root.join(rel))
+        .collect();
+        let no_strings: &[String] = &[];
+        let no_paths: &[PathBuf] = &[];
+        let python_files = ["test_*.py".to_owned()];
+        let rules = WalkRules {
+            rootdir: &root,
+            python_files: &python_files,
+            norecursedirs: no_strings,
+            ignore: no_paths,
+            ignore_glob: no_strings,
+            collect_in_virtualenv: false,
+            tracked: Some(&tracked),
+            respect_gitignore: true,
+            doctest_glob: no_strings,
+        };
+        let tests = root.join("tests");
+        let asked = std::cell::RefCell::new(Vec::new());
+        let walked = |abs: &Path| {
+            asked.borrow_mut().push(relative_to(abs, &root));
+            abs.ends_with("test_walked.py")
+        };
+        let found = tracked_but_ignored(&tests, &tracked, &rules, &walked);
+        assert_eq!(found, [(tests.join("test_skipped.py"), false)]);
+        let mut asked = asked.into_inner();
+        asked.sort();
+        assert_eq!(
+            asked,
+            [
+                "tests/test_skipped.py",
+                "tests/test_walked.py",
+                "tests/venv/test_v.py"
+            ]
+        );
     }
 
     #[test]

@@ -10,6 +10,15 @@ use ruff_text_size::Ranged;
 
 const BOM: &str = "\u{feff}";
 
+/// The searchers of every file's scan, built once: a `memmem` searcher picks its prefilter
+/// when it is made, which costs more than searching a short file.
+static NOT: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("not"));
+static AWAIT: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("await"));
+static BOM_FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(BOM));
+
 /// Brackets, or replacement fields in one f-string, open at once from which the exact scan
 /// decides: half of CPython's 200, so the few places where Python 3.12's strings and 3.11's
 /// split a text differently cannot carry it past the limit unseen.
@@ -39,8 +48,7 @@ pub fn nesting_bound(text: &str) -> usize {
         .iter()
         .map(|&b| usize::from(is_operator(b)))
         .sum::<usize>();
-    let words = memchr::memmem::find_iter(bytes, "not").count()
-        + memchr::memmem::find_iter(bytes, "await").count();
+    let words = NOT.find_iter(bytes).count() + AWAIT.find_iter(bytes).count();
     operators + words
 }
 
@@ -50,7 +58,7 @@ pub fn nesting_bound(text: &str) -> usize {
 pub fn scan(text: &str, tokens: &[Token]) -> Option<Scan> {
     debug_assert!(nesting_bound(text) <= MAX_DEPTH);
     let after_bom = text.strip_prefix(BOM).unwrap_or(text);
-    if memchr::memmem::find(after_bom.as_bytes(), BOM.as_bytes()).is_some() {
+    if BOM_FINDER.find(after_bom.as_bytes()).is_some() {
         return None;
     }
     let mut scan = Scan {
