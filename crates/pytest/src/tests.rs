@@ -224,7 +224,9 @@ fn alike_decorators_resolve_by_their_own_classes_and_report_at_each_test() {
          @pytest.mark.group(UNKNOWN)\ndef test_y(): pass\n"
     );
     let (tests, diagnostics) = collect_text(&text);
-    let got: Vec<(&str, Option<String>, Option<&Runner>, Vec<&str>)> = tests
+    // Node id, group, runner and mark names of each test.
+    type Row<'t> = (&'t str, Option<String>, Option<&'t Runner>, Vec<&'t str>);
+    let got: Vec<Row<'_>> = tests
         .iter()
         .map(|t| {
             (
