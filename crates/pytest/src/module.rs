@@ -53,7 +53,8 @@ pub struct ModuleCollector<'a> {
     /// Where each test's node id is written before it is shared (one allocation a test).
     node_id: String,
     mark_lists: MarkLists,
-    /// What the marks of tests without `parametrize` resolved to, by their decorators' text.
+    /// What the marks of the module's own functions without `parametrize` resolved to, by
+    /// their decorators' text (a class's tests keep theirs in its [`ClassNode`]).
     resolved: items::ResolvedMarks<'a>,
 }
 
@@ -112,6 +113,8 @@ struct ClassNode<'a> {
     bodies: Vec<&'a [ruff_python_ast::Stmt]>,
     /// Inherits from a class defined elsewhere.
     opaque: bool,
+    /// What its tests' marks resolved to, by decorator text: gone with this visit of the class.
+    resolved: items::ResolvedMarks<'a>,
 }
 
 impl<'a> ModuleCollector<'a> {
@@ -597,6 +600,7 @@ impl<'a> ModuleCollector<'a> {
             marks: marks.into(),
             bodies: mro.classes.iter().map(|c| &c.def.body[..]).collect(),
             opaque,
+            resolved: items::ResolvedMarks::default(),
         });
         // Walk the classes' dicts as pytest does: first binding of a name wins, and
         // inherited members come before the subclass's own.

@@ -10,7 +10,6 @@ use crate::params;
 use crate::resolve::{self, Level, LevelMarkRefs, MarkNames, Resolver, Subject};
 use fanout_core::{GroupId, GroupSource, Mark, ParamCase, ParamMarks, Runner, TestItem};
 use ruff_text_size::Ranged;
-use std::rc::Rc;
 use std::sync::Arc;
 
 impl<'a> ModuleCollector<'a> {
@@ -66,15 +65,14 @@ impl<'a> ModuleCollector<'a> {
             Callable::Lambda(_) => Some(""),
             Callable::Elsewhere { .. } => None,
         };
-        if let Some(known) =
-            decorators_text.and_then(|text| self.resolved.get(text, self.bindings, chain))
-        {
-            if let Some((id, source)) = &known.group {
-                base.group = Some(id.clone());
-                base.group_source = Some(*source);
+        let resolved = chain.last().map_or(&self.resolved, |class| &class.resolved);
+        if let Some(known) = decorators_text.and_then(|text| resolved.get(text, self.bindings)) {
+            if let Some((id, source)) = known.group {
+                base.group = Some(id);
+                base.group_source = Some(source);
             }
-            base.runner = known.runner.clone();
-            base.marks = known.marks.clone();
+            base.runner = known.runner;
+            base.marks = known.marks;
             self.tests.push(base);
             return;
         }
@@ -189,11 +187,11 @@ impl<'a> ModuleCollector<'a> {
                 self.resolve(&mut item, &levels, &level_marks, CaseMarks::None);
                 let quiet = self.diagnostics.reported() == reported_before && !item.group_error;
                 if let (Some(text), true, true) = (decorators_text, parametrize.is_empty(), quiet) {
-                    self.resolved.keep(
+                    let resolved = chain.last().map_or(&self.resolved, |class| &class.resolved);
+                    resolved.keep(
                         text,
                         Resolved {
                             bindings: self.bindings,
-                            chain: chain.iter().map(|c| c.marks.clone()).collect(),
                             group: item.group.clone().zip(item.group_source),
                             runner: item.runner.clone(),
                             marks: item.marks.clone(),
@@ -378,42 +376,36 @@ impl<'a> ModuleCollector<'a> {
 
 /// What the marks of tests without `parametrize` resolved to, by the text of their
 /// decorators: a module's tests mostly repeat a few decorator lists (`@pytest.mark.group(2)`
-/// over `@pytest.mark.abort_on_fail`), and one text under the same classes (their marks, the
-/// same shared lists) and the same module bindings resolves alike. Kept only where resolving
-/// reported nothing, so that each diagnostic is still reported at every test it concerns.
+/// over `@pytest.mark.abort_on_fail`), and one text under the same classes and the same module
+/// bindings resolves alike. The module keeps one for its own functions and each visit of a
+/// class one for its tests (the class's marks, and its enclosing classes', are that visit's),
+/// dropped with the visit. Kept only where resolving reported nothing, so that each diagnostic
+/// is still reported at every test it concerns.
 #[derive(Default)]
-pub(super) struct ResolvedMarks<'a>(rustc_hash::FxHashMap<&'a str, Vec<Resolved<'a>>>);
+pub(super) struct ResolvedMarks<'a>(
+    std::cell::RefCell<rustc_hash::FxHashMap<&'a str, Vec<Resolved<'a>>>>,
+);
 
+#[derive(Clone)]
 pub(super) struct Resolved<'a> {
     bindings: &'a Bindings<'a>,
-    /// The marks of the enclosing classes, outermost first; held, so that no other class's
-    /// list can take their place in memory while this is kept.
-    chain: Vec<Rc<[MarkRef<'a>]>>,
     group: Option<(GroupId, GroupSource)>,
     runner: Option<Box<Runner>>,
     marks: Arc<[Mark]>,
 }
 
 impl<'a> ResolvedMarks<'a> {
-    fn get(
-        &self,
-        text: &str,
-        bindings: &Bindings<'a>,
-        chain: &[ClassNode<'a>],
-    ) -> Option<&Resolved<'a>> {
-        self.0.get(text)?.iter().find(|known| {
-            std::ptr::eq(known.bindings, bindings)
-                && known.chain.len() == chain.len()
-                && known
-                    .chain
-                    .iter()
-                    .zip(chain)
-                    .all(|(kept, class)| Rc::ptr_eq(kept, &class.marks))
-        })
+    fn get(&self, text: &str, bindings: &Bindings<'a>) -> Option<Resolved<'a>> {
+        self.0
+            .borrow()
+            .get(text)?
+            .iter()
+            .find(|known| std::ptr::eq(known.bindings, bindings))
+            .cloned()
     }
 
-    fn keep(&mut self, text: &'a str, resolved: Resolved<'a>) {
-        self.0.entry(text).or_default().push(resolved);
+    fn keep(&self, text: &'a str, resolved: Resolved<'a>) {
+        self.0.borrow_mut().entry(text).or_default().push(resolved);
     }
 }
 
